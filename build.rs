@@ -1,0 +1,50 @@
+//! Generates the C header (and the preprocessor-free declarations PHP's FFI needs) from the Rust
+//! source, and links the shared object so a host that dlcloses it cannot drop the process's links.
+
+use std::env;
+use std::path::PathBuf;
+
+fn main() {
+    // FFI hosts (PHP's FFI::cdef) dlclose the library at the end of every request; NODELETE keeps
+    // it mapped, and with it the process's persistent links.
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpconn.so");
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+
+    let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml")).expect("cbindgen.toml parses");
+
+    let version = |name: &str| env::var(name).expect("set by cargo");
+    let version_macros = format!(
+        "#define PCONN_VERSION_MAJOR {}\n#define PCONN_VERSION_MINOR {}\n#define PCONN_VERSION_PATCH {}\n#define PCONN_VERSION \"{}\"",
+        version("CARGO_PKG_VERSION_MAJOR"),
+        version("CARGO_PKG_VERSION_MINOR"),
+        version("CARGO_PKG_VERSION_PATCH"),
+        version("CARGO_PKG_VERSION"),
+    );
+    let header = cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config.clone())
+        .with_after_include(version_macros)
+        .generate()
+        .expect("the C header generates");
+    header.write_to_file(out_dir.join("pconn.h"));
+
+    // PHP's FFI::cdef cannot read preprocessor lines: the same declarations, plain.
+    let mut plain = config;
+    plain.include_guard = None;
+    plain.cpp_compat = false;
+    plain.sys_includes = vec![];
+    plain.no_includes = true;
+    plain.header = Some("/* pconn declarations for PHP FFI, generated from pconn.h's source. Do not edit. */".into());
+    plain.autogen_warning = None;
+    plain.documentation = false;
+    cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(plain)
+        .generate()
+        .expect("the FFI declarations generate")
+        .write_to_file(out_dir.join("pconn_ffi.h"));
+}

@@ -1,0 +1,382 @@
+//! Configuration: process-wide options, read from `PCONN_<OPTION>` environment variables at first
+//! use and changeable at run time with `pconn_set_option`; some may be overridden per connection
+//! string (`PconnReset=none;`).
+
+use crate::error::{Error, Result};
+use parking_lot::RwLock;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// How a link's server session is reset at request end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResetPolicy {
+    /// What the DBMS needs: `DISCARD ALL` on PostgreSQL, dropping temp objects, attached databases
+    /// and changed pragmas on SQLite, `SQL_ATTR_RESET_CONNECTION` elsewhere.
+    Auto,
+    /// No session reset (rollback, attribute restore and error clearing still happen).
+    None,
+    /// ODBC 3.8's `SQL_ATTR_RESET_CONNECTION`, for drivers that really honour it.
+    Driver,
+    /// Run this SQL.
+    Sql(String),
+}
+
+impl ResetPolicy {
+    pub fn parse(value: &str) -> Result<ResetPolicy> {
+        let trimmed = value.trim();
+        match trimmed.to_ascii_lowercase().as_str() {
+            "auto" | "" => Ok(ResetPolicy::Auto),
+            "none" | "off" => Ok(ResetPolicy::None),
+            "driver" => Ok(ResetPolicy::Driver),
+            lower if lower.starts_with("sql:") => {
+                let sql = trimmed[4..].trim();
+                if sql.is_empty() {
+                    Err(Error::InvalidArgument("reset `sql:` needs a statement after the colon".into()))
+                } else {
+                    Ok(ResetPolicy::Sql(sql.to_owned()))
+                }
+            }
+            _ => Err(Error::InvalidArgument(format!(
+                "reset must be auto, none, driver or sql:<statement>, not `{trimmed}`"
+            ))),
+        }
+    }
+}
+
+/// What happens when a limit would be exceeded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnLimit {
+    /// Refuse with `PCONN_LIMIT` and a message naming the limit.
+    Error,
+    /// Hand out a request-scoped link instead of a persistent one, as oci8 does.
+    Fallback,
+}
+
+/// Every option, with its default. `None` for a limit means unlimited.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub reset: ResetPolicy,
+    /// A round trip is made at hand-out only when the link was idle longer than this; `Some(0)`
+    /// means every time, `None` never.
+    pub ping_interval: Option<Duration>,
+    /// The round trip used as a ping.
+    pub ping_sql: String,
+    pub max_persistent: Option<usize>,
+    pub max_links: Option<usize>,
+    pub max_per_key: Option<usize>,
+    pub on_limit: OnLimit,
+    pub idle_timeout: Option<Duration>,
+    pub max_lifetime: Option<Duration>,
+    pub max_uses: Option<u64>,
+    /// Rows fetched per block-cursor round trip.
+    pub fetch_batch: usize,
+    /// Seconds to wait for a login (0: the driver's default).
+    pub login_timeout: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            reset: ResetPolicy::Auto,
+            ping_interval: Some(Duration::from_secs(60)),
+            ping_sql: "SELECT 1".into(),
+            max_persistent: None,
+            max_links: None,
+            max_per_key: None,
+            on_limit: OnLimit::Error,
+            idle_timeout: None,
+            max_lifetime: None,
+            max_uses: None,
+            fetch_batch: 1000,
+            login_timeout: 0,
+        }
+    }
+}
+
+/// One documented option: its name, what it sets, and the environment variable it is read from.
+pub struct OptionInfo {
+    pub name: &'static str,
+    pub default: &'static str,
+    pub php_counterpart: &'static str,
+    pub per_connection: bool,
+}
+
+pub const OPTIONS: &[OptionInfo] = &[
+    OptionInfo { name: "reset", default: "auto", php_counterpart: "none (pgsql: auto_reset_persistent)", per_connection: true },
+    OptionInfo { name: "ping_interval", default: "60", php_counterpart: "oci8.ping_interval", per_connection: true },
+    OptionInfo { name: "ping_sql", default: "SELECT 1", php_counterpart: "odbc.check_persistent", per_connection: true },
+    OptionInfo { name: "max_persistent", default: "-1", php_counterpart: "odbc.max_persistent", per_connection: false },
+    OptionInfo { name: "max_links", default: "-1", php_counterpart: "odbc.max_links", per_connection: false },
+    OptionInfo { name: "max_per_key", default: "-1", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "on_limit", default: "error", php_counterpart: "oci8 falls back to a non-persistent link", per_connection: false },
+    OptionInfo { name: "idle_timeout", default: "0", php_counterpart: "oci8.persistent_timeout", per_connection: false },
+    OptionInfo { name: "max_lifetime", default: "0", php_counterpart: "none (HikariCP maxLifetime)", per_connection: false },
+    OptionInfo { name: "max_uses", default: "0", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "fetch_batch", default: "1000", php_counterpart: "odbc.defaultlrl (different meaning)", per_connection: false },
+    OptionInfo { name: "login_timeout", default: "0", php_counterpart: "none", per_connection: false },
+];
+
+/// Option names compare case-insensitively and ignore `_` and `-`: `PING_INTERVAL`, `pingInterval`
+/// and `ping-interval` are the same option.
+pub fn normalize_name(name: &str) -> String {
+    name.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect()
+}
+
+fn lookup(name: &str) -> Result<&'static OptionInfo> {
+    let wanted = normalize_name(name);
+    OPTIONS
+        .iter()
+        .find(|o| normalize_name(o.name) == wanted)
+        .ok_or_else(|| Error::InvalidArgument(format!("unknown option `{name}`")))
+}
+
+fn parse_seconds(name: &str, value: &str, negative_means_never: bool) -> Result<Option<Duration>> {
+    let seconds: f64 = value.trim().parse().map_err(|_| {
+        Error::InvalidArgument(format!("option `{name}` wants a number of seconds, not `{value}`"))
+    })?;
+    if !seconds.is_finite() {
+        return Err(Error::InvalidArgument(format!("option `{name}` must be finite")));
+    }
+    if seconds < 0.0 {
+        if negative_means_never {
+            return Ok(None);
+        }
+        return Err(Error::InvalidArgument(format!("option `{name}` must not be negative")));
+    }
+    Ok(Some(Duration::from_secs_f64(seconds)))
+}
+
+/// `0` or a negative number for "no timeout": `idle_timeout=0` turns the check off.
+fn parse_timeout(name: &str, value: &str) -> Result<Option<Duration>> {
+    let parsed = parse_seconds(name, value, true)?;
+    Ok(parsed.filter(|d| !d.is_zero()))
+}
+
+fn parse_limit(name: &str, value: &str) -> Result<Option<usize>> {
+    let number: i64 = value.trim().parse().map_err(|_| {
+        Error::InvalidArgument(format!("option `{name}` wants a whole number (-1 for no limit), not `{value}`"))
+    })?;
+    Ok(if number < 0 { None } else { Some(number as usize) })
+}
+
+impl Config {
+    /// Sets one option from its text form.
+    pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        let option = lookup(name)?;
+        let name = option.name;
+        match name {
+            "reset" => self.reset = ResetPolicy::parse(value)?,
+            "ping_interval" => self.ping_interval = parse_seconds(name, value, true)?,
+            "ping_sql" => {
+                if value.trim().is_empty() {
+                    return Err(Error::InvalidArgument("option `ping_sql` must not be empty".into()));
+                }
+                self.ping_sql = value.trim().to_owned();
+            }
+            "max_persistent" => self.max_persistent = parse_limit(name, value)?,
+            "max_links" => self.max_links = parse_limit(name, value)?,
+            "max_per_key" => self.max_per_key = parse_limit(name, value)?,
+            "on_limit" => {
+                self.on_limit = match value.trim().to_ascii_lowercase().as_str() {
+                    "error" => OnLimit::Error,
+                    "fallback" => OnLimit::Fallback,
+                    _ => {
+                        return Err(Error::InvalidArgument(format!(
+                            "option `on_limit` must be error or fallback, not `{value}`"
+                        )));
+                    }
+                }
+            }
+            "idle_timeout" => self.idle_timeout = parse_timeout(name, value)?,
+            "max_lifetime" => self.max_lifetime = parse_timeout(name, value)?,
+            "max_uses" => self.max_uses = parse_limit(name, value)?.filter(|n| *n > 0).map(|n| n as u64),
+            "fetch_batch" => {
+                let batch = parse_limit(name, value)?.filter(|n| (1..=1_000_000).contains(n)).ok_or_else(|| {
+                    Error::InvalidArgument(format!("option `fetch_batch` must be 1 to 1000000, not `{value}`"))
+                })?;
+                self.fetch_batch = batch;
+            }
+            "login_timeout" => {
+                self.login_timeout = value.trim().parse().map_err(|_| {
+                    Error::InvalidArgument(format!("option `login_timeout` wants whole seconds, not `{value}`"))
+                })?
+            }
+            _ => unreachable!("every entry of OPTIONS is handled"),
+        }
+        Ok(())
+    }
+
+    /// The current value of an option in the text form `set` accepts.
+    pub fn get(&self, name: &str) -> Result<String> {
+        let option = lookup(name)?;
+        let limit = |l: Option<usize>| l.map_or("-1".to_owned(), |n| n.to_string());
+        let secs = |d: Option<Duration>, none: &str| d.map_or(none.to_owned(), |d| d.as_secs_f64().to_string());
+        Ok(match option.name {
+            "reset" => match &self.reset {
+                ResetPolicy::Auto => "auto".into(),
+                ResetPolicy::None => "none".into(),
+                ResetPolicy::Driver => "driver".into(),
+                ResetPolicy::Sql(sql) => format!("sql:{sql}"),
+            },
+            "ping_interval" => secs(self.ping_interval, "-1"),
+            "ping_sql" => self.ping_sql.clone(),
+            "max_persistent" => limit(self.max_persistent),
+            "max_links" => limit(self.max_links),
+            "max_per_key" => limit(self.max_per_key),
+            "on_limit" => match self.on_limit {
+                OnLimit::Error => "error".into(),
+                OnLimit::Fallback => "fallback".into(),
+            },
+            "idle_timeout" => secs(self.idle_timeout, "0"),
+            "max_lifetime" => secs(self.max_lifetime, "0"),
+            "max_uses" => self.max_uses.map_or("0".into(), |n| n.to_string()),
+            "fetch_batch" => self.fetch_batch.to_string(),
+            "login_timeout" => self.login_timeout.to_string(),
+            _ => unreachable!("every entry of OPTIONS is handled"),
+        })
+    }
+
+    /// Reads `PCONN_<OPTION>` for every option. A bad value is reported, not ignored: the first
+    /// call into the library fails with a message naming the variable.
+    pub fn from_env(vars: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let mut config = Config::default();
+        for option in OPTIONS {
+            let var = format!("PCONN_{}", option.name.to_ascii_uppercase());
+            if let Some(value) = vars(&var) {
+                config.set(option.name, &value).map_err(|e| {
+                    Error::InvalidArgument(format!("environment variable {var}: {}", e.to_diagnostic().message()))
+                })?;
+            }
+        }
+        Ok(config)
+    }
+}
+
+/// Per-link settings: the global configuration with the connection string's overrides applied.
+#[derive(Debug, Clone)]
+pub struct LinkSettings {
+    pub reset: ResetPolicy,
+    pub ping_interval: Option<Duration>,
+    pub ping_sql: String,
+}
+
+impl LinkSettings {
+    pub fn resolve(global: &Config, overrides: &[(String, String)]) -> Result<LinkSettings> {
+        let mut settings = LinkSettings {
+            reset: global.reset.clone(),
+            ping_interval: global.ping_interval,
+            ping_sql: global.ping_sql.clone(),
+        };
+        for (name, value) in overrides {
+            let option = lookup(name)?;
+            if !option.per_connection {
+                return Err(Error::InvalidArgument(format!(
+                    "option `{}` is process-wide and cannot be set in a connection string",
+                    option.name
+                )));
+            }
+            let mut scratch = global.clone();
+            scratch.set(option.name, value)?;
+            match option.name {
+                "reset" => settings.reset = scratch.reset,
+                "ping_interval" => settings.ping_interval = scratch.ping_interval,
+                "ping_sql" => settings.ping_sql = scratch.ping_sql,
+                _ => unreachable!("only per-connection options reach here"),
+            }
+        }
+        Ok(settings)
+    }
+}
+
+static CONFIG: OnceLock<RwLock<Config>> = OnceLock::new();
+static ENV_ERROR: OnceLock<Option<Error>> = OnceLock::new();
+
+fn cell() -> &'static RwLock<Config> {
+    CONFIG.get_or_init(|| match Config::from_env(|name| std::env::var(name).ok()) {
+        Ok(config) => {
+            let _ = ENV_ERROR.set(None);
+            RwLock::new(config)
+        }
+        Err(error) => {
+            let _ = ENV_ERROR.set(Some(error));
+            RwLock::new(Config::default())
+        }
+    })
+}
+
+/// The current configuration, or the error of a bad `PCONN_*` environment variable.
+pub fn current() -> Result<parking_lot::RwLockReadGuard<'static, Config>> {
+    let guard = cell().read();
+    if let Some(Some(error)) = ENV_ERROR.get() {
+        return Err(error.clone());
+    }
+    Ok(guard)
+}
+
+pub fn set_option(name: &str, value: &str) -> Result<()> {
+    let cell = cell();
+    cell.write().set(name, value)
+}
+
+pub fn get_option(name: &str) -> Result<String> {
+    cell().read().get(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_the_documented_table() {
+        let config = Config::default();
+        for option in OPTIONS {
+            assert_eq!(config.get(option.name).unwrap(), option.default, "{}", option.name);
+        }
+    }
+
+    #[test]
+    fn names_are_forgiving_and_unknown_ones_are_errors() {
+        let mut config = Config::default();
+        config.set("PING-INTERVAL", "5").unwrap();
+        assert_eq!(config.ping_interval, Some(Duration::from_secs(5)));
+        config.set("pingInterval", "-1").unwrap();
+        assert_eq!(config.ping_interval, None);
+        assert!(matches!(config.set("no_such", "1"), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn bad_values_are_errors_and_leave_the_option_alone() {
+        let mut config = Config::default();
+        assert!(config.set("max_persistent", "many").is_err());
+        assert!(config.set("reset", "sometimes").is_err());
+        assert!(config.set("reset", "sql:").is_err());
+        assert!(config.set("fetch_batch", "0").is_err());
+        assert!(config.set("ping_interval", "NaN").is_err());
+        assert_eq!(config.max_persistent, None);
+        assert_eq!(config.reset, ResetPolicy::Auto);
+    }
+
+    #[test]
+    fn reset_accepts_each_form() {
+        assert_eq!(ResetPolicy::parse("NONE").unwrap(), ResetPolicy::None);
+        assert_eq!(ResetPolicy::parse("driver").unwrap(), ResetPolicy::Driver);
+        assert_eq!(ResetPolicy::parse("sql: RESET ALL").unwrap(), ResetPolicy::Sql("RESET ALL".into()));
+    }
+
+    #[test]
+    fn environment_variables_are_read_and_bad_ones_name_themselves() {
+        let config = Config::from_env(|v| (v == "PCONN_MAX_PER_KEY").then(|| "3".into())).unwrap();
+        assert_eq!(config.max_per_key, Some(3));
+        let error = Config::from_env(|v| (v == "PCONN_RESET").then(|| "bogus".into())).unwrap_err();
+        assert!(error.to_string().contains("PCONN_RESET"));
+    }
+
+    #[test]
+    fn connection_string_overrides_only_per_connection_options() {
+        let global = Config::default();
+        let settings = LinkSettings::resolve(&global, &[("reset".into(), "none".into())]).unwrap();
+        assert_eq!(settings.reset, ResetPolicy::None);
+        assert!(LinkSettings::resolve(&global, &[("maxpersistent".into(), "1".into())]).is_err());
+        assert!(LinkSettings::resolve(&global, &[("bogus".into(), "1".into())]).is_err());
+    }
+}

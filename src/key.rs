@@ -1,0 +1,344 @@
+//! What makes two connect calls "identical": the parsed, normalised connection string, the user, and
+//! a salted SHA-256 digest of the password. The plaintext password never enters the pool.
+
+use crate::error::{Error, Result};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::sync::OnceLock;
+
+/// Attribute keys that carry the user name; the value becomes part of the key as `user`.
+const USER_KEYS: &[&str] = &["UID", "USER", "USERNAME", "USERID"];
+/// Attribute keys that carry the password; taken out of the key and digested.
+const PASSWORD_KEYS: &[&str] = &["PWD", "PASSWORD"];
+/// Attributes for pconn itself (`PconnReset=none`, …): part of the key, never sent to the driver.
+const PCONN_PREFIX: &str = "PCONN";
+
+/// A connection request, parsed: what goes to the driver, and what pconn keeps.
+pub struct ConnSpec {
+    /// Driver attributes in the caller's order, without user, password and pconn's own attributes.
+    driver_attrs: Vec<(String, String)>,
+    pub user: String,
+    password: SecretString,
+    /// pconn's own per-connection options, keys lower-cased without the `pconn` prefix.
+    pub options: Vec<(String, String)>,
+    pub key: LinkKey,
+}
+
+/// Identity of a persistent link. Holds no secret: the password is present only as a salted digest.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct LinkKey {
+    /// Canonical `KEY=value;` list, keys upper-cased and sorted, user and password removed.
+    canonical: String,
+    user: String,
+    password_digest: [u8; 32],
+}
+
+impl LinkKey {
+    /// The key as shown in statistics: attributes and user, never the password or its digest.
+    pub fn display_name(&self) -> String {
+        if self.user.is_empty() {
+            self.canonical.clone()
+        } else {
+            format!("{}UID={};", self.canonical, self.user)
+        }
+    }
+}
+
+impl fmt::Debug for LinkKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "LinkKey({})", self.display_name())
+    }
+}
+
+impl ConnSpec {
+    /// Parses `conn_str` and folds in `user` and `password` when given (they win over `UID=`/`PWD=`
+    /// in the string, as `odbc_connect`'s separate arguments do).
+    pub fn parse(conn_str: &str, user: Option<&str>, password: Option<&str>) -> Result<ConnSpec> {
+        let attrs = parse_attributes(conn_str)?;
+        let mut driver_attrs = Vec::new();
+        let mut options = Vec::new();
+        let mut user_in_string = None;
+        let mut password_in_string = None;
+        for (key, value) in attrs {
+            let upper = key.to_ascii_uppercase();
+            if USER_KEYS.contains(&upper.as_str()) {
+                user_in_string.get_or_insert(value);
+            } else if PASSWORD_KEYS.contains(&upper.as_str()) {
+                password_in_string.get_or_insert(SecretString(value));
+            } else if upper.starts_with(PCONN_PREFIX) && upper.len() > PCONN_PREFIX.len() {
+                let name = upper[PCONN_PREFIX.len()..].trim_start_matches('_').to_ascii_lowercase();
+                options.push((name, value));
+            } else if !driver_attrs.iter().any(|(k, _): &(String, String)| k.eq_ignore_ascii_case(&key)) {
+                // ODBC: when a keyword repeats, the first occurrence wins.
+                driver_attrs.push((key, value));
+            }
+        }
+        if driver_attrs.is_empty() {
+            return Err(Error::InvalidArgument(
+                "the connection string names no data source (give DSN=… or Driver=…)".into(),
+            ));
+        }
+        let user = user.map(str::to_owned).or(user_in_string).unwrap_or_default();
+        let password = match password {
+            Some(p) => SecretString(p.to_owned()),
+            None => password_in_string.unwrap_or_default(),
+        };
+        let key = LinkKey {
+            canonical: canonical_form(&driver_attrs, &options),
+            password_digest: digest_password(&password.0),
+            user: user.clone(),
+        };
+        Ok(ConnSpec { driver_attrs, user, password, options, key })
+    }
+
+    /// The string handed to `SQLDriverConnect`. Contains the password: build it right before
+    /// connecting and drop it right after (it is wiped on drop).
+    pub fn driver_connection_string(&self) -> SecretString {
+        let mut out = String::new();
+        for (key, value) in &self.driver_attrs {
+            push_attribute(&mut out, key, value);
+        }
+        if !self.user.is_empty() {
+            push_attribute(&mut out, "UID", &self.user);
+        }
+        if !self.password.0.is_empty() {
+            push_attribute(&mut out, "PWD", &self.password.0);
+        }
+        SecretString(out)
+    }
+
+    /// The password, for scrubbing it out of driver messages.
+    pub fn password(&self) -> &str {
+        &self.password.0
+    }
+
+    /// A pconn option given in the connection string (`PconnReset=…` → `option("reset")`).
+    pub fn option(&self, name: &str) -> Option<&str> {
+        self.options.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A string that is overwritten with zeros when dropped, so a password does not linger in freed
+/// memory the allocator may hand out again.
+#[derive(Default)]
+pub struct SecretString(String);
+
+impl SecretString {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Drop for SecretString {
+    fn drop(&mut self) {
+        // SAFETY: zero bytes are valid UTF-8; volatile writes keep the compiler from eliding them.
+        unsafe {
+            for byte in self.0.as_bytes_mut() {
+                std::ptr::write_volatile(byte, 0);
+            }
+        }
+    }
+}
+
+fn push_attribute(out: &mut String, key: &str, value: &str) {
+    out.push_str(key);
+    out.push('=');
+    let needs_braces = value.contains([';', '{', '}']) || value.starts_with(' ') || value.ends_with(' ');
+    if needs_braces {
+        out.push('{');
+        out.push_str(&value.replace('}', "}}"));
+        out.push('}');
+    } else {
+        out.push_str(value);
+    }
+    out.push(';');
+}
+
+fn canonical_form(driver_attrs: &[(String, String)], options: &[(String, String)]) -> String {
+    let mut pairs: Vec<(String, &str)> = driver_attrs
+        .iter()
+        .map(|(k, v)| {
+            let upper = k.to_ascii_uppercase();
+            // Driver names are case-insensitive in odbcinst.ini lookups.
+            let value = if upper == "DRIVER" { v.as_str() } else { v.as_str() };
+            (upper, value)
+        })
+        .chain(options.iter().map(|(k, v)| (format!("{PCONN_PREFIX}{}", k.to_ascii_uppercase()), v.as_str())))
+        .collect();
+    pairs.sort();
+    let mut out = String::new();
+    for (key, value) in pairs {
+        if key == "DRIVER" {
+            push_attribute(&mut out, &key, &value.to_ascii_lowercase());
+        } else {
+            push_attribute(&mut out, &key, value);
+        }
+    }
+    out
+}
+
+/// Parses `key=value;key={braced;value};…` as `SQLDriverConnect` does.
+pub fn parse_attributes(conn_str: &str) -> Result<Vec<(String, String)>> {
+    let bytes = conn_str.as_bytes();
+    let mut attrs = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        while i < bytes.len() && (bytes[i] == b';' || bytes[i].is_ascii_whitespace()) {
+            i += 1;
+        }
+        if i >= bytes.len() {
+            break;
+        }
+        let key_start = i;
+        while i < bytes.len() && bytes[i] != b'=' && bytes[i] != b';' {
+            i += 1;
+        }
+        if i >= bytes.len() || bytes[i] != b'=' {
+            return Err(Error::InvalidArgument(format!(
+                "connection string attribute `{}` has no `=value`",
+                conn_str[key_start..i].trim()
+            )));
+        }
+        let key = conn_str[key_start..i].trim().to_owned();
+        if key.is_empty() {
+            return Err(Error::InvalidArgument("connection string has an empty attribute name".into()));
+        }
+        i += 1;
+        while i < bytes.len() && bytes[i] == b' ' {
+            i += 1;
+        }
+        let value = if bytes.get(i) == Some(&b'{') {
+            let mut value = String::new();
+            let mut j = i + 1;
+            let mut closed = false;
+            let mut run_start = j;
+            while j < bytes.len() {
+                if bytes[j] == b'}' {
+                    value.push_str(&conn_str[run_start..j]);
+                    if bytes.get(j + 1) == Some(&b'}') {
+                        value.push('}');
+                        j += 2;
+                        run_start = j;
+                        continue;
+                    }
+                    closed = true;
+                    j += 1;
+                    break;
+                }
+                j += 1;
+            }
+            if !closed {
+                return Err(Error::InvalidArgument(format!(
+                    "connection string attribute `{key}` has an unclosed `{{`"
+                )));
+            }
+            i = j;
+            while i < bytes.len() && bytes[i] != b';' {
+                i += 1;
+            }
+            value
+        } else {
+            let value_start = i;
+            while i < bytes.len() && bytes[i] != b';' {
+                i += 1;
+            }
+            conn_str[value_start..i].trim_end().to_owned()
+        };
+        attrs.push((key, value));
+    }
+    Ok(attrs)
+}
+
+/// A per-process random salt, so the digests in the pool's memory cannot be matched against a
+/// precomputed table of common passwords.
+fn salt() -> &'static [u8; 32] {
+    static SALT: OnceLock<[u8; 32]> = OnceLock::new();
+    SALT.get_or_init(|| {
+        let mut salt = [0u8; 32];
+        // SAFETY: the buffer is valid for its length. getrandom without flags blocks only before the
+        // kernel's pool is initialised at boot.
+        let filled = unsafe { libc::getrandom(salt.as_mut_ptr().cast(), salt.len(), 0) };
+        if filled != salt.len() as isize {
+            // Not expected on Linux; fall back to something process-unique rather than fail.
+            let fallback = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
+            salt = Sha256::digest(fallback.as_bytes()).into();
+        }
+        salt
+    })
+}
+
+fn digest_password(password: &str) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    hasher.update(salt());
+    hasher.update(password.as_bytes());
+    hasher.finalize().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(conn: &str, user: Option<&str>, pwd: Option<&str>) -> LinkKey {
+        ConnSpec::parse(conn, user, pwd).unwrap().key
+    }
+
+    #[test]
+    fn identical_means_same_attributes_in_any_order_and_case() {
+        let a = key("Driver={PostgreSQL Unicode};Server=h;Port=5432", Some("u"), Some("p"));
+        let b = key("port=5432; SERVER=h ;DRIVER={postgresql unicode};", Some("u"), Some("p"));
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn different_values_users_or_passwords_are_different_keys() {
+        let base = key("Driver=x;Server=h", Some("u"), Some("p"));
+        assert_ne!(base, key("Driver=x;Server=H", Some("u"), Some("p")));
+        assert_ne!(base, key("Driver=x;Server=h", Some("v"), Some("p")));
+        assert_ne!(base, key("Driver=x;Server=h", Some("u"), Some("q")));
+    }
+
+    #[test]
+    fn password_in_the_string_equals_password_as_argument() {
+        assert_eq!(key("Driver=x;PWD=p;UID=u", None, None), key("Driver=x", Some("u"), Some("p")));
+        assert_eq!(key("Driver=x;Password={p}", Some("u"), None), key("Driver=x", Some("u"), Some("p")));
+    }
+
+    #[test]
+    fn the_key_holds_no_plaintext_password() {
+        let k = key("Driver=x;PWD=topsecret", Some("u"), None);
+        assert!(!format!("{k:?}").contains("topsecret"));
+        assert!(!k.display_name().contains("topsecret"));
+        assert!(!k.canonical.contains("topsecret"));
+    }
+
+    #[test]
+    fn pconn_options_are_keyed_but_not_sent_to_the_driver() {
+        let spec = ConnSpec::parse("Driver=x;PconnReset=none;Database=d", None, Some("p")).unwrap();
+        assert_eq!(spec.option("reset"), Some("none"));
+        let driver = spec.driver_connection_string();
+        assert_eq!(driver.as_str(), "Driver=x;Database=d;PWD=p;");
+        assert_ne!(spec.key, key("Driver=x;Database=d", None, Some("p")));
+    }
+
+    #[test]
+    fn braced_values_survive_parsing_and_rebuilding() {
+        let attrs = parse_attributes("A={x;y}}z};B= plain ;C={}").unwrap();
+        assert_eq!(attrs, vec![("A".into(), "x;y}z".into()), ("B".into(), "plain".into()), ("C".into(), "".into())]);
+        let spec = ConnSpec::parse("Driver=d;A={x;y}}z}", None, None).unwrap();
+        assert_eq!(spec.driver_connection_string().as_str(), "Driver=d;A={x;y}}z};");
+    }
+
+    #[test]
+    fn malformed_strings_are_clear_errors() {
+        assert!(matches!(parse_attributes("Driver"), Err(Error::InvalidArgument(_))));
+        assert!(matches!(parse_attributes("A={open"), Err(Error::InvalidArgument(_))));
+        assert!(matches!(ConnSpec::parse("", None, None), Err(Error::InvalidArgument(_))));
+        assert!(matches!(ConnSpec::parse("=x", None, None), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn repeated_keywords_keep_the_first_value() {
+        let spec = ConnSpec::parse("Driver=a;Database=one;DATABASE=two", None, None).unwrap();
+        assert_eq!(spec.driver_connection_string().as_str(), "Driver=a;Database=one;");
+    }
+}

@@ -1,0 +1,171 @@
+//! Counters of what the pool did, and their JSON form for `pconn_stats_json`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Why a link was closed instead of being kept or handed out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DiscardReason {
+    /// The server connection was lost (a failed call, or the liveness check at hand-out).
+    Broken,
+    IdleTimeout,
+    Lifetime,
+    Uses,
+    /// A step of the request-end cleaning failed.
+    FailedCleanup,
+    /// Closed to make room under a limit.
+    Limit,
+    /// The caller asked (`pconn_drop`, `pconn_close_all`).
+    Dropped,
+    /// Disconnected at process exit.
+    Exit,
+}
+
+impl DiscardReason {
+    pub fn name(self) -> &'static str {
+        match self {
+            DiscardReason::Broken => "broken",
+            DiscardReason::IdleTimeout => "idle_timeout",
+            DiscardReason::Lifetime => "lifetime",
+            DiscardReason::Uses => "uses",
+            DiscardReason::FailedCleanup => "failed_cleanup",
+            DiscardReason::Limit => "limit",
+            DiscardReason::Dropped => "dropped",
+            DiscardReason::Exit => "exit",
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Counters {
+    /// New server connections opened (any kind).
+    pub opened: u64,
+    /// Persistent links handed out from the idle pool.
+    pub reused: u64,
+    /// Idle links found dead at hand-out and replaced.
+    pub dead_replaced: u64,
+    /// Liveness round trips made at hand-out.
+    pub pings: u64,
+    pub rolled_back: u64,
+    pub reset: u64,
+    /// Non-persistent links closed normally.
+    pub closed: u64,
+    pub discarded: BTreeMap<DiscardReason, u64>,
+    pub limit_refusals: u64,
+    pub limit_fallbacks: u64,
+    pub failed_connects: u64,
+}
+
+impl Counters {
+    pub fn discard(&mut self, reason: DiscardReason) {
+        *self.discarded.entry(reason).or_default() += 1;
+    }
+
+    pub fn discarded(&self, reason: DiscardReason) -> u64 {
+        self.discarded.get(&reason).copied().unwrap_or(0)
+    }
+}
+
+/// Idle and in-use counts of one key.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyCounts {
+    pub idle: usize,
+    pub in_use: usize,
+}
+
+/// A snapshot of the pool, taken under the registry lock.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    pub pid: u32,
+    pub persistent_links: usize,
+    pub total_links: usize,
+    pub keys: BTreeMap<String, KeyCounts>,
+    pub counters: Counters,
+}
+
+fn json_string(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl Snapshot {
+    pub fn to_json(&self) -> String {
+        let c = &self.counters;
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "{{\"pid\":{},\"persistent_links\":{},\"total_links\":{},\"opened\":{},\"reused\":{},\
+             \"dead_replaced\":{},\"pings\":{},\"rolled_back\":{},\"reset\":{},\"closed\":{},\
+             \"limit_refusals\":{},\"limit_fallbacks\":{},\"failed_connects\":{},\"discarded\":{{",
+            self.pid,
+            self.persistent_links,
+            self.total_links,
+            c.opened,
+            c.reused,
+            c.dead_replaced,
+            c.pings,
+            c.rolled_back,
+            c.reset,
+            c.closed,
+            c.limit_refusals,
+            c.limit_fallbacks,
+            c.failed_connects
+        );
+        let reasons = [
+            DiscardReason::Broken,
+            DiscardReason::IdleTimeout,
+            DiscardReason::Lifetime,
+            DiscardReason::Uses,
+            DiscardReason::FailedCleanup,
+            DiscardReason::Limit,
+            DiscardReason::Dropped,
+            DiscardReason::Exit,
+        ];
+        for (i, reason) in reasons.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "\"{}\":{}", reason.name(), c.discarded(*reason));
+        }
+        out.push_str("},\"keys\":[");
+        for (i, (key, counts)) in self.keys.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"key\":");
+            json_string(&mut out, key);
+            let _ = write!(out, ",\"idle\":{},\"in_use\":{}}}", counts.idle, counts.in_use);
+        }
+        out.push_str("]}");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_lists_every_counter_and_escapes_keys() {
+        let mut snapshot = Snapshot::default();
+        snapshot.counters.discard(DiscardReason::Uses);
+        snapshot.keys.insert("DRIVER={x\"y};".into(), KeyCounts { idle: 1, in_use: 2 });
+        let json = snapshot.to_json();
+        assert!(json.contains("\"uses\":1"));
+        assert!(json.contains("\"broken\":0"));
+        assert!(json.contains(r#"{"key":"DRIVER={x\"y};","idle":1,"in_use":2}"#));
+    }
+}
