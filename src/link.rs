@@ -54,12 +54,12 @@ pub struct Link {
     pub key: LinkKey,
     pub dbms: Dbms,
     pub settings: LinkSettings,
-    baseline: SessionBaseline,
-    autocommit: bool,
+    pub(crate) baseline: SessionBaseline,
+    pub(crate) autocommit: bool,
     pub dirty: DirtyMarks,
     pub error: Option<StoredError>,
-    results: HashMap<u32, ResultSet>,
-    next_result_slot: u32,
+    pub(crate) results: HashMap<u32, ResultSet>,
+    pub(crate) next_result_slot: u32,
     pub opened_at: Instant,
     pub last_used: Instant,
     pub uses: u64,
@@ -174,7 +174,7 @@ impl Link {
         Ok(rows)
     }
 
-    fn allocate_statement(&self) -> Result<StatementImpl<'static>> {
+    pub(crate) fn allocate_statement(&self) -> Result<StatementImpl<'static>> {
         let conn = self.connection()?;
         let stmt = check(conn.allocate_statement(), conn)?;
         // SAFETY: the statement is owned by this link (directly or through `results`) and every one

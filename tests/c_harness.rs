@@ -1,0 +1,104 @@
+//! Compiles every C program in `c-tests/` with strict warnings against `include/pconn.h`, links it
+//! to the built `libpconn.so`, and runs it against SQLite and against a throwaway PostgreSQL.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn target_dir() -> PathBuf {
+    // tests run from target/<profile>/deps/<name>-<hash>
+    let exe = std::env::current_exe().expect("test executable path");
+    exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf()
+}
+
+fn compile(source: &str) -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let lib_dir = target_dir();
+    assert!(lib_dir.join("libpconn.so").exists(), "libpconn.so not built in {}", lib_dir.display());
+    let out_dir = lib_dir.join("c-tests");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let exe = out_dir.join(source.trim_end_matches(".c"));
+    let compiler = cc::Build::new()
+        .opt_level(1)
+        .target("x86_64-unknown-linux-gnu")
+        .host("x86_64-unknown-linux-gnu")
+        .cargo_metadata(false)
+        .get_compiler();
+    let output = compiler
+        .to_command()
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pthread", "-D_GNU_SOURCE"])
+        .arg(format!("-I{}", root.join("include").display()))
+        .arg(format!("-I{}", root.join("c-tests").display()))
+        .arg(root.join("c-tests").join(source))
+        .arg("-o")
+        .arg(&exe)
+        .arg(format!("-L{}", lib_dir.display()))
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-lpconn")
+        .output()
+        .expect("C compiler runs");
+    assert!(
+        output.status.success(),
+        "compiling {source} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    exe
+}
+
+fn sqlite_env() -> Vec<(String, String)> {
+    let db = std::env::temp_dir().join(format!("pconn-c-{}-{}.db", std::process::id(), rand_suffix()));
+    vec![
+        ("PCONN_TEST_BACKEND".into(), "sqlite".into()),
+        ("PCONN_TEST_CONNSTR".into(), format!("Driver=SQLite3;Database={}", db.display())),
+        ("PCONN_TEST_USER".into(), String::new()),
+        ("PCONN_TEST_PASSWORD".into(), String::new()),
+    ]
+}
+
+fn postgres_env() -> Vec<(String, String)> {
+    let pg = common::pg::pg();
+    vec![
+        ("PCONN_TEST_BACKEND".into(), "postgres".into()),
+        ("PCONN_TEST_CONNSTR".into(), pg.conn_str.clone()),
+        ("PCONN_TEST_USER".into(), pg.user.clone()),
+        ("PCONN_TEST_PASSWORD".into(), pg.password.clone()),
+        ("PCONN_TEST_PG_DIR".into(), pg.dir.display().to_string()),
+        ("PCONN_TEST_PG_SCRIPT".into(), common::pg::script().display().to_string()),
+    ]
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
+
+fn run_c_test(source: &str, env: Vec<(String, String)>) {
+    let exe = compile(source);
+    let output = Command::new(&exe).envs(env).output().expect("C test runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{source} failed ({}):\n{stdout}{stderr}", output.status);
+    assert!(stdout.contains(": ok"), "{source} did not report success:\n{stdout}{stderr}");
+}
+
+macro_rules! c_test {
+    ($name:ident, $file:literal) => {
+        mod $name {
+            #[test]
+            fn sqlite() {
+                super::run_c_test($file, super::sqlite_env());
+            }
+            #[test]
+            fn postgres() {
+                super::run_c_test($file, super::postgres_env());
+            }
+        }
+    };
+}
+
+c_test!(isolation, "isolation.c");
+c_test!(errors, "errors.c");
+c_test!(modes, "modes.c");
+c_test!(bad_input, "bad_input.c");
+c_test!(threads, "threads.c");
