@@ -28,6 +28,7 @@ demo: release
 	cd target/demo && ./demo
 
 test: deps
+	$(CARGO) build --release
 	$(CARGO) test --release -- --test-threads=2
 	@if [ -d bindings/php/tests ]; then $(MAKE) test-php; fi
 

@@ -58,14 +58,14 @@ static const char *env_or(const char *name, const char *fallback) {
 }
 
 static const char *backend(void) { return env_or("PCONN_TEST_BACKEND", "sqlite"); }
-static int is_postgres(void) { return strcmp(backend(), "postgres") == 0; }
+static inline int is_postgres(void) { return strcmp(backend(), "postgres") == 0; }
 static const char *conn_str(void) { return env_or("PCONN_TEST_CONNSTR", ""); }
 static const char *user(void) { return env_or("PCONN_TEST_USER", ""); }
 static const char *password(void) { return env_or("PCONN_TEST_PASSWORD", ""); }
 
 /* Runs `sql` and copies the first column of the first row into `out` ("<null>" for NULL,
  * "<none>" when there is no row). Returns the status of the first failing step. */
-static pconn_status query_value(pconn_link link, const char *sql, char *out, size_t out_size) {
+static inline pconn_status query_value(pconn_link link, const char *sql, char *out, size_t out_size) {
   pconn_result result = 0;
   pconn_status rc = pconn_exec(link, sql, &result);
   if (rc != PCONN_OK) return rc;
@@ -84,19 +84,19 @@ static pconn_status query_value(pconn_link link, const char *sql, char *out, siz
 }
 
 /* Executes a statement and frees its result. */
-static pconn_status run(pconn_link link, const char *sql) {
+static inline pconn_status run(pconn_link link, const char *sql) {
   pconn_result result = 0;
   pconn_status rc = pconn_exec(link, sql, &result);
   if (rc == PCONN_OK) rc = pconn_result_free(result);
   return rc;
 }
 
-static pconn_status pconnect(pconn_link *out) {
+static inline pconn_status pconnect(pconn_link *out) {
   return pconn_pconnect(conn_str(), user(), password(), out);
 }
 
 /* An identifier of the server session: PostgreSQL's backend pid; SQLite has none, so "" there. */
-static void session_id(pconn_link link, char *out, size_t out_size) {
+static inline void session_id(pconn_link link, char *out, size_t out_size) {
   if (is_postgres()) {
     CHECK_OK(query_value(link, "SELECT pg_backend_pid()", out, out_size), link);
   } else {
@@ -104,7 +104,7 @@ static void session_id(pconn_link link, char *out, size_t out_size) {
   }
 }
 
-static int harness_finish(const char *name) {
+static inline int harness_finish(const char *name) {
   if (harness_failures) {
     fprintf(stderr, "%s [%s]: %d check(s) failed\n", name, backend(), harness_failures);
     return 1;

@@ -69,10 +69,10 @@ const SQLITE_PRAGMAS: &[&str] = &[
 ];
 
 fn sqlite_pragma_query() -> String {
-    // Table-valued pragma functions read every pragma in one statement.
-    let columns: Vec<String> = SQLITE_PRAGMAS.iter().map(|p| format!("{p}.{p}")).collect();
-    let tables: Vec<String> = SQLITE_PRAGMAS.iter().map(|p| format!("pragma_{p}() AS {p}")).collect();
-    format!("SELECT {} FROM {}", columns.join(", "), tables.join(", "))
+    // Table-valued pragma functions read every pragma in one statement; each scalar subquery takes
+    // the pragma's single value whatever its column is called.
+    let columns: Vec<String> = SQLITE_PRAGMAS.iter().map(|p| format!("(SELECT * FROM pragma_{p}())")).collect();
+    format!("SELECT {}", columns.join(", "))
 }
 
 fn read_sqlite_pragmas(link: &mut Link) -> Result<Vec<(String, String)>> {

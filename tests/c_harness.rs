@@ -12,13 +12,14 @@ fn target_dir() -> PathBuf {
     exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf()
 }
 
-fn compile(source: &str) -> PathBuf {
+fn compile(source: &str, variant: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let lib_dir = target_dir();
     assert!(lib_dir.join("libpconn.so").exists(), "libpconn.so not built in {}", lib_dir.display());
     let out_dir = lib_dir.join("c-tests");
     std::fs::create_dir_all(&out_dir).unwrap();
-    let exe = out_dir.join(source.trim_end_matches(".c"));
+    // One executable per backend: the two tests of a program run in parallel.
+    let exe = out_dir.join(format!("{}-{variant}", source.trim_end_matches(".c")));
     let compiler = cc::Build::new()
         .opt_level(1)
         .target("x86_64-unknown-linux-gnu")
@@ -74,7 +75,8 @@ fn rand_suffix() -> u128 {
 }
 
 fn run_c_test(source: &str, env: Vec<(String, String)>) {
-    let exe = compile(source);
+    let variant = env.iter().find(|(k, _)| k == "PCONN_TEST_BACKEND").map(|(_, v)| v.clone()).unwrap_or_default();
+    let exe = compile(source, &variant);
     let output = Command::new(&exe).envs(env).output().expect("C test runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
