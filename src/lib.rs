@@ -16,3 +16,11 @@ pub mod statement;
 pub mod stats;
 
 pub use error::{Error, Result, Status};
+
+/// The header cbindgen generated from this source at build time; a test compares it with the
+/// committed `include/pconn.h`.
+#[doc(hidden)]
+pub const GENERATED_HEADER: &str = include_str!(concat!(env!("OUT_DIR"), "/pconn.h"));
+/// The preprocessor-free declarations for PHP's FFI, generated alongside the header.
+#[doc(hidden)]
+pub const GENERATED_FFI_DECLARATIONS: &str = include_str!(concat!(env!("OUT_DIR"), "/pconn_ffi.h"));

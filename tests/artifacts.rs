@@ -1,0 +1,78 @@
+//! What a user of the built library relies on: the committed header matches the source, the
+//! shared object exports the API, survives dlclose, and reports the version Cargo.toml says.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn shared_object() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(Path::parent).unwrap();
+    let so = dir.join("libpconn.so");
+    assert!(so.exists(), "{} not built (run cargo build first)", so.display());
+    so
+}
+
+#[test]
+fn committed_header_matches_the_source() {
+    let committed = std::fs::read_to_string(root().join("include/pconn.h")).unwrap();
+    assert!(
+        committed == pconn::GENERATED_HEADER,
+        "include/pconn.h has drifted from the Rust source: run `make header` and commit it"
+    );
+}
+
+#[test]
+fn committed_ffi_declarations_match_the_source() {
+    let committed = std::fs::read_to_string(root().join("bindings/php/pconn_ffi.h")).unwrap();
+    assert!(
+        committed == pconn::GENERATED_FFI_DECLARATIONS,
+        "bindings/php/pconn_ffi.h has drifted from the Rust source: run `make header` and commit it"
+    );
+    assert!(!committed.lines().any(|l| l.trim_start().starts_with('#')), "PHP's FFI cannot read preprocessor lines");
+}
+
+#[test]
+fn shared_object_is_marked_nodelete() {
+    let output = Command::new("readelf").arg("-d").arg(shared_object()).output().expect("readelf runs");
+    let dynamic = String::from_utf8_lossy(&output.stdout);
+    let flags = dynamic.lines().find(|l| l.contains("FLAGS_1")).unwrap_or_default();
+    assert!(flags.contains("NODELETE"), "no NODELETE in FLAGS_1:\n{dynamic}");
+}
+
+#[test]
+fn shared_object_exports_every_function_of_the_header() {
+    let output = Command::new("nm").args(["-D", "--defined-only"]).arg(shared_object()).output().expect("nm runs");
+    let symbols = String::from_utf8_lossy(&output.stdout);
+    let exported: Vec<&str> = symbols.lines().filter_map(|l| l.split_whitespace().nth(2)).collect();
+    let header = std::fs::read_to_string(root().join("include/pconn.h")).unwrap();
+    let declared: Vec<String> = header
+        .match_indices("pconn_")
+        .filter_map(|(at, _)| {
+            let rest = &header[at..];
+            let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))?;
+            let preceded_by_ident = at > 0 && header.as_bytes()[at - 1].is_ascii_alphanumeric();
+            (!preceded_by_ident && rest[end..].starts_with('(')).then(|| rest[..end].to_owned())
+        })
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(declared.len() >= 20, "too few functions found in the header: {declared:?}");
+    for name in &declared {
+        assert!(exported.contains(&name.as_str()), "{name} is declared but not exported");
+    }
+    for name in exported.iter().filter(|s| s.starts_with("pconn_")) {
+        assert!(declared.iter().any(|d| d == name), "{name} is exported but not in the header");
+    }
+}
+
+#[test]
+fn version_matches_cargo_toml() {
+    let version = unsafe { std::ffi::CStr::from_ptr(pconn::ffi::pconn_version()) };
+    assert_eq!(version.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    let header = std::fs::read_to_string(root().join("include/pconn.h")).unwrap();
+    assert!(header.contains(&format!("#define PCONN_VERSION \"{}\"", env!("CARGO_PKG_VERSION"))));
+}
