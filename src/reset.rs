@@ -140,17 +140,23 @@ fn quote_literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
+/// `DISCARD ALL` spelled out as the statements it is documented to equal, so that they and the
+/// restoring of the driver's own settings travel in one round trip: `DISCARD ALL` itself refuses to
+/// run in the implicit transaction of a multi-statement query.
+const POSTGRESQL_DISCARD: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; \
+     UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
+
 fn reset_postgresql(link: &mut Link) -> Result<()> {
-    link.run_internal("DISCARD ALL")?;
     let settings = &link.baseline().driver_settings;
-    if settings.is_empty() {
-        return Ok(());
+    let mut sql = POSTGRESQL_DISCARD.to_owned();
+    if !settings.is_empty() {
+        let calls: Vec<String> = settings
+            .iter()
+            .map(|(name, value)| format!("set_config({}, {}, false)", quote_literal(name), quote_literal(value)))
+            .collect();
+        sql.push_str("; SELECT ");
+        sql.push_str(&calls.join(", "));
     }
-    let calls: Vec<String> = settings
-        .iter()
-        .map(|(name, value)| format!("set_config({}, {}, false)", quote_literal(name), quote_literal(value)))
-        .collect();
-    let sql = format!("SELECT {}", calls.join(", "));
     link.run_internal(&sql).map(drop)
 }
 

@@ -1,0 +1,142 @@
+//! `make bench`: the costs of the foundation, side by side in one run.
+//!
+//! - a pconnect hit + request end with no query (the pool's own overhead);
+//! - pconnect + `SELECT 1` + request end (with the session reset) vs a new connection +
+//!   `SELECT 1` + close, on PostgreSQL (a throwaway cluster started here) and SQLite.
+
+use pconn::ffi::*;
+use std::ffi::{CStr, CString};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn ok(status: pconn_status, what: &str) {
+    if status != pconn_status::PCONN_OK {
+        let message = unsafe { CStr::from_ptr(pconn_errmsg(0)) }.to_string_lossy().into_owned();
+        panic!("{what}: {status:?}: {message}");
+    }
+}
+
+struct Target {
+    name: &'static str,
+    conn: CString,
+    user: CString,
+    password: CString,
+}
+
+impl Target {
+    fn with_reset(&self, reset: &str) -> Target {
+        let conn = format!("{};PconnReset={reset}", self.conn.to_str().unwrap());
+        Target { name: self.name, conn: CString::new(conn).unwrap(), user: self.user.clone(), password: self.password.clone() }
+    }
+}
+
+fn select_one(link: pconn_link) {
+    let mut result = 0;
+    ok(pconn_exec(link, c"SELECT 1".as_ptr(), &mut result), "exec");
+    ok(pconn_fetch(result), "fetch");
+    ok(pconn_result_free(result), "free");
+}
+
+/// Runs `cycle` repeatedly for about `budget`; returns (cycles, nanoseconds per cycle).
+fn measure(budget: Duration, mut cycle: impl FnMut()) -> (u64, f64) {
+    for _ in 0..50 {
+        cycle();
+    }
+    let start = Instant::now();
+    let mut n = 0u64;
+    while start.elapsed() < budget {
+        for _ in 0..50 {
+            cycle();
+        }
+        n += 50;
+    }
+    (n, start.elapsed().as_nanos() as f64 / n as f64)
+}
+
+fn pconnect(t: &Target) -> pconn_link {
+    let mut link = 0;
+    ok(pconn_pconnect(t.conn.as_ptr(), t.user.as_ptr(), t.password.as_ptr(), &mut link), "pconnect");
+    link
+}
+
+fn bench_target(t: &Target, budget: Duration) {
+    println!("\n== {} ==", t.name);
+    // Warm the pool.
+    pconnect(t);
+    ok(pconn_request_end(), "request end");
+    let (_, hit) = measure(budget, || {
+        pconnect(t);
+        ok(pconn_request_end(), "request end");
+    });
+    println!("{:<52} {:>12.0} ns/cycle", "pconnect hit + request end (no query)", hit);
+
+    let (_, pconn_q) = measure(budget, || {
+        select_one(pconnect(t));
+        ok(pconn_request_end(), "request end");
+    });
+    let no_reset = t.with_reset("none");
+    pconnect(&no_reset);
+    ok(pconn_request_end(), "request end");
+    let (_, pconn_q_noreset) = measure(budget, || {
+        select_one(pconnect(&no_reset));
+        ok(pconn_request_end(), "request end");
+    });
+    let (_, fresh_q) = measure(budget, || {
+        let mut link = 0;
+        ok(pconn_new_connect(t.conn.as_ptr(), t.user.as_ptr(), t.password.as_ptr(), &mut link), "new_connect");
+        select_one(link);
+        ok(pconn_close(link), "close");
+    });
+    let per_sec = |ns: f64| 1e9 / ns;
+    println!("{:<52} {:>12.0} req/s", "pconnect + SELECT 1 + request end (full reset)", per_sec(pconn_q));
+    println!("{:<52} {:>12.0} req/s", "pconnect + SELECT 1 + request end (reset=none)", per_sec(pconn_q_noreset));
+    println!("{:<52} {:>12.0} req/s", "connect + SELECT 1 + close", per_sec(fresh_q));
+    println!("{:<52} {:>12.1}x", "ratio pconnect (full reset) / connect", fresh_q / pconn_q);
+    println!("{:<52} {:>12.1}x", "ratio pconnect (reset=none) / connect", fresh_q / pconn_q_noreset);
+    ok(pconn_close_all(), "close all");
+}
+
+fn main() {
+    let budget = Duration::from_millis(
+        std::env::var("PCONN_BENCH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000),
+    );
+    let root = env!("CARGO_MANIFEST_DIR");
+    let sqlite_db = std::env::temp_dir().join(format!("pconn-bench-{}.db", std::process::id()));
+    let sqlite = Target {
+        name: "SQLite (SQLite3 ODBC, file database)",
+        conn: CString::new(format!("Driver=SQLite3;Database={}", sqlite_db.display())).unwrap(),
+        user: CString::default(),
+        password: CString::default(),
+    };
+
+    let pg_dir = std::env::temp_dir().join(format!("pconn-bench-pg-{}", std::process::id()));
+    let started = Command::new(format!("{root}/scripts/pg-tmp"))
+        .arg("start")
+        .arg(&pg_dir)
+        .output()
+        .expect("scripts/pg-tmp runs");
+    assert!(started.status.success(), "PostgreSQL did not start: {}", String::from_utf8_lossy(&started.stderr));
+    let env = String::from_utf8_lossy(&started.stdout).into_owned();
+    let var = |name: &str| {
+        env.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name}=")))
+            .map(|v| v.trim_matches('\'').to_owned())
+            .unwrap_or_default()
+    };
+    let postgres = Target {
+        name: "PostgreSQL 15 (psqlODBC, loopback)",
+        conn: CString::new(var("PCONN_PG_CONNSTR")).unwrap(),
+        user: CString::new(var("PCONN_PG_USER")).unwrap(),
+        password: CString::new(var("PCONN_PG_PASSWORD")).unwrap(),
+    };
+    println!("pconn {} — foundation benchmark ({} ms per measurement)", env!("CARGO_PKG_VERSION"), budget.as_millis());
+    let outcome = std::panic::catch_unwind(|| {
+        bench_target(&postgres, budget);
+        bench_target(&sqlite, budget);
+    });
+    let _ = Command::new(format!("{root}/scripts/pg-tmp")).arg("stop").arg(&pg_dir).status();
+    let _ = std::fs::remove_file(&sqlite_db);
+    if outcome.is_err() {
+        std::process::exit(1);
+    }
+}
