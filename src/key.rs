@@ -3,8 +3,11 @@
 
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::OnceLock;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::{Arc, OnceLock};
 
 /// Attribute keys that carry the user name; the value becomes part of the key as `user`.
 const USER_KEYS: &[&str] = &["UID", "USER", "USERNAME", "USERID"];
@@ -15,29 +18,48 @@ const PCONN_PREFIX: &str = "PCONN";
 
 /// A connection request, parsed: what goes to the driver, and what pconn keeps.
 pub struct ConnSpec {
-    /// Driver attributes in the caller's order, without user, password and pconn's own attributes.
-    driver_attrs: Vec<(String, String)>,
+    parsed: Arc<ParsedConnStr>,
     pub user: String,
     password: SecretString,
     /// pconn's own per-connection options, keys lower-cased without the `pconn` prefix.
-    pub options: Vec<(String, String)>,
+    pub options: Arc<Vec<(String, String)>>,
     pub key: LinkKey,
 }
 
+/// What a connection string says, apart from any password in it. Cached per thread by the exact
+/// string, because a server asks for the same link thousands of times and parsing dominates the
+/// cost of a pconnect hit. Strings that carry a password are never cached.
+struct ParsedConnStr {
+    /// Driver attributes in the caller's order, without user, password and pconn's own attributes.
+    driver_attrs: Vec<(String, String)>,
+    options: Arc<Vec<(String, String)>>,
+    canonical: Arc<str>,
+    user_in_string: Option<String>,
+    has_password: bool,
+}
+
 /// Identity of a persistent link. Holds no secret: the password is present only as a salted digest.
-#[derive(Clone, PartialEq, Eq, Hash)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct LinkKey {
     /// Canonical `KEY=value;` list, keys upper-cased and sorted, user and password removed.
-    canonical: String,
-    user: String,
+    canonical: Arc<str>,
+    user: Arc<str>,
     password_digest: [u8; 32],
+    /// Computed once: the key is hashed in three maps on every hand-out.
+    hash: u64,
+}
+
+impl Hash for LinkKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
 }
 
 impl LinkKey {
     /// The key as shown in statistics: attributes and user, never the password or its digest.
     pub fn display_name(&self) -> String {
         if self.user.is_empty() {
-            self.canonical.clone()
+            self.canonical.to_string()
         } else {
             format!("{}UID={};", self.canonical, self.user)
         }
@@ -54,48 +76,30 @@ impl ConnSpec {
     /// Parses `conn_str` and folds in `user` and `password` when given (they win over `UID=`/`PWD=`
     /// in the string, as `odbc_connect`'s separate arguments do).
     pub fn parse(conn_str: &str, user: Option<&str>, password: Option<&str>) -> Result<ConnSpec> {
-        let attrs = parse_attributes(conn_str)?;
-        let mut driver_attrs = Vec::new();
-        let mut options = Vec::new();
-        let mut user_in_string = None;
-        let mut password_in_string = None;
-        for (key, value) in attrs {
-            let upper = key.to_ascii_uppercase();
-            if USER_KEYS.contains(&upper.as_str()) {
-                user_in_string.get_or_insert(value);
-            } else if PASSWORD_KEYS.contains(&upper.as_str()) {
-                password_in_string.get_or_insert(SecretString(value));
-            } else if upper.starts_with(PCONN_PREFIX) && upper.len() > PCONN_PREFIX.len() {
-                let name = upper[PCONN_PREFIX.len()..].trim_start_matches('_').to_ascii_lowercase();
-                options.push((name, value));
-            } else if !driver_attrs.iter().any(|(k, _): &(String, String)| k.eq_ignore_ascii_case(&key)) {
-                // ODBC: when a keyword repeats, the first occurrence wins.
-                driver_attrs.push((key, value));
-            }
-        }
-        if driver_attrs.is_empty() {
-            return Err(Error::InvalidArgument(
-                "the connection string names no data source (give DSN=… or Driver=…)".into(),
-            ));
-        }
-        let user = user.map(str::to_owned).or(user_in_string).unwrap_or_default();
+        let parsed = parse_cached(conn_str)?;
+        let user = user.map(str::to_owned).or_else(|| parsed.user_in_string.clone()).unwrap_or_default();
         let password = match password {
             Some(p) => SecretString(p.to_owned()),
-            None => password_in_string.unwrap_or_default(),
+            None if parsed.has_password => password_from_string(conn_str)?,
+            None => SecretString::default(),
         };
+        let password_digest = digest_password(&password.0);
+        let mut hasher = hash_state().build_hasher();
+        (&*parsed.canonical, &user, &password_digest).hash(&mut hasher);
         let key = LinkKey {
-            canonical: canonical_form(&driver_attrs, &options),
-            password_digest: digest_password(&password.0),
-            user: user.clone(),
+            canonical: parsed.canonical.clone(),
+            user: Arc::from(user.as_str()),
+            password_digest,
+            hash: hasher.finish(),
         };
-        Ok(ConnSpec { driver_attrs, user, password, options, key })
+        Ok(ConnSpec { options: parsed.options.clone(), parsed, user, password, key })
     }
 
     /// The string handed to `SQLDriverConnect`. Contains the password: build it right before
     /// connecting and drop it right after (it is wiped on drop).
     pub fn driver_connection_string(&self) -> SecretString {
         let mut out = String::new();
-        for (key, value) in &self.driver_attrs {
+        for (key, value) in &self.parsed.driver_attrs {
             push_attribute(&mut out, key, value);
         }
         if !self.user.is_empty() {
@@ -116,6 +120,76 @@ impl ConnSpec {
     pub fn option(&self, name: &str) -> Option<&str> {
         self.options.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
+}
+
+fn hash_state() -> &'static std::collections::hash_map::RandomState {
+    static STATE: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    STATE.get_or_init(Default::default)
+}
+
+/// Entries kept per thread; a process with more distinct connection strings just parses more.
+const PARSE_CACHE_SIZE: usize = 256;
+
+thread_local! {
+    static PARSE_CACHE: RefCell<HashMap<String, Arc<ParsedConnStr>>> = RefCell::new(HashMap::new());
+}
+
+fn parse_cached(conn_str: &str) -> Result<Arc<ParsedConnStr>> {
+    let cached = PARSE_CACHE.try_with(|cache| cache.borrow().get(conn_str).cloned()).ok().flatten();
+    if let Some(parsed) = cached {
+        return Ok(parsed);
+    }
+    let parsed = Arc::new(parse_conn_str(conn_str)?);
+    if !parsed.has_password {
+        let _ = PARSE_CACHE.try_with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() >= PARSE_CACHE_SIZE {
+                cache.clear();
+            }
+            cache.insert(conn_str.to_owned(), parsed.clone());
+        });
+    }
+    Ok(parsed)
+}
+
+fn password_from_string(conn_str: &str) -> Result<SecretString> {
+    let attrs = parse_attributes(conn_str)?;
+    Ok(attrs
+        .into_iter()
+        .find(|(k, _)| PASSWORD_KEYS.contains(&k.to_ascii_uppercase().as_str()))
+        .map(|(_, v)| SecretString(v))
+        .unwrap_or_default())
+}
+
+fn parse_conn_str(conn_str: &str) -> Result<ParsedConnStr> {
+    let attrs = parse_attributes(conn_str)?;
+    let mut driver_attrs = Vec::new();
+    let mut options = Vec::new();
+    let mut user_in_string = None;
+    let mut has_password = false;
+    for (key, value) in attrs {
+        let upper = key.to_ascii_uppercase();
+        if USER_KEYS.contains(&upper.as_str()) {
+            user_in_string.get_or_insert(value);
+        } else if PASSWORD_KEYS.contains(&upper.as_str()) {
+            has_password = true;
+            // Wiped here; read again from the caller's string only when needed.
+            drop(SecretString(value));
+        } else if upper.starts_with(PCONN_PREFIX) && upper.len() > PCONN_PREFIX.len() {
+            let name = upper[PCONN_PREFIX.len()..].trim_start_matches('_').to_ascii_lowercase();
+            options.push((name, value));
+        } else if !driver_attrs.iter().any(|(k, _): &(String, String)| k.eq_ignore_ascii_case(&key)) {
+            // ODBC: when a keyword repeats, the first occurrence wins.
+            driver_attrs.push((key, value));
+        }
+    }
+    if driver_attrs.is_empty() {
+        return Err(Error::InvalidArgument(
+            "the connection string names no data source (give DSN=… or Driver=…)".into(),
+        ));
+    }
+    let canonical = Arc::from(canonical_form(&driver_attrs, &options));
+    Ok(ParsedConnStr { driver_attrs, options: Arc::new(options), canonical, user_in_string, has_password })
 }
 
 /// A string that is overwritten with zeros when dropped, so a password does not linger in freed
@@ -159,9 +233,7 @@ fn canonical_form(driver_attrs: &[(String, String)], options: &[(String, String)
         .iter()
         .map(|(k, v)| {
             let upper = k.to_ascii_uppercase();
-            // Driver names are case-insensitive in odbcinst.ini lookups.
-            let value = if upper == "DRIVER" { v.as_str() } else { v.as_str() };
-            (upper, value)
+            (upper, v.as_str())
         })
         .chain(options.iter().map(|(k, v)| (format!("{PCONN_PREFIX}{}", k.to_ascii_uppercase()), v.as_str())))
         .collect();
@@ -169,6 +241,7 @@ fn canonical_form(driver_attrs: &[(String, String)], options: &[(String, String)
     let mut out = String::new();
     for (key, value) in pairs {
         if key == "DRIVER" {
+            // Driver names are case-insensitive in odbcinst.ini lookups.
             push_attribute(&mut out, &key, &value.to_ascii_lowercase());
         } else {
             push_attribute(&mut out, &key, value);
@@ -309,6 +382,8 @@ mod tests {
         assert!(!format!("{k:?}").contains("topsecret"));
         assert!(!k.display_name().contains("topsecret"));
         assert!(!k.canonical.contains("topsecret"));
+        let spec = ConnSpec::parse("Driver=x;PWD=topsecret", Some("u"), None).unwrap();
+        assert_eq!(spec.password(), "topsecret");
     }
 
     #[test]
