@@ -1,0 +1,29 @@
+<?php
+// pconn for PHP without Composer: `require 'bindings/php/autoload.php';`
+//
+// Registers a PSR-4 autoloader for Pconn\ (src/), defines the Pconn\Odbc\odbc_* functions and,
+// when ext/odbc is not loaded, the global odbc_* functions. Nothing touches the library (or FFI)
+// until the first database call, so requiring this file is cheap and safe in every request.
+declare(strict_types=1);
+
+if (!defined('PCONN_PHP_DIR')) {
+    define('PCONN_PHP_DIR', __DIR__);
+    spl_autoload_register(static function (string $class): void {
+        if (strncmp($class, 'Pconn\\', 6) !== 0) {
+            return;
+        }
+        $file = __DIR__ . '/src/' . str_replace('\\', '/', substr($class, 6)) . '.php';
+        if (is_file($file)) {
+            require $file;
+        }
+    });
+}
+// Under opcache.preload these functions already exist (preload.php declared them): skip the files.
+if (!function_exists('Pconn\\Odbc\\odbc_connect')) {
+    require __DIR__ . '/src/Odbc/functions.php';
+}
+require_once __DIR__ . '/src/Odbc/constants.php';
+// The drop-in: only when neither ext/odbc nor an earlier load defined odbc_connect.
+if (!function_exists('odbc_connect')) {
+    require __DIR__ . '/src/odbc_global.php';
+}

@@ -1,0 +1,193 @@
+<?php
+declare(strict_types=1);
+
+namespace Pconn;
+
+use FFI;
+
+/**
+ * Finds libpconn, loads it through FFI and ends the request at PHP shutdown.
+ *
+ * Loading, in order:
+ *  1. FFI::scope('pconn') — the library was loaded once per worker by preload.php under
+ *     opcache.preload (the only way FFI works with the default ffi.enable=preload);
+ *  2. FFI::cdef(pconn_ffi.h, path) — ffi.enable=true (or the CLI). PHP dlcloses the library at
+ *     request end; libpconn is linked with -z nodelete, so its pool survives.
+ *
+ * Library path: $PCONN_LIB, else <repo>/target/release/libpconn.so, else the system's
+ * libpconn.so (the dynamic loader's search path).
+ */
+final class Library
+{
+    public const SCOPE = 'pconn';
+
+    private static ?FFI $ffi = null;
+    /** @var array<string, true>|null */
+    private static ?array $declared = null;
+    private static bool $shutdownRegistered = false;
+    private static string $how = '';
+
+    /** Per-request scratch output parameters, reused by every call. */
+    public static $link;
+    public static $result;
+    public static $text;
+    public static $len;
+    public static $isNull;
+    public static $int;
+    public static $u16;
+    public static $i64;
+    /** Pointers to the scratch values above, made once (FFI::addr per call costs time). */
+    public static $linkPtr;
+    public static $resultPtr;
+    public static $textPtr;
+    public static $lenPtr;
+    public static $isNullPtr;
+    public static $intPtr;
+    public static $u16Ptr;
+    public static $i64Ptr;
+
+    /** The FFI object; on the first use in a request, arranges for the request to end at shutdown. */
+    public static function ffi(): FFI
+    {
+        if (!self::$shutdownRegistered) {
+            self::$shutdownRegistered = true;
+            register_shutdown_function([self::class, 'shutdown']);
+        }
+        return self::$ffi ?? self::load();
+    }
+
+    /** The FFI object if already loaded this request, without registering anything (for destructors). */
+    public static function loaded(): ?FFI
+    {
+        return self::$shutdownRegistered ? self::$ffi : null;
+    }
+
+    /** How the library was loaded this request: "scope" or "cdef:<path>" (for tests and diagnostics). */
+    public static function loadedHow(): string
+    {
+        self::ffi();
+        return self::$how;
+    }
+
+    /** The registered shutdown function: ends this request's pconn request (cleans every link). */
+    public static function shutdown(): void
+    {
+        self::$shutdownRegistered = false;
+        if (self::$ffi !== null) {
+            self::$ffi->pconn_request_end();
+        }
+        Odbc\State::reset();
+    }
+
+    /** Ends the request now, as the shutdown function would (for long-running CLI workers and tests). */
+    public static function requestEnd(): void
+    {
+        if (self::$ffi !== null) {
+            self::$ffi->pconn_request_end();
+        }
+        Odbc\State::reset();
+    }
+
+    /** Whether the loaded declarations contain function $name (APIs that newer libraries add). */
+    public static function has(string $name): bool
+    {
+        if (self::$declared === null) {
+            self::$declared = array_fill_keys(self::declaredFunctions(), true);
+        }
+        return isset(self::$declared[$name]);
+    }
+
+    /** @return list<string> the functions declared in pconn_ffi.h */
+    public static function declaredFunctions(?string $header = null): array
+    {
+        $text = file_get_contents($header ?? self::headerPath());
+        preg_match_all('/^[A-Za-z_][\w\s\*]*?\b(pconn_\w+)\s*\(/m', (string) $text, $m);
+        return array_values(array_unique($m[1]));
+    }
+
+    public static function headerPath(): string
+    {
+        return dirname(__DIR__) . '/pconn_ffi.h';
+    }
+
+    /**
+     * The library path to load: $PCONN_LIB, the project's release build, or "libpconn.so" for the
+     * system's loader path. Throws when $PCONN_LIB names a missing file.
+     */
+    public static function findLibrary(): string
+    {
+        $env = getenv('PCONN_LIB');
+        if ($env !== false && $env !== '') {
+            if (!is_file($env)) {
+                throw new Exception("PCONN_LIB is set to '$env', but there is no such file", 'HY000', 0, 0);
+            }
+            return $env;
+        }
+        $built = dirname(__DIR__, 3) . '/target/release/libpconn.so';
+        if (is_file($built)) {
+            return $built;
+        }
+        return 'libpconn.so';
+    }
+
+    /** Declarations with FFI_SCOPE/FFI_LIB for FFI::load (preload.php writes them to a temp file). */
+    public static function preloadHeader(string $lib): string
+    {
+        return '#define FFI_SCOPE "' . self::SCOPE . "\"\n#define FFI_LIB \"" . addcslashes($lib, "\"\\") . "\"\n"
+            . file_get_contents(self::headerPath());
+    }
+
+    private static function load(): FFI
+    {
+        try {
+            $ffi = FFI::scope(self::SCOPE);
+            self::$how = 'scope';
+        } catch (\Throwable $e) {
+            $ffi = self::cdef();
+        }
+        self::$ffi = $ffi;
+        self::$link = $ffi->new('pconn_link');
+        self::$result = $ffi->new('pconn_result');
+        self::$text = $ffi->new('const char *');
+        self::$len = $ffi->new('size_t');
+        self::$isNull = $ffi->new('int');
+        self::$int = $ffi->new('int');
+        self::$u16 = $ffi->new('uint16_t');
+        self::$i64 = $ffi->new('int64_t');
+        self::$linkPtr = FFI::addr(self::$link);
+        self::$resultPtr = FFI::addr(self::$result);
+        self::$textPtr = FFI::addr(self::$text);
+        self::$lenPtr = FFI::addr(self::$len);
+        self::$isNullPtr = FFI::addr(self::$isNull);
+        self::$intPtr = FFI::addr(self::$int);
+        self::$u16Ptr = FFI::addr(self::$u16);
+        self::$i64Ptr = FFI::addr(self::$i64);
+        return $ffi;
+    }
+
+    private static function cdef(): FFI
+    {
+        if (!extension_loaded('ffi')) {
+            throw new Exception('pconn needs the FFI extension (extension=ffi in php.ini)', 'HY000', 0, 0);
+        }
+        $enable = (string) ini_get('ffi.enable');
+        if (PHP_SAPI !== 'cli' && !in_array(strtolower($enable), ['1', 'true', 'on', 'yes'], true)) {
+            throw new Exception(
+                "pconn: FFI is restricted by ffi.enable=$enable and the library was not preloaded. Either set "
+                . 'opcache.preload=' . dirname(__DIR__) . '/preload.php (with opcache.enable=1 and '
+                . 'opcache.preload_user), or ffi.enable=true',
+                'HY000', 0, 0);
+        }
+        $lib = self::findLibrary();
+        try {
+            $ffi = FFI::cdef((string) file_get_contents(self::headerPath()), $lib);
+        } catch (\FFI\Exception $e) {
+            throw new Exception(
+                "pconn: could not load the library '$lib' (" . $e->getMessage() . '). Build it with '
+                . '`cargo build --release` in the pconn repository, or set PCONN_LIB to the path of libpconn.so',
+                'HY000', 0, 0, $e);
+        }
+        self::$how = 'cdef:' . $lib;
+        return $ffi;
+    }
+}

@@ -1,0 +1,627 @@
+<?php
+// The ext/odbc API on pconn, as Pconn\Odbc\odbc_*. src/odbc_global.php defines the global names
+// when ext/odbc is not loaded.
+//
+// Conventions kept from ext/odbc: false plus a warning on failure; links and results are objects;
+// values come back as strings (NULL as null). Differences, on purpose: an error is cleared by the
+// next call (odbc_errormsg() never reports an earlier success's predecessor), nothing survives the
+// request (pconn cleans every link at request end), long values are never cut at odbc.defaultlrl,
+// and warnings are E_USER_WARNING (userland cannot raise E_WARNING).
+declare(strict_types=1);
+
+namespace Pconn\Odbc;
+
+use Pconn\Exception;
+use Pconn\Library;
+use Pconn\Raw;
+use Pconn\Sql;
+
+
+/** @internal */
+function _connect(string $function, string $kind, string $dsn, ?string $user, ?string $password): Link|false
+{
+    State::begin();
+    try {
+        $handle = Raw::connect($kind, $dsn, $user, $password);
+    } catch (Exception $e) {
+        State::fail($function, $e, null, 'SQLConnect');
+        return false;
+    }
+    $link = State::$links[$handle] ?? null;
+    if ($link === null || $link->closed) {
+        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn);
+    }
+    return $link;
+}
+
+/** @internal */
+function _live(string $function, Link $link): bool
+{
+    State::begin($link);
+    if ($link->closed) {
+        State::warn($function, 'ODBC link has already been closed');
+        return false;
+    }
+    return true;
+}
+
+/** @internal */
+function _result(string $function, Result $result): bool
+{
+    State::begin($result->link);
+    if ($result->freed || $result->link->closed || ($result->handle === 0 && $result->preparedSql === null)) {
+        State::warn($function, 'ODBC result has already been closed');
+        return false;
+    }
+    return true;
+}
+
+/** @internal moves to the next row (or to row $row, forward only); false when there is none */
+function _fetch(string $function, Result $result, ?int $row): bool
+{
+    if ($result->handle === 0 || $result->columns === 0) {
+        State::warn($function, 'No tuples available at this result index');
+        return false;
+    }
+    if ($row !== null) {
+        if ($row < 1 || $row <= $result->fetched) {
+            State::warn($function, 'Argument #2 ($row) must be greater than ' . $result->fetched
+                . ': pconn results are forward-only');
+            return false;
+        }
+        while ($result->fetched < $row - 1) {
+            if (!_step($function, $result, false)) {
+                return false;
+            }
+        }
+    }
+    return _step($function, $result, true);
+}
+
+/** @internal */
+function _step(string $function, Result $result, bool $read): bool
+{
+    if ($result->done) {
+        return false;
+    }
+    try {
+        if (!Raw::fetch($result->link->handle, $result->handle)) {
+            $result->done = true;
+            $result->row = null;
+            return false;
+        }
+    } catch (Exception $e) {
+        State::fail($function, $e, $result->link, 'SQLFetch');
+        return false;
+    }
+    $result->fetched++;
+    $result->row = $read ? _cut($result, Raw::row($result->handle, $result->columns)) : null;
+    return true;
+}
+
+/** @internal applies odbc_longreadlen when a script set one (pconn never cuts by default) */
+function _cut(Result $result, array $row): array
+{
+    if ($result->longReadLen > 0) {
+        foreach ($row as $i => $v) {
+            if ($v !== null && strlen($v) > $result->longReadLen) {
+                $row[$i] = substr($v, 0, $result->longReadLen);
+            }
+        }
+    }
+    return $row;
+}
+
+/** @internal runs SQL on a link into $result (new when null) */
+function _run(string $function, Link $link, string $sql, ?Result $result = null, ?array $names = null, string $call = 'SQLExecDirect'): Result|false
+{
+    try {
+        $handle = Raw::exec($link->handle, $sql);
+    } catch (Exception $e) {
+        State::fail($function, $e, $link, $call);
+        return false;
+    }
+    $result ??= new Result($link);
+    $result->attach($handle, $names);
+    return $result;
+}
+
+function odbc_connect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): Link|false
+{
+    return _connect('odbc_connect', Raw::REQUEST, $dsn, $user, $password);
+}
+
+function odbc_pconnect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): Link|false
+{
+    return _connect('odbc_pconnect', Raw::PERSISTENT, $dsn, $user, $password);
+}
+
+function odbc_close(Link $odbc): void
+{
+    State::begin($odbc);
+    if ($odbc->closed) {
+        return;
+    }
+    $odbc->closed = true;
+    unset(State::$links[$odbc->handle]);
+    Library::ffi()->pconn_close($odbc->handle);
+}
+
+function odbc_close_all(): void
+{
+    State::begin();
+    foreach (State::$links as $link) {
+        $link->closed = true;
+    }
+    State::$links = [];
+    Library::ffi()->pconn_close_all();
+}
+
+function odbc_exec(Link $odbc, string $query): Result|false
+{
+    if (!_live('odbc_exec', $odbc)) {
+        return false;
+    }
+    return _run('odbc_exec', $odbc, $query);
+}
+
+function odbc_do(Link $odbc, string $query): Result|false
+{
+    if (!_live('odbc_do', $odbc)) {
+        return false;
+    }
+    return _run('odbc_do', $odbc, $query);
+}
+
+/** Prepares: with this library parameters are filled in on execute (see Pconn\Sql). */
+function odbc_prepare(Link $odbc, string $query): Result|false
+{
+    if (!_live('odbc_prepare', $odbc)) {
+        return false;
+    }
+    return new Result($odbc, $query);
+}
+
+function odbc_execute(Result $statement, array $params = []): bool
+{
+    if (!_result('odbc_execute', $statement)) {
+        return false;
+    }
+    if ($statement->preparedSql === null) {
+        State::warn('odbc_execute', 'the result was not made by odbc_prepare');
+        return false;
+    }
+    try {
+        $sql = Sql::bind($statement->preparedSql, $params);
+    } catch (Exception $e) {
+        State::fail('odbc_execute', $e, $statement->link, 'SQLExecute');
+        return false;
+    }
+    return _run('odbc_execute', $statement->link, $sql, $statement, null, 'SQLExecute') !== false;
+}
+
+function odbc_fetch_row(Result $statement, ?int $row = null): bool
+{
+    if (!_result('odbc_fetch_row', $statement)) {
+        return false;
+    }
+    return _fetch('odbc_fetch_row', $statement, $row);
+}
+
+function odbc_fetch_array(Result $statement, ?int $row = null): array|false
+{
+    if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row)) {
+        return false;
+    }
+    return array_combine($statement->names(), $statement->row);
+}
+
+function odbc_fetch_object(Result $statement, ?int $row = null): \stdClass|false
+{
+    if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row)) {
+        return false;
+    }
+    return (object) array_combine($statement->names(), $statement->row);
+}
+
+function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|false
+{
+    if (!_result('odbc_fetch_into', $statement) || !_fetch('odbc_fetch_into', $statement, $row)) {
+        return false;
+    }
+    $array = $statement->row;
+    return $statement->columns;
+}
+
+/** @internal column index (0-based) from a number (1-based) or a name */
+function _field(string $function, Result $result, int|string $field): int|false
+{
+    if (is_int($field)) {
+        if ($field < 1 || $field > $result->columns) {
+            State::warn($function, 'Field index larger than number of fields');
+            return false;
+        }
+        return $field - 1;
+    }
+    $i = array_search($field, $result->names(), true);
+    if ($i === false) {
+        State::warn($function, 'Field ' . $field . ' not found');
+        return false;
+    }
+    return $i;
+}
+
+function odbc_result(Result $statement, string|int $field): string|bool|null
+{
+    if (!_result('odbc_result', $statement)) {
+        return false;
+    }
+    $i = _field('odbc_result', $statement, $field);
+    if ($i === false) {
+        return false;
+    }
+    if ($statement->fetched === 0 && !_fetch('odbc_result', $statement, null)) {
+        return false;
+    }
+    if ($statement->row === null) {
+        return false;
+    }
+    $v = $statement->row[$i];
+    if ($v !== null && $statement->binMode === 0) {
+        // ODBC_BINMODE_PASSTHRU prints binary data instead of returning it
+        echo $v;
+        return true;
+    }
+    return $v;
+}
+
+function odbc_result_all(Result $statement, string $format = ''): int|false
+{
+    if (!_result('odbc_result_all', $statement)) {
+        return false;
+    }
+    if ($statement->columns === 0) {
+        State::warn('odbc_result_all', 'No tuples available at this result index');
+        return false;
+    }
+    $names = $statement->names();
+    echo $format === '' ? '<table><tr>' : "<table $format ><tr>";
+    foreach ($names as $name) {
+        echo '<th>' . $name . '</th>';
+    }
+    echo "</tr>\n";
+    $n = 0;
+    while (_fetch('odbc_result_all', $statement, null)) {
+        $n++;
+        echo '<tr>';
+        foreach ($statement->row as $v) {
+            echo $v === null ? '<td>NULL</td>' : '<td>' . $v . '</td>';
+        }
+        echo "</tr>\n";
+    }
+    echo "</table>\n";
+    return $n;
+}
+
+function odbc_num_rows(Result $statement): int
+{
+    if (!_result('odbc_num_rows', $statement) || $statement->handle === 0) {
+        return -1;
+    }
+    return Raw::affectedRows($statement->handle);
+}
+
+function odbc_num_fields(Result $statement): int
+{
+    if (!_result('odbc_num_fields', $statement)) {
+        return -1;
+    }
+    return $statement->columns;
+}
+
+function odbc_field_name(Result $statement, int $field): string|false
+{
+    if (!_result('odbc_field_name', $statement)) {
+        return false;
+    }
+    if ($statement->columns === 0) {
+        State::warn('odbc_field_name', 'No tuples available at this result index');
+        return false;
+    }
+    $i = _field('odbc_field_name', $statement, $field);
+    return $i === false ? false : $statement->names()[$i];
+}
+
+function odbc_field_num(Result $statement, string $field): int|false
+{
+    if (!_result('odbc_field_num', $statement)) {
+        return false;
+    }
+    $i = array_search($field, $statement->names(), true);
+    return $i === false ? false : $i + 1;
+}
+
+/** @internal */
+function _meta(string $function, Result $statement, int $field, string $what): string|int|false
+{
+    if (!_result($function, $statement)) {
+        return false;
+    }
+    $i = _field($function, $statement, $field);
+    if ($i === false) {
+        return false;
+    }
+    $meta = Raw::columnMeta($statement->handle, $i + 1);
+    if ($meta === null) {
+        State::warn($function, 'this libpconn has no column metadata (pconn_result_column_*)');
+        return false;
+    }
+    return $meta[$what];
+}
+
+function odbc_field_type(Result $statement, int $field): string|false
+{
+    return _meta('odbc_field_type', $statement, $field, 'type');
+}
+
+function odbc_field_len(Result $statement, int $field): int|false
+{
+    return _meta('odbc_field_len', $statement, $field, 'size');
+}
+
+function odbc_field_precision(Result $statement, int $field): int|false
+{
+    return _meta('odbc_field_precision', $statement, $field, 'precision');
+}
+
+function odbc_field_scale(Result $statement, int $field): int|false
+{
+    return _meta('odbc_field_scale', $statement, $field, 'scale');
+}
+
+function odbc_free_result(Result $statement): bool
+{
+    State::begin($statement->link);
+    if (!$statement->freed && $statement->handle !== 0 && !$statement->link->closed) {
+        Raw::free($statement->handle);
+    }
+    $statement->freed = true;
+    $statement->row = null;
+    return true;
+}
+
+/** pconn's results have one result set (no SQLMoreResults yet): false, as ext/odbc at the last one. */
+function odbc_next_result(Result $statement): bool
+{
+    if (!_result('odbc_next_result', $statement)) {
+        return false;
+    }
+    return false;
+}
+
+function odbc_autocommit(Link $odbc, ?bool $enable = null): int|bool
+{
+    if (!_live('odbc_autocommit', $odbc)) {
+        return false;
+    }
+    $ffi = Library::ffi();
+    try {
+        if ($enable === null) {
+            Raw::check($odbc->handle, $ffi->pconn_autocommit_get($odbc->handle, Library::$intPtr));
+            return Library::$int->cdata;
+        }
+        Raw::check($odbc->handle, $ffi->pconn_autocommit_set($odbc->handle, $enable ? 1 : 0));
+        return true;
+    } catch (Exception $e) {
+        State::fail('odbc_autocommit', $e, $odbc, 'SQLSetConnectOption');
+        return false;
+    }
+}
+
+function odbc_commit(Link $odbc): bool
+{
+    if (!_live('odbc_commit', $odbc)) {
+        return false;
+    }
+    try {
+        Raw::check($odbc->handle, Library::ffi()->pconn_commit($odbc->handle));
+        return true;
+    } catch (Exception $e) {
+        State::fail('odbc_commit', $e, $odbc, 'SQLTransact');
+        return false;
+    }
+}
+
+function odbc_rollback(Link $odbc): bool
+{
+    if (!_live('odbc_rollback', $odbc)) {
+        return false;
+    }
+    try {
+        Raw::check($odbc->handle, Library::ffi()->pconn_rollback($odbc->handle));
+        return true;
+    } catch (Exception $e) {
+        State::fail('odbc_rollback', $e, $odbc, 'SQLTransact');
+        return false;
+    }
+}
+
+/** The SQLSTATE of the last call on $odbc (or of the last call at all); "" when it succeeded. */
+function odbc_error(?Link $odbc = null): string
+{
+    return $odbc === null ? State::$state : $odbc->errorState;
+}
+
+/** The message of the last call on $odbc (or of the last call at all); "" when it succeeded. */
+function odbc_errormsg(?Link $odbc = null): string
+{
+    return $odbc === null ? State::$message : $odbc->errorMessage;
+}
+
+/** Sets a length at which long values are cut (0, the default here: never cut). */
+function odbc_longreadlen(Result $statement, int $length): bool
+{
+    if (!_result('odbc_longreadlen', $statement)) {
+        return false;
+    }
+    $statement->longReadLen = max(0, $length);
+    return true;
+}
+
+/** Kept for compatibility: values always come back as binary-safe strings (ODBC_BINMODE_RETURN). */
+function odbc_binmode(Result $statement, int $mode): bool
+{
+    if (!_result('odbc_binmode', $statement)) {
+        return false;
+    }
+    $statement->binMode = $mode;
+    return true;
+}
+
+function odbc_cursor(Result $statement): string|false
+{
+    if (!_result('odbc_cursor', $statement)) {
+        return false;
+    }
+    return 'SQL_CUR' . $statement->handle;
+}
+
+/** @internal ODBC search pattern → SQL condition on $column */
+function _like(string $column, ?string $pattern): string
+{
+    if ($pattern === null || $pattern === '' || $pattern === '%') {
+        return '';
+    }
+    return " AND $column LIKE " . Sql::quote($pattern);
+}
+
+function odbc_tables(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $types = null): Result|false
+{
+    if (!_live('odbc_tables', $odbc)) {
+        return false;
+    }
+    $typeList = [];
+    foreach (explode(',', (string) $types) as $t) {
+        $t = strtoupper(trim($t, " '\""));
+        if ($t !== '') {
+            $typeList[] = Sql::quote($t);
+        }
+    }
+    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'TABLE_TYPE', 'REMARKS'];
+    if ($odbc->dialect() === 'sqlite') {
+        $sql = "SELECT NULL, NULL, name, upper(type), NULL FROM sqlite_master WHERE type IN ('table', 'view')"
+            . _like('name', $table)
+            . ($typeList ? ' AND upper(type) IN (' . implode(',', $typeList) . ')' : '')
+            . ' ORDER BY 4, 3';
+    } else {
+        $sql = "SELECT * FROM (SELECT table_catalog, table_schema, table_name, CASE table_type WHEN 'BASE TABLE' THEN 'TABLE' "
+            . "ELSE table_type END AS table_type, CAST(NULL AS varchar(1)) AS remarks FROM information_schema.tables) t WHERE 1=1"
+            . _like('table_catalog', $catalog) . _like('table_schema', $schema) . _like('table_name', $table)
+            . ($typeList ? ' AND table_type IN (' . implode(',', $typeList) . ')' : '')
+            . ' ORDER BY 4, 1, 2, 3';
+    }
+    return _run('odbc_tables', $odbc, $sql, null, $names, 'SQLTables');
+}
+
+function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): Result|false
+{
+    if (!_live('odbc_columns', $odbc)) {
+        return false;
+    }
+    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'COLUMN_NAME', 'TYPE_NAME', 'COLUMN_SIZE',
+        'DECIMAL_DIGITS', 'NULLABLE', 'REMARKS', 'COLUMN_DEF', 'ORDINAL_POSITION', 'IS_NULLABLE'];
+    if ($odbc->dialect() === 'sqlite') {
+        $tables = [];
+        $r = _run('odbc_columns', $odbc, "SELECT name FROM sqlite_master WHERE type IN ('table','view')" . _like('name', $table) . ' ORDER BY name');
+        if ($r === false) {
+            return false;
+        }
+        while (_fetch('odbc_columns', $r, null)) {
+            $tables[] = $r->row[0];
+        }
+        odbc_free_result($r);
+        $parts = [];
+        foreach ($tables as $t) {
+            $parts[] = 'SELECT NULL, NULL, ' . Sql::quote($t) . ', name, type, NULL, NULL, CASE WHEN "notnull" THEN 0 ELSE 1 END, NULL, dflt_value, cid + 1, '
+                . "CASE WHEN \"notnull\" THEN 'NO' ELSE 'YES' END FROM pragma_table_info(" . Sql::quote($t) . ') WHERE 1=1' . _like('name', $column);
+        }
+        $sql = $parts === [] ? 'SELECT ' . implode(', ', array_fill(0, 12, 'NULL')) . ' WHERE 0' : implode(' UNION ALL ', $parts);
+    } else {
+        $sql = 'SELECT table_catalog, table_schema, table_name, column_name, data_type, '
+            . 'COALESCE(character_maximum_length, numeric_precision), numeric_scale, '
+            . "CASE is_nullable WHEN 'YES' THEN 1 ELSE 0 END, CAST(NULL AS varchar(1)), column_default, ordinal_position, is_nullable "
+            . 'FROM information_schema.columns WHERE 1=1'
+            . _like('table_catalog', $catalog) . _like('table_schema', $schema) . _like('table_name', $table) . _like('column_name', $column)
+            . ' ORDER BY 1, 2, 3, 11';
+    }
+    return _run('odbc_columns', $odbc, $sql, null, $names, 'SQLColumns');
+}
+
+function odbc_primarykeys(Link $odbc, ?string $catalog, string $schema, string $table): Result|false
+{
+    if (!_live('odbc_primarykeys', $odbc)) {
+        return false;
+    }
+    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'COLUMN_NAME', 'KEY_SEQ', 'PK_NAME'];
+    if ($odbc->dialect() === 'sqlite') {
+        $sql = 'SELECT NULL, NULL, ' . Sql::quote($table) . ', name, pk, NULL FROM pragma_table_info(' . Sql::quote($table) . ') WHERE pk > 0 ORDER BY pk';
+    } else {
+        $sql = 'SELECT k.table_catalog, k.table_schema, k.table_name, k.column_name, k.ordinal_position, k.constraint_name '
+            . 'FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k '
+            . 'ON k.constraint_name = c.constraint_name AND k.constraint_schema = c.constraint_schema AND k.table_name = c.table_name '
+            . "WHERE c.constraint_type = 'PRIMARY KEY' AND k.table_name = " . Sql::quote($table)
+            . ($schema !== '' ? ' AND k.table_schema = ' . Sql::quote($schema) : '')
+            . ($catalog !== null && $catalog !== '' ? ' AND k.table_catalog = ' . Sql::quote($catalog) : '')
+            . ' ORDER BY 5';
+    }
+    return _run('odbc_primarykeys', $odbc, $sql, null, $names, 'SQLPrimaryKeys');
+}
+
+/**
+ * The data sources of odbc.ini (user file first, as unixODBC lists them): ['server' => name,
+ * 'description' => driver description]; null after the last.
+ */
+function odbc_data_source(Link $odbc, int $fetch_type): array|null|false
+{
+    static $list = null, $pos = 0;
+    if (!_live('odbc_data_source', $odbc)) {
+        return false;
+    }
+    if ($fetch_type !== 2 && $fetch_type !== 1) {
+        State::warn('odbc_data_source', 'Argument #2 ($fetch_type) must be either SQL_FETCH_FIRST or SQL_FETCH_NEXT');
+        return false;
+    }
+    if ($fetch_type === 2 /* SQL_FETCH_FIRST */ || $list === null) {
+        $list = [];
+        $pos = 0;
+        $home = getenv('HOME');
+        $files = [getenv('ODBCINI') ?: (($home ?: '') . '/.odbc.ini'), (getenv('ODBCSYSINI') ?: '/etc') . '/odbc.ini'];
+        foreach ($files as $file) {
+            $ini = is_readable($file) ? @parse_ini_file($file, true, INI_SCANNER_RAW) : false;
+            foreach ($ini ?: [] as $name => $section) {
+                if (is_array($section) && $name !== 'ODBC' && !isset($list[$name])) {
+                    $list[$name] = ['server' => (string) $name, 'description' => (string) ($section['Driver'] ?? $section['Description'] ?? '')];
+                }
+            }
+        }
+        $list = array_values($list);
+    }
+    return $list[$pos++] ?? null;
+}
+
+/**
+ * Sets an ODBC option: on a link ($which = 1) SQL_AUTOCOMMIT (102) through pconn, so request
+ * end restores it; other options are refused (pconn could not restore them).
+ */
+function odbc_setoption(Link|Result $odbc, int $which, int $option, int $value): bool
+{
+    $link = $odbc instanceof Link ? $odbc : $odbc->link;
+    if (!_live('odbc_setoption', $link)) {
+        return false;
+    }
+    if ($which === 1 && $option === 102 /* SQL_AUTOCOMMIT */) {
+        return odbc_autocommit($link, $value !== 0) === true;
+    }
+    State::warn('odbc_setoption', "option $option (which = $which) is not supported by pconn");
+    return false;
+}
