@@ -253,7 +253,7 @@ impl Config {
 }
 
 /// Per-link settings: the global configuration with the connection string's overrides applied.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LinkSettings {
     pub reset: ResetPolicy,
     pub ping_interval: Option<Duration>,

@@ -101,13 +101,14 @@ impl State {
         }
     }
 
-    /// Takes the oldest idle link (for making room under a limit), never one of `except`'s key
-    /// when that key's own links are what is needed.
-    fn take_oldest_idle(&mut self, except: Option<&LinkKey>) -> Option<Box<Link>> {
+    /// Takes the idle link unused longest, of any key, to make room under a limit. (A persistent
+    /// connect reaches the limits only after taking its own key's idle links, so they are never
+    /// closed to make room for themselves.)
+    fn take_oldest_idle(&mut self) -> Option<Box<Link>> {
         let key = self
             .idle
             .iter()
-            .filter(|(key, links)| !links.is_empty() && Some(*key) != except)
+            .filter(|(_, links)| !links.is_empty())
             .min_by_key(|(_, links)| links[0].last_used)
             .map(|(key, _)| key.clone())?;
         let links = self.idle.get_mut(&key)?;
@@ -298,20 +299,28 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
         request::forget_identity(kind, &spec.key);
     }
     sweep_idle(&config);
-    let link = match kind {
-        LinkKind::Persistent => match checkout_idle(&spec.key, &config)? {
-            Some(link) => link,
+    let opened = match kind {
+        LinkKind::Persistent => match checkout_idle(&spec.key, &settings, &config)? {
+            Some(link) => Ok(link),
             None => match open_within_limits(spec, kind, &settings, &config) {
                 Err(Error::Limit(_)) if config.on_limit == OnLimit::Fallback => {
                     lock().counters.limit_fallbacks += 1;
-                    open_within_limits(spec, LinkKind::RequestScoped, &settings, &config)?
+                    open_within_limits(spec, LinkKind::RequestScoped, &settings, &config)
                 }
-                other => other?,
+                other => other,
             },
         },
-        LinkKind::RequestScoped | LinkKind::Fresh => open_within_limits(spec, kind, &settings, &config)?,
+        LinkKind::RequestScoped | LinkKind::Fresh => open_within_limits(spec, kind, &settings, &config),
     };
-    Ok(lease(link, kind))
+    match opened {
+        Ok(link) => Ok(lease(link, kind)),
+        Err(error) => {
+            if let Error::Limit(_) = error {
+                lock().counters.limit_refusals += 1;
+            }
+            Err(error)
+        }
+    }
 }
 
 /// Registers a lease for `link` in the registry and in the calling thread's request.
@@ -332,7 +341,10 @@ fn lease(mut link: Box<Link>, requested: LinkKind) -> LinkHandle {
 }
 
 /// Takes an idle link for `key` that is alive and within its limits; `None` when there is none.
-fn checkout_idle(key: &LinkKey, config: &Config) -> Result<Option<Box<Link>>> {
+///
+/// `settings` are the per-link options as configured now: a `pconn_set_option` at run time
+/// applies to links already in the pool too.
+fn checkout_idle(key: &LinkKey, settings: &LinkSettings, config: &Config) -> Result<Option<Box<Link>>> {
     loop {
         let candidate = {
             let mut state = lock();
@@ -350,6 +362,9 @@ fn checkout_idle(key: &LinkKey, config: &Config) -> Result<Option<Box<Link>>> {
             }
         };
         let mut link = candidate;
+        if link.settings != *settings {
+            link.settings = settings.clone();
+        }
         let now = Instant::now();
         if let Some(reason) = expiry(&link, config, now) {
             close_link(link, Some(reason));
@@ -388,17 +403,17 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &LinkSettings, 
             let per_key = state.persistent_per_key.get(&spec.key).copied().unwrap_or(0);
             let blocked_by = if persistent && config.max_per_key.is_some_and(|max| per_key >= max) {
                 // Every link of this key is in use (its idle ones were just checked out or closed).
-                Some(("max_per_key", config.max_per_key.unwrap_or(0), None))
+                Some(("max_per_key", config.max_per_key.unwrap_or(0), false))
             } else if persistent && config.max_persistent.is_some_and(|max| state.persistent_total >= max) {
-                Some(("max_persistent", config.max_persistent.unwrap_or(0), Some(&spec.key)))
+                Some(("max_persistent", config.max_persistent.unwrap_or(0), true))
             } else if config.max_links.is_some_and(|max| state.links_total >= max) {
-                Some(("max_links", config.max_links.unwrap_or(0), Some(&spec.key)))
+                Some(("max_links", config.max_links.unwrap_or(0), true))
             } else {
                 None
             };
             match blocked_by {
                 None => break Ok(()),
-                Some((name, max, Some(except))) => match state.take_oldest_idle(Some(except)) {
+                Some((name, max, true)) => match state.take_oldest_idle() {
                     Some(link) => {
                         // Counted as gone now so the loop sees the room; closed after unlocking.
                         let (k, key) = (link.kind, link.key.clone());
@@ -407,18 +422,16 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &LinkSettings, 
                     }
                     None => break Err((name, max)),
                 },
-                Some((name, max, None)) => break Err((name, max)),
+                Some((name, max, false)) => break Err((name, max)),
             }
         };
-        match reserved {
-            Ok(()) => {
-                state.links_total += 1;
-                if persistent {
-                    state.persistent_total += 1;
-                    *state.persistent_per_key.entry(spec.key.clone()).or_default() += 1;
-                }
+        // A refusal is counted by the caller: under on_limit=fallback it is not one.
+        if reserved.is_ok() {
+            state.links_total += 1;
+            if persistent {
+                state.persistent_total += 1;
+                *state.persistent_per_key.entry(spec.key.clone()).or_default() += 1;
             }
-            Err(_) => state.counters.limit_refusals += 1,
         }
         for _ in &to_close {
             state.counters.discard(DiscardReason::Limit);

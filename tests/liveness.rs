@@ -1,0 +1,838 @@
+//! Liveness, limits, lifetimes, configuration and statistics, through the C ABI, on a real
+//! PostgreSQL (started by the tests) and on SQLite.
+//!
+//! Configuration and the pool are process-wide, so every test here takes [`serial`] first: then
+//! the statistics a test reads changed only through what that test did, and can be compared
+//! exactly. Each test starts with an empty pool and the default options, and restores them.
+
+mod common;
+
+use pconn::ffi::*;
+use std::ffi::{CStr, CString, c_char};
+use std::sync::{Mutex, MutexGuard, mpsc};
+use std::time::{Duration, Instant};
+
+use pconn_status::*;
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Serializes the tests of this binary; on entry and on exit the pool is emptied and every option
+/// is back at its default.
+struct Serial(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+fn serial() -> Serial {
+    let guard = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    clean_slate();
+    Serial(guard)
+}
+
+impl Drop for Serial {
+    fn drop(&mut self) {
+        clean_slate();
+    }
+}
+
+fn clean_slate() {
+    pconn_request_end();
+    pconn_close_all();
+    for option in pconn::config::OPTIONS {
+        let status = set_option(option.name, option.default);
+        assert_eq!(status, PCONN_OK, "resetting {}", option.name);
+    }
+}
+
+fn cstr(text: &str) -> CString {
+    CString::new(text).unwrap()
+}
+
+fn text(ptr: *const c_char) -> String {
+    if ptr.is_null() {
+        return "<NULL>".into();
+    }
+    unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned()
+}
+
+fn set_option(name: &str, value: &str) -> pconn_status {
+    pconn_set_option(cstr(name).as_ptr(), cstr(value).as_ptr())
+}
+
+fn get_option(name: &str) -> String {
+    let mut value = std::ptr::null();
+    assert_eq!(pconn_get_option(cstr(name).as_ptr(), &mut value), PCONN_OK);
+    text(value)
+}
+
+#[derive(Debug)]
+struct Failure {
+    status: pconn_status,
+    sqlstate: String,
+    message: String,
+}
+
+impl Failure {
+    fn of(link: pconn_link, status: pconn_status) -> Failure {
+        Failure { status, sqlstate: text(pconn_sqlstate(link)), message: text(pconn_errmsg(link)) }
+    }
+}
+
+/// A database to connect to: connection string, user, password.
+#[derive(Clone)]
+struct Target {
+    conn: String,
+    user: String,
+    password: String,
+}
+
+impl Target {
+    fn pg(extra: &str) -> Target {
+        let pg = common::pg::pg();
+        Target { conn: format!("{};{extra}", pg.conn_str), user: pg.user.clone(), password: pg.password.clone() }
+    }
+
+    /// An SQLite database of its own per `name`: a key of its own.
+    fn sqlite(name: &str) -> Target {
+        let path = std::env::temp_dir().join(format!("pconn-liveness-{}-{name}.db", std::process::id()));
+        Target { conn: format!("Driver=SQLite3;Database={}", path.display()), user: String::new(), password: String::new() }
+    }
+
+    fn with(&self, extra: &str) -> Target {
+        Target { conn: format!("{};{extra}", self.conn), ..self.clone() }
+    }
+}
+
+type ConnectFn = extern "C" fn(*const c_char, *const c_char, *const c_char, *mut pconn_link) -> pconn_status;
+
+fn connect_with(f: ConnectFn, t: &Target) -> Result<pconn_link, Failure> {
+    let (conn, user, password) = (cstr(&t.conn), cstr(&t.user), cstr(&t.password));
+    let mut link = 0;
+    let status = f(conn.as_ptr(), user.as_ptr(), password.as_ptr(), &mut link);
+    if status == PCONN_OK {
+        assert_ne!(link, 0);
+        Ok(link)
+    } else {
+        assert_eq!(link, 0, "output written on failure");
+        Err(Failure::of(0, status))
+    }
+}
+
+fn pconnect(t: &Target) -> Result<pconn_link, Failure> {
+    connect_with(pconn_pconnect, t)
+}
+
+fn new_connect(t: &Target) -> Result<pconn_link, Failure> {
+    connect_with(pconn_new_connect, t)
+}
+
+fn must<T>(result: Result<T, Failure>, what: &str) -> T {
+    result.unwrap_or_else(|f| panic!("{what}: {f:?}"))
+}
+
+/// The first column of the first row, as text.
+fn query(link: pconn_link, sql: &str) -> Result<String, Failure> {
+    let sql = cstr(sql);
+    let mut result = 0;
+    let status = pconn_exec(link, sql.as_ptr(), &mut result);
+    if status != PCONN_OK {
+        return Err(Failure::of(link, status));
+    }
+    let status = pconn_fetch(result);
+    if status != PCONN_OK {
+        let failure = Failure::of(link, status);
+        pconn_result_free(result);
+        return Err(failure);
+    }
+    let mut value = std::ptr::null();
+    let status = pconn_result_text(result, 1, &mut value, std::ptr::null_mut(), std::ptr::null_mut());
+    if status != PCONN_OK {
+        return Err(Failure::of(link, status));
+    }
+    let value = text(value);
+    assert_eq!(pconn_result_free(result), PCONN_OK);
+    Ok(value)
+}
+
+fn backend_pid(link: pconn_link) -> u32 {
+    must(query(link, "SELECT pg_backend_pid()"), "backend pid").parse().unwrap()
+}
+
+fn end_request() {
+    assert_eq!(pconn_request_end(), PCONN_OK);
+}
+
+/// The pool's statistics, parsed just enough for these tests.
+struct Stats(String);
+
+fn stats() -> Stats {
+    Stats(text(pconn_stats_json()))
+}
+
+impl Stats {
+    /// A top-level counter or a discard reason (the names are unique in the document).
+    fn get(&self, name: &str) -> u64 {
+        let pattern = format!("\"{name}\":");
+        let start = self.0.find(&pattern).unwrap_or_else(|| panic!("no {name} in {}", self.0)) + pattern.len();
+        let digits: String = self.0[start..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        digits.parse().unwrap()
+    }
+
+    /// (idle, in use) of the key whose display name contains `fragment`; (0, 0) when it is not
+    /// listed.
+    fn key(&self, fragment: &str) -> (u64, u64) {
+        let keys = &self.0[self.0.find("\"keys\":[").expect("keys")..];
+        for entry in keys.split("{\"key\":").skip(1) {
+            if entry.contains(fragment) {
+                let entry = Stats(entry.to_owned());
+                return (entry.get("idle"), entry.get("in_use"));
+            }
+        }
+        (0, 0)
+    }
+}
+
+/// The counters that moved between two snapshots, as (name, delta); every name not listed must
+/// not have moved.
+fn assert_moved(before: &Stats, after: &Stats, expected: &[(&str, u64)]) {
+    const COUNTERS: &[&str] = &[
+        "opened",
+        "reused",
+        "dead_replaced",
+        "pings",
+        "rolled_back",
+        "reset",
+        "closed",
+        "limit_refusals",
+        "limit_fallbacks",
+        "failed_connects",
+        "broken",
+        "idle_timeout",
+        "lifetime",
+        "uses",
+        "failed_cleanup",
+        "limit",
+        "dropped",
+        "exit",
+    ];
+    let mut problems = Vec::new();
+    for name in COUNTERS {
+        let want = expected.iter().find(|(n, _)| n == name).map_or(0, |(_, d)| *d);
+        let got = after.get(name) - before.get(name);
+        if got != want {
+            problems.push(format!("{name}: moved by {got}, expected {want}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}\nbefore: {}\nafter:  {}", problems.join("\n"), before.0, after.0);
+}
+
+fn sleep_until(start: Instant, after: Duration) {
+    let elapsed = start.elapsed();
+    if elapsed < after {
+        std::thread::sleep(after - elapsed);
+    }
+}
+
+/// Waits until PostgreSQL no longer lists backend `pid`.
+fn wait_backend_gone(pid: u32) {
+    let pg = common::pg::pg();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while pg.psql(&format!("select count(*) from pg_stat_activity where pid = {pid}")) != "0" {
+        assert!(Instant::now() < deadline, "backend {pid} still there");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn is_connection_lost(sqlstate: &str) -> bool {
+    sqlstate.starts_with("08") || sqlstate == "57P01"
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server ends the session
+
+/// The server ends an idle link's session between requests: the next pconnect pings (interval 0
+/// for this key), finds it dead, opens a new one, and the caller sees no error.
+#[test]
+fn session_ended_between_requests_is_replaced_silently() {
+    let _serial = serial();
+    let pg = common::pg::pg();
+    let target = Target::pg("PconnPingInterval=0");
+    let link = must(pconnect(&target), "first pconnect");
+    let first_pid = backend_pid(link);
+    end_request();
+
+    let before = stats();
+    assert_eq!(pg.psql(&format!("select pg_terminate_backend({first_pid})")), "t");
+    wait_backend_gone(first_pid);
+
+    let link = must(pconnect(&target), "pconnect after the session ended");
+    assert_eq!(pconn_last_status(0), PCONN_OK);
+    assert_eq!(text(pconn_errmsg(0)), "");
+    let second_pid = backend_pid(link);
+    assert_ne!(first_pid, second_pid);
+    end_request();
+    let after = stats();
+    assert_moved(
+        &before,
+        &after,
+        &[("pings", 1), ("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
+    );
+    assert_eq!(after.key("PCONNPINGINTERVAL=0"), (1, 0));
+}
+
+/// The same after a full server restart, with the ping due because the link was idle longer than
+/// its `ping_interval`.
+#[test]
+fn server_restart_is_survived_once_the_ping_is_due() {
+    let _serial = serial();
+    let pg = common::pg::pg();
+    let target = Target::pg("PconnPingInterval=0.2");
+    let link = must(pconnect(&target), "first pconnect");
+    let first_pid = backend_pid(link);
+    end_request();
+    let idle_since = Instant::now();
+
+    pg.restart();
+    sleep_until(idle_since, Duration::from_millis(300));
+    let before = stats();
+    let link = must(pconnect(&target), "pconnect after restart");
+    assert_eq!(pconn_last_status(0), PCONN_OK);
+    let second_pid = backend_pid(link);
+    assert_ne!(first_pid, second_pid);
+    assert_eq!(must(query(link, "SELECT 6 * 7"), "query"), "42");
+    end_request();
+    assert_moved(
+        &before,
+        &stats(),
+        &[("pings", 1), ("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
+    );
+}
+
+/// Within `ping_interval`, hand-out makes no round trip: a session the server ended is found at
+/// the first call, which reports it; the link is discarded at request end, never kept.
+#[test]
+fn session_ended_within_ping_interval_is_reported_by_the_first_call() {
+    let _serial = serial();
+    let pg = common::pg::pg();
+    let target = Target::pg("PconnPingInterval=60");
+    let link = must(pconnect(&target), "first pconnect");
+    let first_pid = backend_pid(link);
+    end_request();
+    assert_eq!(pg.psql(&format!("select pg_terminate_backend({first_pid})")), "t");
+    wait_backend_gone(first_pid);
+
+    let before = stats();
+    let link = must(pconnect(&target), "pconnect");
+    let failure = query(link, "SELECT 1").expect_err("the session is gone");
+    assert_eq!(failure.status, PCONN_BROKEN_LINK, "{failure:?}");
+    assert!(is_connection_lost(&failure.sqlstate), "{failure:?}");
+    end_request();
+    let after = stats();
+    assert_moved(&before, &after, &[("reused", 1), ("broken", 1)]);
+    assert_eq!(after.key("PCONNPINGINTERVAL=60"), (0, 0));
+
+    let link = must(pconnect(&target), "pconnect after the broken link");
+    assert_ne!(backend_pid(link), first_pid);
+    end_request();
+}
+
+/// The server ends the session while a statement runs: the call reports the lost connection, the
+/// link is never returned to idle, and the next request gets a working link.
+#[test]
+fn session_ended_during_a_request_breaks_the_link() {
+    let _serial = serial();
+    let pg = common::pg::pg();
+    let target = Target::pg("PconnPingInterval=-1");
+    let link = must(pconnect(&target), "pconnect");
+    let pid = backend_pid(link);
+    let before = stats();
+
+    let killer = std::thread::spawn(move || {
+        let pg = common::pg::pg();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        // Wait until the statement is running, then end the session under it.
+        while pg.psql(&format!("select count(*) from pg_stat_activity where pid = {pid} and state = 'active'")) != "1" {
+            assert!(Instant::now() < deadline, "the statement never started");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        pg.psql(&format!("select pg_terminate_backend({pid})"))
+    });
+    let failure = query(link, "SELECT pg_sleep(30)").expect_err("the session was ended");
+    assert_eq!(killer.join().unwrap(), "t");
+    assert!(matches!(failure.status, PCONN_BROKEN_LINK | PCONN_ERROR), "{failure:?}");
+    assert!(is_connection_lost(&failure.sqlstate), "{failure:?}");
+    assert_eq!(pconn_last_status(link), failure.status);
+    // Still broken for the rest of the request.
+    let again = query(link, "SELECT 1").expect_err("still broken");
+    assert!(matches!(again.status, PCONN_BROKEN_LINK | PCONN_ERROR), "{again:?}");
+    end_request();
+
+    let after = stats();
+    assert_moved(&before, &after, &[("broken", 1)]);
+    assert_eq!(after.key("PCONNPINGINTERVAL=-1"), (0, 0));
+    assert_eq!(after.get("persistent_links"), 0);
+
+    let link = must(pconnect(&target), "pconnect after the broken link");
+    assert_ne!(backend_pid(link), pid);
+    assert_eq!(must(query(link, "SELECT 1"), "query"), "1");
+    end_request();
+    assert_moved(&after, &stats(), &[("opened", 1), ("rolled_back", 1), ("reset", 1)]);
+    let _ = pg;
+}
+
+/// Same, when the session is ended between two statements of one request.
+#[test]
+fn session_ended_between_statements_breaks_the_link() {
+    let _serial = serial();
+    let pg = common::pg::pg();
+    let target = Target::pg("PconnPingInterval=-1");
+    let link = must(pconnect(&target), "pconnect");
+    let pid = backend_pid(link);
+    assert_eq!(pg.psql(&format!("select pg_terminate_backend({pid})")), "t");
+    wait_backend_gone(pid);
+    let before = stats();
+    let failure = query(link, "SELECT 1").expect_err("the session was ended");
+    assert_eq!(failure.status, PCONN_BROKEN_LINK, "{failure:?}");
+    assert!(is_connection_lost(&failure.sqlstate), "{failure:?}");
+    end_request();
+    let after = stats();
+    assert_moved(&before, &after, &[("broken", 1)]);
+    assert_eq!(after.get("total_links"), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server's own connection limit
+
+/// A cluster of its own with a low `max_connections`, stopped when dropped.
+struct LowLimitServer {
+    dir: std::path::PathBuf,
+    conn_str: String,
+    user: String,
+    password: String,
+}
+
+impl LowLimitServer {
+    fn start(max_connections: u32) -> LowLimitServer {
+        let dir = std::env::temp_dir().join(format!("pconn-pg-low-{}", std::process::id()));
+        let out = std::process::Command::new(common::pg::script())
+            .arg("start")
+            .arg(&dir)
+            .env("PG_TMP_MAX_CONNECTIONS", max_connections.to_string())
+            .env("PG_TMP_OWNER_PID", std::process::id().to_string())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pg-tmp start: {}", String::from_utf8_lossy(&out.stderr));
+        let env = std::fs::read_to_string(dir.join("env")).unwrap();
+        let get = |key: &str| {
+            env.lines()
+                .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
+                .map(|v| v.trim().trim_matches('\'').to_owned())
+                .unwrap()
+        };
+        LowLimitServer {
+            conn_str: get("PCONN_PG_CONNSTR"),
+            user: get("PCONN_PG_USER"),
+            password: get("PCONN_PG_PASSWORD"),
+            dir,
+        }
+    }
+
+    fn target(&self, extra: &str) -> Target {
+        Target { conn: format!("{};{extra}", self.conn_str), user: self.user.clone(), password: self.password.clone() }
+    }
+}
+
+impl Drop for LowLimitServer {
+    fn drop(&mut self) {
+        pconn_request_end();
+        pconn_close_all();
+        let _ = std::process::Command::new(common::pg::script())
+            .arg("stop")
+            .arg(&self.dir)
+            .stdin(std::process::Stdio::null())
+            .output();
+    }
+}
+
+#[test]
+fn server_connection_limit_gives_a_clear_error_and_leaves_other_links_alone() {
+    let _serial = serial();
+    // PostgreSQL keeps 3 of these for superusers: the test role gets 3.
+    let server = LowLimitServer::start(6);
+    let before = stats();
+    let mut links = Vec::new();
+    let mut refused = None;
+    for i in 0..6 {
+        // Distinct keys: each pconnect needs a link of its own.
+        match pconnect(&server.target(&format!("PconnPingSql=SELECT {i}"))) {
+            Ok(link) => links.push(link),
+            Err(failure) => {
+                refused = Some(failure);
+                break;
+            }
+        }
+    }
+    let failure = refused.expect("the server refused a connection at its limit");
+    assert_eq!(links.len(), 3, "the role has 3 connections");
+    assert_eq!(failure.status, PCONN_ERROR, "{failure:?}");
+    // The server's own words: "too many clients already", or (for the slots kept for
+    // superusers) "remaining connection slots are reserved".
+    assert!(
+        failure.message.contains("too many clients") || failure.message.contains("connection slots are reserved"),
+        "{failure:?}"
+    );
+    assert!(failure.sqlstate.starts_with("08") || failure.sqlstate == "53300", "{failure:?}");
+    for &link in &links {
+        assert_eq!(must(query(link, "SELECT 1"), "the other links still work"), "1");
+    }
+    let middle = stats();
+    assert_moved(&before, &middle, &[("opened", 3), ("failed_connects", 1)]);
+    assert_eq!(middle.get("persistent_links"), 3);
+    assert_eq!(middle.get("total_links"), 3);
+
+    // Room again once a link is dropped.
+    assert_eq!(pconn_drop(links.pop().unwrap()), PCONN_OK);
+    let link = must(pconnect(&server.target("PconnPingSql=SELECT 99")), "pconnect after room was made");
+    assert_eq!(must(query(link, "SELECT 2"), "query"), "2");
+    end_request();
+    assert_eq!(stats().get("persistent_links"), 3);
+}
+
+// ---------------------------------------------------------------------------------------------
+// pconn's own limits (SQLite: no server needed to count links)
+
+/// Holds a pconnect of `target` in a thread of its own (its own request) until dropped.
+struct Holder {
+    release: mpsc::Sender<()>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Holder {
+    fn hold(target: &Target) -> Holder {
+        let target = target.clone();
+        let (got, wait_got) = mpsc::channel();
+        let (release, wait_release) = mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let link = pconnect(&target);
+            let ok = link.is_ok();
+            got.send(link.map(|_| ()).map_err(|f| format!("{f:?}"))).unwrap();
+            if ok {
+                let _ = wait_release.recv();
+            }
+            assert_eq!(pconn_request_end(), PCONN_OK);
+        });
+        wait_got.recv().unwrap().expect("holder's pconnect");
+        Holder { release, thread: Some(thread) }
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        let _ = self.release.send(());
+        if let Some(thread) = self.thread.take() {
+            thread.join().unwrap();
+        }
+    }
+}
+
+#[test]
+fn max_per_key_refuses_or_falls_back() {
+    let _serial = serial();
+    let target = Target::sqlite("per-key");
+    assert_eq!(set_option("max_per_key", "1"), PCONN_OK);
+    let holder = Holder::hold(&target);
+
+    let before = stats();
+    let failure = pconnect(&target).expect_err("max_per_key reached");
+    assert_eq!(failure.status, PCONN_LIMIT);
+    assert!(failure.message.contains("max_per_key (1)"), "{failure:?}");
+    assert_moved(&before, &stats(), &[("limit_refusals", 1)]);
+
+    assert_eq!(set_option("on_limit", "fallback"), PCONN_OK);
+    let before = stats();
+    let link = must(pconnect(&target), "fallback");
+    assert_eq!(pconn_link_is_persistent(link), 0);
+    // The fallback answers identical pconnects of the same request.
+    assert_eq!(must(pconnect(&target), "repeat"), link);
+    end_request();
+    assert_moved(&before, &stats(), &[("limit_fallbacks", 1), ("opened", 1), ("closed", 1)]);
+    drop(holder);
+    let after = stats();
+    assert_eq!(after.key("per-key"), (1, 0));
+    assert_eq!(after.get("total_links"), 1);
+}
+
+#[test]
+fn max_persistent_closes_idle_links_first_then_refuses() {
+    let _serial = serial();
+    let (a, b, c) = (Target::sqlite("mp-a"), Target::sqlite("mp-b"), Target::sqlite("mp-c"));
+    assert_eq!(set_option("max_persistent", "2"), PCONN_OK);
+    let before = stats();
+    let link_a = must(pconnect(&a), "a");
+    must(pconnect(&b), "b");
+    let failure = pconnect(&c).expect_err("both persistent links are in use");
+    assert_eq!(failure.status, PCONN_LIMIT);
+    assert!(failure.message.contains("max_persistent (2)"), "{failure:?}");
+    // The request goes on: its links still work.
+    assert_eq!(must(query(link_a, "SELECT 1"), "a still works"), "1");
+    end_request();
+    assert_moved(&before, &stats(), &[("opened", 2), ("limit_refusals", 1), ("rolled_back", 1), ("reset", 1)]);
+
+    // Now a and b are idle: c closes the one idle longest (a) to make room.
+    let before = stats();
+    must(pconnect(&c), "c");
+    must(pconnect(&b), "b from the pool");
+    let after = stats();
+    assert_moved(&before, &after, &[("opened", 1), ("reused", 1), ("limit", 1)]);
+    assert_eq!(after.key("mp-a"), (0, 0));
+    let failure = pconnect(&a).expect_err("b and c are in use");
+    assert!(failure.message.contains("max_persistent"), "{failure:?}");
+    end_request();
+    assert_eq!(stats().get("persistent_links"), 2);
+}
+
+#[test]
+fn max_links_counts_every_kind_and_closes_idle_links_first() {
+    let _serial = serial();
+    let (a, b) = (Target::sqlite("ml-a"), Target::sqlite("ml-b"));
+    assert_eq!(set_option("max_links", "2"), PCONN_OK);
+    let before = stats();
+    must(pconnect(&a), "a");
+    must(new_connect(&b), "fresh b");
+    let failure = new_connect(&b).expect_err("two links open");
+    assert_eq!(failure.status, PCONN_LIMIT);
+    assert!(failure.message.contains("max_links (2)"), "{failure:?}");
+    end_request();
+    assert_moved(&before, &stats(), &[("opened", 2), ("closed", 1), ("limit_refusals", 1)]);
+
+    // a is idle: a fresh link may take its place, even one of the same key.
+    assert_eq!(set_option("max_links", "1"), PCONN_OK);
+    let before = stats();
+    must(new_connect(&a), "fresh a in place of the idle one");
+    end_request();
+    assert_moved(&before, &stats(), &[("opened", 1), ("closed", 1), ("limit", 1)]);
+    assert_eq!(stats().get("total_links"), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifetimes
+
+#[test]
+fn idle_timeout_evicts_at_hand_out_and_in_the_sweep() {
+    let _serial = serial();
+    let (a, b, c) = (Target::sqlite("it-a"), Target::sqlite("it-b"), Target::sqlite("it-c"));
+    assert_eq!(set_option("idle_timeout", "0.3"), PCONN_OK);
+    let before = stats();
+    must(pconnect(&a), "a");
+    end_request();
+    must(pconnect(&a), "a again, at once");
+    end_request();
+    assert_moved(&before, &stats(), &[("opened", 1), ("reused", 1)]);
+
+    std::thread::sleep(Duration::from_millis(400));
+    let before = stats();
+    must(pconnect(&a), "a after its idle timeout");
+    end_request();
+    assert_moved(&before, &stats(), &[("opened", 1), ("idle_timeout", 1)]);
+
+    // b is never asked for again: the lazy sweep on another key's connect closes it.
+    must(pconnect(&b), "b");
+    end_request();
+    std::thread::sleep(Duration::from_millis(600));
+    let before = stats();
+    must(pconnect(&c), "c");
+    end_request();
+    let after = stats();
+    // a and b were both idle past the timeout.
+    assert_moved(&before, &after, &[("opened", 1), ("idle_timeout", 2)]);
+    assert_eq!(after.key("it-b"), (0, 0));
+    assert_eq!(after.key("it-c"), (1, 0));
+}
+
+#[test]
+fn max_lifetime_evicts_old_links_even_when_busy() {
+    let _serial = serial();
+    let a = Target::sqlite("lt-a");
+    assert_eq!(set_option("max_lifetime", "0.5"), PCONN_OK);
+    let before = stats();
+    let opened = Instant::now();
+    must(pconnect(&a), "a");
+    end_request();
+    // Busy (never idle long) but old: jitter keeps the lifetime within 0.45–0.5 s.
+    let mut cycles = 0;
+    while opened.elapsed() < Duration::from_millis(400) {
+        must(pconnect(&a), "a");
+        end_request();
+        cycles += 1;
+    }
+    assert_moved(&before, &stats(), &[("opened", 1), ("reused", cycles)]);
+    sleep_until(opened, Duration::from_millis(550));
+    let before = stats();
+    must(pconnect(&a), "a past its lifetime");
+    end_request();
+    assert_moved(&before, &stats(), &[("opened", 1), ("lifetime", 1)]);
+}
+
+#[test]
+fn max_uses_evicts_after_that_many_requests() {
+    let _serial = serial();
+    let a = Target::sqlite("uses-a");
+    assert_eq!(set_option("max_uses", "3"), PCONN_OK);
+    let before = stats();
+    for _ in 0..3 {
+        must(pconnect(&a), "a");
+        end_request();
+    }
+    // Closed as its third request ended, not kept to be found spent.
+    let after = stats();
+    assert_moved(&before, &after, &[("opened", 1), ("reused", 2), ("uses", 1)]);
+    assert_eq!(after.key("uses-a"), (0, 0));
+    for _ in 0..4 {
+        must(pconnect(&a), "a");
+        end_request();
+    }
+    assert_moved(&after, &stats(), &[("opened", 2), ("reused", 2), ("uses", 1)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Liveness checks and their configuration
+
+#[test]
+fn ping_interval_decides_when_hand_out_makes_a_round_trip() {
+    let _serial = serial();
+    let a = Target::sqlite("ping-a");
+    must(pconnect(&a), "a");
+    end_request();
+
+    // Default (60 s): the local check only.
+    let before = stats();
+    for _ in 0..3 {
+        must(pconnect(&a), "a");
+        end_request();
+    }
+    assert_moved(&before, &stats(), &[("reused", 3)]);
+
+    // Changed at run time, for links already in the pool: every hand-out pings.
+    assert_eq!(set_option("ping_interval", "0"), PCONN_OK);
+    let before = stats();
+    for _ in 0..3 {
+        must(pconnect(&a), "a");
+        end_request();
+    }
+    assert_moved(&before, &stats(), &[("reused", 3), ("pings", 3)]);
+
+    assert_eq!(set_option("ping_interval", "-1"), PCONN_OK);
+    let before = stats();
+    must(pconnect(&a), "a");
+    end_request();
+    assert_moved(&before, &stats(), &[("reused", 1)]);
+
+    // A per-connection override wins over the global value.
+    let b = a.with("PconnPingInterval=0");
+    must(pconnect(&b), "b");
+    end_request();
+    let before = stats();
+    must(pconnect(&b), "b");
+    end_request();
+    assert_moved(&before, &stats(), &[("reused", 1), ("pings", 1)]);
+}
+
+#[test]
+fn bad_option_names_and_values_are_invalid_arguments() {
+    let _serial = serial();
+    for (name, value) in [
+        ("no_such_option", "1"),
+        ("max_persistent", "many"),
+        ("max_links", "1.5"),
+        ("on_limit", "sometimes"),
+        ("ping_interval", "soon"),
+        ("ping_interval", "NaN"),
+        ("idle_timeout", "inf"),
+        ("reset", "bogus"),
+        ("reset", "sql:"),
+        ("fetch_batch", "0"),
+        ("login_timeout", "-3"),
+        ("ping_sql", "  "),
+        ("", "1"),
+    ] {
+        assert_eq!(set_option(name, value), PCONN_INVALID_ARGUMENT, "{name}={value}");
+        let message = text(pconn_errmsg(0));
+        assert!(!message.is_empty(), "{name}={value}: no message");
+    }
+    assert!(text(pconn_errmsg(0)).contains("unknown option"));
+    // Nothing changed.
+    assert_eq!(get_option("max_persistent"), "-1");
+    assert_eq!(get_option("ping_interval"), "60");
+    assert_eq!(get_option("on_limit"), "error");
+    // Names are forgiving; values are read back in the form set accepts.
+    assert_eq!(set_option("Max-Per-Key", "4"), PCONN_OK);
+    assert_eq!(get_option("max_per_key"), "4");
+    assert_eq!(set_option("idle_timeout", "2.5"), PCONN_OK);
+    assert_eq!(get_option("idle_timeout"), "2.5");
+    assert_eq!(pconn_set_option(std::ptr::null(), cstr("1").as_ptr()), PCONN_NULL_ARGUMENT);
+    let mut out = std::ptr::null();
+    assert_eq!(pconn_get_option(cstr("bogus").as_ptr(), &mut out), PCONN_INVALID_ARGUMENT);
+
+    // In a connection string: unknown pconn options, process-wide ones and bad values.
+    let a = Target::sqlite("bad-options");
+    for extra in ["PconnBogus=1", "PconnMaxPersistent=1", "PconnPingInterval=soon", "PconnReset=sometimes"] {
+        let failure = pconnect(&a.with(extra)).expect_err(extra);
+        assert_eq!(failure.status, PCONN_INVALID_ARGUMENT, "{extra}: {failure:?}");
+    }
+    assert_eq!(stats().get("total_links"), 0);
+}
+
+/// `PCONN_*` environment variables are read at first use; a bad one makes calls fail, naming it.
+/// Runs this test binary again as a child with the variables set.
+#[test]
+fn environment_variables_configure_the_process() {
+    if let Ok(expect) = std::env::var("PCONN_LIVENESS_CHILD") {
+        match expect.as_str() {
+            "good" => {
+                assert_eq!(get_option("max_per_key"), "3");
+                assert_eq!(get_option("ping_interval"), "-1");
+                must(pconnect(&Target::sqlite("env")), "pconnect");
+                end_request();
+            }
+            _ => {
+                let failure = pconnect(&Target::sqlite("env")).expect_err("bad environment");
+                assert_eq!(failure.status, PCONN_INVALID_ARGUMENT);
+                assert!(failure.message.contains("PCONN_IDLE_TIMEOUT"), "{failure:?}");
+            }
+        }
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    for (kind, vars) in [
+        ("good", vec![("PCONN_MAX_PER_KEY", "3"), ("PCONN_PING_INTERVAL", "-1")]),
+        ("bad", vec![("PCONN_IDLE_TIMEOUT", "later")]),
+    ] {
+        let out = std::process::Command::new(&exe)
+            .args(["--exact", "environment_variables_configure_the_process", "--nocapture"])
+            .env("PCONN_LIVENESS_CHILD", kind)
+            .envs(vars)
+            .output()
+            .unwrap();
+        let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{kind}: {output}");
+        assert!(output.contains("1 passed"), "{kind}: {output}");
+    }
+}
+
+#[test]
+fn statistics_list_keys_without_secrets() {
+    let _serial = serial();
+    let pg = common::pg::pg();
+    let target = Target::pg("PconnPingInterval=30");
+    let link = must(pconnect(&target), "pconnect");
+    let json = stats();
+    assert_eq!(json.key("PCONNPINGINTERVAL=30"), (0, 1));
+    assert!(!json.0.contains(&pg.password), "the password leaked into {}", json.0);
+    assert!(json.0.contains(&format!("UID={}", pg.user)), "{}", json.0);
+    assert_eq!(must(query(link, "SELECT 1"), "query"), "1");
+    end_request();
+    let json = stats();
+    assert_eq!(json.key("PCONNPINGINTERVAL=30"), (1, 0));
+    assert_eq!(json.get("pid"), u64::from(std::process::id()));
+}
