@@ -1,0 +1,7 @@
+<?php
+declare(strict_types=1);
+
+require dirname(__DIR__) . '/autoload.php';
+require __DIR__ . '/support/FastCgi.php';
+require __DIR__ . '/support/Fpm.php';
+require __DIR__ . '/support/Backends.php';
