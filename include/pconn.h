@@ -85,6 +85,17 @@ typedef enum pconn_status {
 } pconn_status;
 
 /*
+ Transaction isolation levels: ODBC's `SQL_TXN_*` values. `pconn_isolation_set` takes them as
+ an `int`.
+ */
+typedef enum pconn_isolation {
+  PCONN_TXN_READ_UNCOMMITTED = 1,
+  PCONN_TXN_READ_COMMITTED = 2,
+  PCONN_TXN_REPEATABLE_READ = 4,
+  PCONN_TXN_SERIALIZABLE = 8,
+} pconn_isolation;
+
+/*
  A link: an integer handle, valid from the call that returned it until `pconn_close`,
  `pconn_drop`, `pconn_close_all` or the end of the request that got it. 0 is never a valid link.
  */
@@ -95,6 +106,12 @@ typedef uint64_t pconn_link;
  closed or its request ends. 0 is never a valid result.
  */
 typedef uint64_t pconn_result;
+
+/*
+ A prepared statement, valid until `pconn_stmt_free`, or until its link is closed or its request
+ ends. 0 is never a valid statement.
+ */
+typedef uint64_t pconn_stmt;
 
 #ifdef __cplusplus
 extern "C" {
@@ -293,6 +310,225 @@ enum pconn_status pconn_get_option(const char *name, const char **out_value);
  thread's next `pconn_stats_json` or `pconn_get_option`.
  */
 const char *pconn_stats_json(void);
+
+/*
+ Prepares `sql` on a link; its parameters are written `?` and numbered from 1. On success
+ writes the statement to `*out_stmt`. On failure the link's error says why.
+ */
+enum pconn_status pconn_prepare(pconn_link link, const char *sql, pconn_stmt *out_stmt);
+
+/*
+ Writes the number of `?` parameters of the statement to `*out_count`.
+ */
+enum pconn_status pconn_stmt_param_count(pconn_stmt stmt, uint16_t *out_count);
+
+/*
+ Binds NUL-terminated UTF-8 `text` to parameter `index` (from 1). pconn copies the value; it is
+ used by every later `pconn_stmt_execute` until bound again. An index outside 1..count returns
+ `PCONN_INVALID_ARGUMENT`.
+ */
+enum pconn_status pconn_stmt_bind_text(pconn_stmt stmt, uint16_t index, const char *text);
+
+/*
+ Binds a 64-bit integer to parameter `index` (from 1). Otherwise as `pconn_stmt_bind_text`.
+ */
+enum pconn_status pconn_stmt_bind_int64(pconn_stmt stmt, uint16_t index, int64_t value);
+
+/*
+ Binds a double to parameter `index` (from 1). Otherwise as `pconn_stmt_bind_text`.
+ */
+enum pconn_status pconn_stmt_bind_double(pconn_stmt stmt, uint16_t index, double value);
+
+/*
+ Binds `len` bytes at `data` (which may be NULL when `len` is 0) to parameter `index` (from 1)
+ as binary. pconn copies the bytes. Otherwise as `pconn_stmt_bind_text`.
+ */
+enum pconn_status pconn_stmt_bind_binary(pconn_stmt stmt,
+                                         uint16_t index,
+                                         const void *data,
+                                         size_t len);
+
+/*
+ Binds SQL NULL to parameter `index` (from 1). Otherwise as `pconn_stmt_bind_text`.
+ */
+enum pconn_status pconn_stmt_bind_null(pconn_stmt stmt, uint16_t index);
+
+/*
+ Executes the statement with its bound values and writes a result handle to `*out_result`
+ (also for statements without rows: read `pconn_result_affected_rows`). Every parameter must be
+ bound (else `PCONN_WRONG_STATE`). Executing again is allowed, with the same or new values; the
+ previous execution's result handle becomes invalid then.
+ */
+enum pconn_status pconn_stmt_execute(pconn_stmt stmt, pconn_result *out_result);
+
+/*
+ Frees a prepared statement and the result of its last execution. `pconn_stmt_free(0)` does
+ nothing; a second free (or using the statement afterwards) returns `PCONN_INVALID_HANDLE`.
+ */
+enum pconn_status pconn_stmt_free(pconn_stmt stmt);
+
+/*
+ Reads column `column` (from 1) of the current row as a 64-bit integer into `*out_value`
+ (0 for NULL); `*out_is_null` is 1 for SQL NULL, else 0 (`out_is_null` may be NULL). A value
+ that is not a whole number returns `PCONN_INVALID_ARGUMENT`.
+ */
+enum pconn_status pconn_result_int64(pconn_result result,
+                                     uint16_t column,
+                                     int64_t *out_value,
+                                     int *out_is_null);
+
+/*
+ Reads column `column` (from 1) of the current row as a double into `*out_value` (0 for NULL).
+ Otherwise as `pconn_result_int64`.
+ */
+enum pconn_status pconn_result_double(pconn_result result,
+                                      uint16_t column,
+                                      double *out_value,
+                                      int *out_is_null);
+
+/*
+ Reads column `column` (from 1) of the current row as bytes: binary columns as stored, other
+ columns as their text. `*out_data` points to `*out_len` bytes (followed by a NUL pconn adds),
+ or is NULL for SQL NULL; `*out_is_null` is 1 for SQL NULL (`out_len`, `out_is_null` may be
+ NULL). The bytes are owned by pconn and valid until the next `pconn_fetch`, `pconn_result_next`
+ or `pconn_result_free` on this result. Long values come back whole.
+ */
+enum pconn_status pconn_result_bytes(pconn_result result,
+                                     uint16_t column,
+                                     const void **out_data,
+                                     size_t *out_len,
+                                     int *out_is_null);
+
+/*
+ Moves the result to its statement's next result set (`SQLMoreResults`, for SQL with several
+ statements or procedures returning several sets): `PCONN_OK` when there is one (read its
+ columns, rows or affected rows as usual), `PCONN_NO_DATA` when there is none.
+ */
+enum pconn_status pconn_result_next(pconn_result result);
+
+/*
+ Writes the name of column `column` (from 1) to `*out_name`: NUL-terminated UTF-8, owned by pconn,
+ valid until `pconn_result_next` or `pconn_result_free` on this result.
+ */
+enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
+
+/*
+ Writes the ODBC SQL type code of column `column` (`SQL_INTEGER` 4, `SQL_VARCHAR` 12,
+ `SQL_WVARCHAR` -9, …) to `*out_type`.
+ */
+enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
+
+/*
+ Writes the precision (column size: characters for text, digits for numbers; 0 when unknown) of
+ column `column` to `*out_precision`.
+ */
+enum pconn_status pconn_column_precision(pconn_result result,
+                                         uint16_t column,
+                                         int64_t *out_precision);
+
+/*
+ Writes the scale (decimal digits) of column `column` to `*out_scale`.
+ */
+enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
+
+/*
+ Writes 1 to `*out_nullable` when column `column` may hold NULL, 0 when it cannot, -1 when the
+ driver does not know.
+ */
+enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
+
+/*
+ Writes the display size of column `column` (the most characters a value needs) to
+ `*out_size`.
+ */
+enum pconn_status pconn_column_display_size(pconn_result result,
+                                            uint16_t column,
+                                            int64_t *out_size);
+
+/*
+ Sets the transaction isolation level (`PCONN_TXN_*`) of the link. Request end restores the
+ level the link had before the request changed it. Another value returns
+ `PCONN_INVALID_ARGUMENT`; a level the driver refuses returns `PCONN_ERROR`.
+ */
+enum pconn_status pconn_isolation_set(pconn_link link, int level);
+
+/*
+ Writes the link's transaction isolation level (`PCONN_TXN_*`) to `*out_level`.
+ */
+enum pconn_status pconn_isolation_get(pconn_link link, enum pconn_isolation *out_level);
+
+/*
+ Makes the link read-only (`on` = 1) or read-write (0), via `SQL_ATTR_ACCESS_MODE` (and on
+ PostgreSQL the session's default transaction mode). Request end restores the previous mode.
+ */
+enum pconn_status pconn_read_only_set(pconn_link link, int on);
+
+/*
+ Writes 1 to `*out_on` when the link is read-only, else 0.
+ */
+enum pconn_status pconn_read_only_get(pconn_link link, int *out_on);
+
+/*
+ Writes the link's current catalog (database) to `*out_catalog`: NUL-terminated, owned by
+ pconn, valid until the next call on the same link.
+ */
+enum pconn_status pconn_catalog_get(pconn_link link, const char **out_catalog);
+
+/*
+ Switches the link's current catalog (database); request end switches back. Drivers that
+ cannot switch (PostgreSQL's: one database per connection) return `PCONN_ERROR`.
+ */
+enum pconn_status pconn_catalog_set(pconn_link link, const char *catalog);
+
+/*
+ Writes the link's ODBC connection handle (`SQLHDBC`) to `*out_hdbc`, for ODBC calls pconn does
+ not wrap. The handle stays owned by pconn: never free or disconnect it, and do not use it after
+ the link's request ends. What is changed through it, pconn cannot see: taking the handle marks
+ the link so request end rolls back, restores every attribute it knows and resets the session
+ (as `pconn_mark_dirty`).
+ */
+enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);
+
+/*
+ Tells pconn the link's session was changed in ways it cannot see (through the raw handle, or
+ SQL that changed settings): request end then does a full reset.
+ */
+enum pconn_status pconn_mark_dirty(pconn_link link);
+
+/*
+ Lists tables (`SQLTables`) as an ordinary result: columns TABLE_CAT, TABLE_SCHEM, TABLE_NAME,
+ TABLE_TYPE, REMARKS. `catalog`, `schema` and `table` are search patterns (`%`, `_`); `types`
+ a comma-separated list such as `'TABLE','VIEW'`. NULL means any.
+ */
+enum pconn_status pconn_tables(pconn_link link,
+                               const char *catalog,
+                               const char *schema,
+                               const char *table,
+                               const char *types,
+                               pconn_result *out_result);
+
+/*
+ Lists columns (`SQLColumns`) as an ordinary result with ODBC's 18 columns (TABLE_NAME 3,
+ COLUMN_NAME 4, DATA_TYPE 5, TYPE_NAME 6, COLUMN_SIZE 7, NULLABLE 11, ORDINAL_POSITION 17, …).
+ Arguments are search patterns; NULL means any.
+ */
+enum pconn_status pconn_columns(pconn_link link,
+                                const char *catalog,
+                                const char *schema,
+                                const char *table,
+                                const char *column,
+                                pconn_result *out_result);
+
+/*
+ Lists the primary key columns of table `table` (`SQLPrimaryKeys`) as an ordinary result:
+ TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, KEY_SEQ, PK_NAME. `catalog` and `schema` may
+ be NULL; `table` is required and is not a pattern.
+ */
+enum pconn_status pconn_primary_keys(pconn_link link,
+                                     const char *catalog,
+                                     const char *schema,
+                                     const char *table,
+                                     pconn_result *out_result);
 
 #ifdef __cplusplus
 }  // extern "C"

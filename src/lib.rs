@@ -2,6 +2,8 @@
 //!
 //! The logic lives in plain Rust modules; [`ffi`] only translates between C and them.
 
+pub mod attributes;
+pub mod catalog;
 pub mod config;
 pub mod diag;
 pub mod error;
@@ -9,6 +11,7 @@ pub mod ffi;
 pub mod key;
 pub mod link;
 pub mod odbc;
+pub mod prepared;
 pub mod registry;
 pub mod request;
 pub mod reset;

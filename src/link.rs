@@ -32,11 +32,14 @@ pub struct DirtyMarks {
     /// The caller took the raw ODBC handle: pconn cannot see what was done through it.
     pub raw_handle_used: bool,
     pub autocommit: bool,
+    pub isolation: bool,
+    pub read_only: bool,
+    pub catalog: bool,
 }
 
 impl DirtyMarks {
     pub fn any(&self) -> bool {
-        self.session_touched || self.raw_handle_used || self.autocommit
+        self.session_touched || self.raw_handle_used || self.autocommit || self.isolation || self.read_only || self.catalog
     }
 }
 
@@ -60,6 +63,8 @@ pub struct Link {
     pub error: Option<StoredError>,
     pub(crate) results: HashMap<u32, ResultSet>,
     pub(crate) next_result_slot: u32,
+    /// Prepared statements (see `prepared.rs`); freed after `results`, which may read them.
+    pub(crate) statements: crate::prepared::Statements,
     pub opened_at: Instant,
     pub last_used: Instant,
     pub uses: u64,
@@ -101,6 +106,7 @@ impl Link {
             error: None,
             results: HashMap::new(),
             next_result_slot: 1,
+            statements: Default::default(),
             opened_at: Instant::now(),
             last_used: Instant::now(),
             uses: 0,
@@ -185,7 +191,8 @@ impl Link {
     /// Executes caller SQL; returns the slot of its result.
     pub fn execute(&mut self, sql: &str) -> Result<u32> {
         self.dirty.session_touched = true;
-        let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute(stmt, sql));
+        let mode = self.fetch_mode()?;
+        let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;
         let slot = self.next_result_slot;
         self.next_result_slot = self.next_result_slot.wrapping_add(1).max(1);
@@ -252,6 +259,7 @@ impl Link {
                 first_error.get_or_insert(error);
             }
         }
+        self.statements.clear();
         if let Some(error) = first_error {
             return self.note(Err(error));
         }
@@ -267,6 +275,7 @@ impl Link {
             self.note(restored)?;
             self.autocommit = self.baseline.autocommit;
         }
+        self.restore_attributes()?;
         if self.dirty.session_touched && self.settings.reset != ResetPolicy::None {
             let outcome = reset::reset_session(self);
             self.note(outcome)?;
@@ -285,6 +294,7 @@ impl Link {
     /// be disconnected is leaked rather than freed while connected.
     pub fn disconnect(&mut self) {
         self.results.clear();
+        self.statements.clear();
         if let Some(mut conn) = self.conn.take() {
             let _ = conn.rollback();
             match conn.disconnect() {
@@ -300,6 +310,7 @@ impl Link {
     pub fn forget(mut self) {
         let results = std::mem::take(&mut self.results);
         std::mem::forget(results);
+        std::mem::forget(std::mem::take(&mut self.statements));
         if let Some(conn) = self.conn.take() {
             std::mem::forget(conn);
         }
@@ -316,6 +327,7 @@ impl Drop for Link {
         } else {
             let results = std::mem::take(&mut self.results);
             std::mem::forget(results);
+            std::mem::forget(std::mem::take(&mut self.statements));
             if let Some(conn) = self.conn.take() {
                 std::mem::forget(conn);
             }

@@ -48,6 +48,10 @@ pub struct SessionBaseline {
     pub driver_settings: Vec<(String, String)>,
     /// SQLite pragmas and their values at connect.
     pub pragmas: Vec<(String, String)>,
+    /// Attributes read the first time a request changes them (`attributes.rs`).
+    pub isolation: Option<u32>,
+    pub read_only: Option<bool>,
+    pub catalog: Option<String>,
 }
 
 /// SQLite pragmas a request can change and that are readable, so they can be put back.

@@ -1,24 +1,183 @@
-//! Results of executed SQL: a statement handle, its cursor state and the current row.
+//! Results of executed SQL: a statement handle, its cursor, the current row, column metadata.
 //!
 //! A result belongs to the link that executed it and is freed at the latest when the link is
-//! cleaned at request end. Rows are read one at a time; each column of the current row is read
-//! whole (long text is never cut at a default length).
+//! cleaned at request end. Rows arrive through an ODBC block cursor: every column is bound to a
+//! buffer of `fetch_batch` rows, so one `SQLFetch` brings a whole batch. A value longer than its
+//! column's buffer is not cut: the cursor is positioned on its row (`SQLSetPos`) and the value read
+//! whole with `SQLGetData`. Columns that have no usable size (LOBs, unknown types) make the result
+//! fall back to one row per fetch with every value read by `SQLGetData`.
 
+use crate::config;
 use crate::error::{Error, Result};
 use crate::odbc::{check, check_no_data, get_var_data};
-use odbc_api::handles::{SqlText, Statement, StatementImpl};
-use odbc_api::parameter::Text;
+use odbc_api::handles::{CData, CDataMut, ColumnDescription, SqlText, Statement, StatementImpl};
+use odbc_api::parameter::{Binary, Text};
+use odbc_api::sys::{self, CDataType, SqlDataType};
+use std::ffi::CString;
+use std::mem::ManuallyDrop;
 
-/// One executed statement and where its cursor stands.
-pub struct ResultSet {
-    /// Lifetime erased to `'static`: the owning [`crate::link::Link`] frees every result before it
-    /// disconnects or frees its connection handle, which is what the lifetime protected.
-    stmt: StatementImpl<'static>,
-    columns: u16,
-    affected_rows: i64,
-    state: CursorState,
-    /// Current row: each value with a NUL appended, so C can read it as a string in place.
-    row: Vec<Option<Vec<u8>>>,
+/// Longest value kept in a block-cursor buffer; longer ones are read whole on their own.
+const MAX_INLINE_BYTES: usize = 2048;
+/// Ceiling on the memory of one batch: wide rows get fewer rows per fetch.
+const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
+
+/// What the driver says about one result column.
+#[derive(Debug, Clone)]
+pub struct ColumnInfo {
+    /// The column's name (NUL-terminated for C; possibly empty).
+    pub name: CString,
+    /// The ODBC SQL type code (`SQL_INTEGER` = 4, `SQL_VARCHAR` = 12, …).
+    pub sql_type: i16,
+    /// Column size: the maximum length in characters for text, digits for numbers; 0 when unknown.
+    pub precision: usize,
+    /// Decimal digits.
+    pub scale: i16,
+    /// `Some(true)` nullable, `Some(false)` not nullable, `None` unknown.
+    pub nullable: Option<bool>,
+}
+
+impl ColumnInfo {
+    fn from_description(description: &ColumnDescription) -> ColumnInfo {
+        let name = String::from_utf8_lossy(&description.name).replace('\0', " ");
+        ColumnInfo {
+            name: CString::new(name).unwrap_or_default(),
+            sql_type: description.data_type.data_type().0,
+            precision: description.data_type.column_size().map_or(0, |size| size.get()),
+            scale: description.data_type.decimal_digits(),
+            nullable: match description.nullability {
+                odbc_api::Nullability::Nullable => Some(true),
+                odbc_api::Nullability::NoNulls => Some(false),
+                odbc_api::Nullability::Unknown => None,
+            },
+        }
+    }
+
+    fn is_binary(&self) -> bool {
+        matches!(SqlDataType(self.sql_type), SqlDataType::EXT_BINARY | SqlDataType::EXT_VAR_BINARY | SqlDataType::EXT_LONG_VAR_BINARY)
+    }
+
+    /// Bytes a buffer needs for any value of this column, or `None` when no bound is known.
+    fn max_bytes(&self) -> Option<usize> {
+        let size = self.precision;
+        let bytes = match SqlDataType(self.sql_type) {
+            // Long types may say a size (PostgreSQL's text: 8190) but hold more; the buffer then
+            // takes the common short values and longer ones are read whole after the fetch.
+            SqlDataType::UNKNOWN_TYPE => return None,
+            _ if self.is_binary() => size,
+            // Numbers, dates and times print in a few dozen characters whatever their size says.
+            SqlDataType::SMALLINT | SqlDataType::INTEGER | SqlDataType::EXT_BIG_INT | SqlDataType::EXT_TINY_INT => 24,
+            SqlDataType::FLOAT | SqlDataType::REAL | SqlDataType::DOUBLE => 32,
+            SqlDataType::EXT_BIT => 8,
+            SqlDataType::DATE | SqlDataType::TIME | SqlDataType::TIMESTAMP => 64,
+            // Text: the size counts characters; narrow text is UTF-8, up to 4 bytes each.
+            _ => size.saturating_mul(4),
+        };
+        (bytes > 0).then_some(bytes)
+    }
+}
+
+/// One column of a block: `rows` values of `stride` bytes, each followed by room for a NUL, and
+/// their length indicators. Bound with `SQLBindCol` as text (`SQL_C_CHAR`) or bytes.
+struct ColumnBlock {
+    binary: bool,
+    /// Bytes per value including the NUL slot.
+    stride: usize,
+    values: Vec<u8>,
+    indicators: Vec<isize>,
+    /// Values longer than `stride - 1`, read whole after the fetch: (row in batch, value with NUL).
+    overflow: Vec<(usize, Option<Vec<u8>>)>,
+}
+
+// SAFETY: the pointers and lengths describe `values` and `indicators`, which live as long as the
+// block; the driver writes at most `buffer_length` bytes per row.
+unsafe impl CData for ColumnBlock {
+    fn cdata_type(&self) -> CDataType {
+        if self.binary { CDataType::Binary } else { CDataType::Char }
+    }
+
+    fn indicator_ptr(&self) -> *const isize {
+        self.indicators.as_ptr()
+    }
+
+    fn value_ptr(&self) -> *const std::ffi::c_void {
+        self.values.as_ptr().cast()
+    }
+
+    fn buffer_length(&self) -> isize {
+        // Text: the driver writes the NUL itself. Bytes: the NUL slot is ours, written after fetch.
+        (if self.binary { self.stride - 1 } else { self.stride }) as isize
+    }
+}
+
+// SAFETY: as for `CData`.
+unsafe impl CDataMut for ColumnBlock {
+    fn mut_indicator_ptr(&mut self) -> *mut isize {
+        self.indicators.as_mut_ptr()
+    }
+
+    fn mut_value_ptr(&mut self) -> *mut std::ffi::c_void {
+        self.values.as_mut_ptr().cast()
+    }
+}
+
+impl ColumnBlock {
+    fn new(binary: bool, max_len: usize, rows: usize) -> ColumnBlock {
+        let stride = max_len + 1;
+        ColumnBlock { binary, stride, values: vec![0; stride * rows], indicators: vec![0; rows], overflow: Vec::new() }
+    }
+
+    /// The value at `row` with its NUL, after [`ColumnBlock::settle`].
+    fn value(&self, row: usize) -> Option<&[u8]> {
+        if let Some((_, value)) = self.overflow.iter().find(|(r, _)| *r == row) {
+            return value.as_deref();
+        }
+        let indicator = self.indicators[row];
+        if indicator == sys::NULL_DATA {
+            return None;
+        }
+        let offset = row * self.stride;
+        let len = (indicator.max(0) as usize).min(self.stride - 1);
+        Some(&self.values[offset..offset + len + 1])
+    }
+
+    /// Rows of the batch whose value did not fit (or whose length the driver did not say).
+    fn truncated_rows(&self, rows: usize) -> impl Iterator<Item = usize> + '_ {
+        let room = self.stride - 1;
+        self.indicators[..rows]
+            .iter()
+            .enumerate()
+            .filter(move |(_, ind)| **ind == sys::NO_TOTAL || (**ind >= 0 && **ind as usize > room))
+            .map(|(row, _)| row)
+    }
+
+    /// Writes the NUL after every fetched byte value, so C can use every value the same way.
+    fn settle(&mut self, rows: usize) {
+        if !self.binary {
+            return;
+        }
+        for row in 0..rows {
+            let indicator = self.indicators[row];
+            if indicator >= 0 {
+                let len = (indicator as usize).min(self.stride - 1);
+                self.values[row * self.stride + len] = 0;
+            }
+        }
+    }
+}
+
+/// How rows are read.
+enum Rows {
+    /// Block cursor: columns bound, `SQLFetch` fills up to `capacity` rows.
+    Block {
+        columns: Vec<ColumnBlock>,
+        /// Set by the driver through `SQL_ATTR_ROWS_FETCHED_PTR`; boxed so its address is stable.
+        fetched: Box<usize>,
+        /// The current row within the batch.
+        row: usize,
+    },
+    /// One row per fetch, every value read with `SQLGetData` (for LOB columns): each value with a
+    /// NUL appended.
+    Single { row: Vec<Option<Vec<u8>>> },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,31 +189,180 @@ enum CursorState {
     AfterLastRow,
 }
 
+/// One executed statement and where its cursor stands.
+pub struct ResultSet {
+    /// Lifetime erased to `'static`: the owning [`crate::link::Link`] frees every result before it
+    /// disconnects or frees its connection handle, which is what the lifetime protected. Not owned
+    /// when the result reads a prepared statement's cursor: then the statement frees the handle.
+    stmt: ManuallyDrop<StatementImpl<'static>>,
+    owns_stmt: bool,
+    mode: FetchMode,
+    columns: Vec<ColumnInfo>,
+    affected_rows: i64,
+    state: CursorState,
+    rows: Rows,
+}
+
+/// How a result reads its rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FetchMode {
+    /// Batches through a block cursor. Only for drivers that can read a value of a row inside a
+    /// block with `SQLGetData` (`SQL_GD_BLOCK`), which is how values longer than the buffer are
+    /// read whole.
+    Block,
+    /// One row per `SQLFetch`, every value read whole with `SQLGetData`.
+    RowByRow,
+}
+
+impl FetchMode {
+    /// `Block` when the driver reports `SQL_GD_BLOCK` among its `SQLGetData` extensions.
+    pub fn for_connection(conn: &odbc_api::handles::Connection<'_>) -> FetchMode {
+        const SQL_GD_BLOCK: u32 = 4;
+        let mut extensions: u32 = 0;
+        // SAFETY: SQL_GETDATA_EXTENSIONS is a 32-bit bitmask written into `extensions`; odbc-api's
+        // handles do not wrap this SQLGetInfo.
+        let ret = unsafe {
+            sys::SQLGetInfo(conn.as_sys(), sys::InfoType::GetDataExtensions, (&mut extensions as *mut u32).cast(), 4, std::ptr::null_mut())
+        };
+        match ret {
+            sys::SqlReturn::SUCCESS | sys::SqlReturn::SUCCESS_WITH_INFO if extensions & SQL_GD_BLOCK != 0 => FetchMode::Block,
+            _ => FetchMode::RowByRow,
+        }
+    }
+}
+
 impl ResultSet {
+    /// Executes `sql` directly on a freshly allocated statement, reading rows one by one (for
+    /// pconn's own small queries).
+    pub fn execute(stmt: StatementImpl<'static>, sql: &str) -> Result<ResultSet> {
+        ResultSet::execute_with(stmt, sql, FetchMode::RowByRow)
+    }
+
     /// Executes `sql` directly on a freshly allocated statement.
-    pub fn execute(mut stmt: StatementImpl<'static>, sql: &str) -> Result<ResultSet> {
+    pub fn execute_with(mut stmt: StatementImpl<'static>, sql: &str, mode: FetchMode) -> Result<ResultSet> {
         // SAFETY: no parameters or columns are bound to this statement, so no buffer can dangle.
         let executed = unsafe { stmt.exec_direct(&SqlText::new(sql)) };
         // NoData: a searched UPDATE/DELETE that matched no row.
         check_no_data(executed, &stmt)?;
-        let columns = check(stmt.num_result_cols(), &stmt)?;
-        let columns = u16::try_from(columns).unwrap_or(0);
-        let affected_rows = if columns == 0 {
-            check(stmt.row_count(), &stmt).map(|n| n as i64).unwrap_or(-1)
-        } else {
-            -1
-        };
-        Ok(ResultSet {
+        ResultSet::executed(stmt, mode)
+    }
+
+    /// Wraps a statement that has just been executed (or had a catalog function called on it),
+    /// owning and eventually freeing it.
+    pub fn executed(stmt: StatementImpl<'static>, mode: FetchMode) -> Result<ResultSet> {
+        ResultSet::new(ManuallyDrop::new(stmt), true, mode)
+    }
+
+    /// Wraps the cursor of a prepared statement that has just been executed. The statement keeps
+    /// the handle; this result unbinds its buffers and closes the cursor when dropped.
+    ///
+    /// # Safety
+    /// `hstmt` is a valid statement handle that outlives the returned result.
+    pub unsafe fn borrowed(hstmt: sys::HStmt, mode: FetchMode) -> Result<ResultSet> {
+        // SAFETY: per the contract above; ManuallyDrop keeps this view from freeing the handle.
+        let stmt = ManuallyDrop::new(unsafe { StatementImpl::new(hstmt) });
+        ResultSet::new(stmt, false, mode)
+    }
+
+    fn new(stmt: ManuallyDrop<StatementImpl<'static>>, owns_stmt: bool, mode: FetchMode) -> Result<ResultSet> {
+        let mut result = ResultSet {
             stmt,
-            columns,
-            affected_rows,
-            state: if columns == 0 { CursorState::NoCursor } else { CursorState::BeforeFirstRow },
-            row: Vec::new(),
-        })
+            owns_stmt,
+            mode,
+            columns: Vec::new(),
+            affected_rows: -1,
+            state: CursorState::NoCursor,
+            rows: Rows::Single { row: Vec::new() },
+        };
+        result.describe()?;
+        Ok(result)
+    }
+
+    /// Reads the shape of the current result set and binds its buffers.
+    fn describe(&mut self) -> Result<()> {
+        let stmt = &mut *self.stmt;
+        let count = check(stmt.num_result_cols(), &*stmt)?;
+        let count = u16::try_from(count).unwrap_or(0);
+        self.columns.clear();
+        self.affected_rows = -1;
+        if count == 0 {
+            self.affected_rows = check(stmt.row_count(), &*stmt).map(|n| n as i64).unwrap_or(-1);
+            self.state = CursorState::NoCursor;
+            self.rows = Rows::Single { row: Vec::new() };
+            return Ok(());
+        }
+        let mut description = ColumnDescription::default();
+        for col in 1..=count {
+            check(stmt.describe_col(col, &mut description), &*stmt)?;
+            let mut info = ColumnInfo::from_description(&description);
+            if info.precision == 0 && description.data_type.column_size().is_none() {
+                // Fixed-size types (INTEGER, DOUBLE) carry no size in odbc-api's DataType.
+                info.precision = check(stmt.col_precision(col), &*stmt).map_or(0, |p| p.max(0) as usize);
+            }
+            self.columns.push(info);
+        }
+        self.state = CursorState::BeforeFirstRow;
+        self.rows = Rows::Single { row: Vec::new() };
+        let sizes: Option<Vec<usize>> = self.columns.iter().map(|c| c.max_bytes()).collect();
+        let (Some(sizes), FetchMode::Block) = (sizes, self.mode) else {
+            // A LOB column: SQLGetData on a block cursor needs SQLSetPos for every row, so fetch
+            // one row at a time instead.
+            return Ok(());
+        };
+        let sizes: Vec<usize> = sizes.into_iter().map(|s| s.min(MAX_INLINE_BYTES)).collect();
+        let row_bytes: usize = sizes.iter().map(|s| s + 1 + size_of::<isize>()).sum();
+        let batch = config::current()?.fetch_batch.clamp(1, (MAX_BATCH_BYTES / row_bytes).max(1));
+        let mut columns: Vec<ColumnBlock> =
+            self.columns.iter().zip(&sizes).map(|(info, size)| ColumnBlock::new(info.is_binary(), *size, batch)).collect();
+        let mut fetched = Box::new(0usize);
+        // SAFETY: every buffer lives in `self.rows` as long as the binding; `Drop`/`unbind` unbind
+        // before they go, and a new `describe` replaces them only after rebinding.
+        unsafe {
+            check(stmt.set_row_array_size(batch), &*stmt)?;
+            check(stmt.set_num_rows_fetched(&mut fetched), &*stmt)?;
+            for (index, column) in columns.iter_mut().enumerate() {
+                check(stmt.bind_col(index as u16 + 1, column), &*stmt)?;
+            }
+        }
+        self.rows = Rows::Block { columns, fetched, row: 0 };
+        Ok(())
+    }
+
+    /// Unbinds the block buffers and puts the statement back to one row per fetch.
+    fn unbind(&mut self) {
+        if let Rows::Block { .. } = self.rows {
+            let stmt = &mut *self.stmt;
+            let _ = stmt.unbind_cols();
+            let _ = stmt.unset_num_rows_fetched();
+            // SAFETY: no buffer is bound any more.
+            let _ = unsafe { stmt.set_row_array_size(1) };
+        }
     }
 
     pub fn column_count(&self) -> u16 {
-        self.columns
+        self.columns.len() as u16
+    }
+
+    /// Metadata of column `col` (from 1).
+    pub fn column(&self, col: u16) -> Result<&ColumnInfo> {
+        if col == 0 || col as usize > self.columns.len() {
+            return Err(self.column_out_of_range(col));
+        }
+        Ok(&self.columns[col as usize - 1])
+    }
+
+    /// The driver's display size of column `col`: the most characters a value needs.
+    pub fn column_display_size(&mut self, col: u16) -> Result<i64> {
+        self.column(col)?;
+        let size = check(self.stmt.col_display_size(col), &*self.stmt)?;
+        Ok(size as i64)
+    }
+
+    fn column_out_of_range(&self, col: u16) -> Error {
+        Error::InvalidArgument(format!(
+            "column {col} is out of range: the result has {} column(s), numbered from 1",
+            self.columns.len()
+        ))
     }
 
     /// Rows changed by INSERT/UPDATE/DELETE; -1 when the driver does not say (or for a SELECT).
@@ -62,7 +370,7 @@ impl ResultSet {
         self.affected_rows
     }
 
-    /// Moves to the next row and reads all its columns. `Ok(false)` after the last row.
+    /// Moves to the next row. `Ok(false)` after the last row.
     pub fn fetch(&mut self) -> Result<bool> {
         match self.state {
             CursorState::NoCursor => {
@@ -71,48 +379,212 @@ impl ResultSet {
             CursorState::AfterLastRow => return Ok(false),
             CursorState::BeforeFirstRow | CursorState::OnRow => {}
         }
-        self.row.clear();
-        // SAFETY: no columns are bound; values are read with SQLGetData into owned buffers.
-        let fetched = unsafe { self.stmt.fetch() };
-        if !check_no_data(fetched, &self.stmt)? {
-            self.state = CursorState::AfterLastRow;
+        let found = match &mut self.rows {
+            Rows::Block { fetched, row, .. } if self.state == CursorState::OnRow && *row + 1 < **fetched => {
+                *row += 1;
+                true
+            }
+            Rows::Block { .. } => self.fetch_block()?,
+            Rows::Single { .. } => self.fetch_single()?,
+        };
+        self.state = if found { CursorState::OnRow } else { CursorState::AfterLastRow };
+        Ok(found)
+    }
+
+    fn fetch_block(&mut self) -> Result<bool> {
+        let Rows::Block { columns, fetched, row } = &mut self.rows else { unreachable!("block rows") };
+        let stmt = &mut *self.stmt;
+        // SAFETY: the bound buffers live in `columns` (see `describe`).
+        let result = unsafe { stmt.fetch() };
+        if !check_no_data(result, &*stmt)? || **fetched == 0 {
             return Ok(false);
         }
-        let mut row = Vec::with_capacity(self.columns as usize);
-        for col in 1..=self.columns {
+        let rows = **fetched;
+        *row = 0;
+        let mut long_values = Vec::new();
+        for (index, column) in columns.iter_mut().enumerate() {
+            column.overflow.clear();
+            column.settle(rows);
+            long_values.extend(column.truncated_rows(rows).map(|row| (row, index)));
+        }
+        long_values.sort_unstable();
+        for (row, index) in long_values {
+            // SAFETY: positions the cursor within the current rowset; reads no bound buffer.
+            let positioned = unsafe {
+                sys::SQLSetPos(stmt.as_sys(), (row + 1) as sys::SetPosIRow, sys::Operation::POSITION, sys::Lock::NO_CHANGE)
+            };
+            // A value longer than the buffer cannot be cut: fail rather than return part of it.
+            check_raw(positioned, &*stmt, "SQLSetPos (reading a value longer than the fetch buffer)")?;
+            let column = &mut columns[index];
             let mut buf = Vec::new();
-            if get_var_data::<Text>(&mut self.stmt, col, &mut buf)? {
+            let found = if column.binary {
+                get_var_data::<Binary>(stmt, index as u16 + 1, &mut buf)?
+            } else {
+                get_var_data::<Text>(stmt, index as u16 + 1, &mut buf)?
+            };
+            buf.push(0);
+            column.overflow.push((row, found.then_some(buf)));
+        }
+        Ok(true)
+    }
+
+    fn fetch_single(&mut self) -> Result<bool> {
+        let stmt = &mut *self.stmt;
+        // SAFETY: no columns are bound; values are read with SQLGetData into owned buffers.
+        let fetched = unsafe { stmt.fetch() };
+        if !check_no_data(fetched, &*stmt)? {
+            return Ok(false);
+        }
+        let mut row = Vec::with_capacity(self.columns.len());
+        for (index, info) in self.columns.iter().enumerate() {
+            let col = index as u16 + 1;
+            let mut buf = Vec::new();
+            let found = if info.is_binary() {
+                get_var_data::<Binary>(stmt, col, &mut buf)?
+            } else {
+                get_var_data::<Text>(stmt, col, &mut buf)?
+            };
+            if found {
                 buf.push(0);
                 row.push(Some(buf));
             } else {
                 row.push(None);
             }
         }
-        self.row = row;
-        self.state = CursorState::OnRow;
+        self.rows = Rows::Single { row };
         Ok(true)
     }
 
-    /// The value of column `col` (1-based) of the current row as text with a trailing NUL, or
-    /// `None` for SQL NULL.
+    /// The value of column `col` (1-based) of the current row with a trailing NUL (text as the
+    /// driver gives it, binary columns as their bytes), or `None` for SQL NULL.
     pub fn text(&self, col: u16) -> Result<Option<&[u8]>> {
         if self.state != CursorState::OnRow {
             return Err(Error::WrongState("no current row: call fetch first (and check it found a row)".into()));
         }
-        if col == 0 || col > self.columns {
-            return Err(Error::InvalidArgument(format!(
-                "column {col} is out of range: the result has {} column(s), numbered from 1",
-                self.columns
-            )));
+        if col == 0 || col as usize > self.columns.len() {
+            return Err(self.column_out_of_range(col));
         }
-        Ok(self.row[col as usize - 1].as_deref())
+        let index = col as usize - 1;
+        Ok(match &self.rows {
+            Rows::Block { columns, row, .. } => columns[index].value(*row),
+            Rows::Single { row } => row[index].as_deref(),
+        })
+    }
+
+    /// The value of column `col` without the trailing NUL; `None` for SQL NULL.
+    pub fn bytes(&self, col: u16) -> Result<Option<&[u8]>> {
+        Ok(self.text(col)?.map(|value| &value[..value.len() - 1]))
+    }
+
+    /// The value of column `col` as a 64-bit integer; `None` for SQL NULL.
+    pub fn int64(&self, col: u16) -> Result<Option<i64>> {
+        let Some(value) = self.bytes(col)? else { return Ok(None) };
+        let text = std::str::from_utf8(value).unwrap_or("").trim();
+        if let Ok(number) = text.parse::<i64>() {
+            return Ok(Some(number));
+        }
+        // A whole number in decimal or float notation ("12.000", "1e3").
+        match text.parse::<f64>() {
+            Ok(number) if number.fract() == 0.0 && number.abs() < 9.2e18 => Ok(Some(number as i64)),
+            _ => Err(Error::InvalidArgument(format!(
+                "column {col} holds `{}`, which is not a 64-bit integer",
+                preview(value)
+            ))),
+        }
+    }
+
+    /// The value of column `col` as a double; `None` for SQL NULL.
+    pub fn double(&self, col: u16) -> Result<Option<f64>> {
+        let Some(value) = self.bytes(col)? else { return Ok(None) };
+        let text = std::str::from_utf8(value).unwrap_or("").trim();
+        text.parse::<f64>().map(Some).map_err(|_| {
+            Error::InvalidArgument(format!("column {col} holds `{}`, which is not a number", preview(value)))
+        })
+    }
+
+    /// Moves to the statement's next result set (`SQLMoreResults`). `Ok(false)` when there is none.
+    pub fn next_result(&mut self) -> Result<bool> {
+        self.unbind();
+        self.rows = Rows::Single { row: Vec::new() };
+        // SAFETY: no buffers are bound any more.
+        let more = unsafe { self.stmt.more_results() };
+        if !check_no_data(more, &*self.stmt)? {
+            self.columns.clear();
+            self.affected_rows = -1;
+            self.state = CursorState::NoCursor;
+            return Ok(false);
+        }
+        self.describe()?;
+        Ok(true)
     }
 
     /// Closes any open cursor so the connection can end its transaction.
     pub fn close(mut self) -> Result<()> {
-        if matches!(self.state, CursorState::BeforeFirstRow | CursorState::OnRow) {
-            check(self.stmt.close_cursor(), &self.stmt)?;
+        self.unbind();
+        self.rows = Rows::Single { row: Vec::new() };
+        if matches!(self.state, CursorState::BeforeFirstRow | CursorState::OnRow | CursorState::AfterLastRow) {
+            self.state = CursorState::NoCursor;
+            check(self.stmt.close_cursor(), &*self.stmt)?;
         }
         Ok(())
+    }
+}
+
+impl Drop for ResultSet {
+    fn drop(&mut self) {
+        if self.owns_stmt {
+            // SAFETY: dropped exactly once, here; freeing the handle also drops its bindings.
+            unsafe { ManuallyDrop::drop(&mut self.stmt) };
+        } else {
+            // The prepared statement keeps the handle: leave nothing bound to buffers freed now.
+            self.unbind();
+            if self.state != CursorState::NoCursor {
+                let _ = self.stmt.close_cursor();
+            }
+        }
+    }
+}
+
+/// Checks the return of an ODBC function odbc-api's handles do not wrap.
+pub(crate) fn check_raw(ret: sys::SqlReturn, handle: &(impl odbc_api::handles::Diagnostics + ?Sized), function: &'static str) -> Result<()> {
+    match ret {
+        sys::SqlReturn::SUCCESS | sys::SqlReturn::SUCCESS_WITH_INFO => Ok(()),
+        sys::SqlReturn::NO_DATA => Err(Error::WrongState(format!("{function}: no data"))),
+        _ => Err(crate::odbc::diagnostic_error(handle, function)),
+    }
+}
+
+fn preview(value: &[u8]) -> String {
+    let text = String::from_utf8_lossy(value);
+    if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text.into_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(sql_type: SqlDataType, precision: usize) -> ColumnInfo {
+        ColumnInfo { name: CString::default(), sql_type: sql_type.0, precision, scale: 0, nullable: None }
+    }
+
+    #[test]
+    fn lob_and_unsized_columns_have_no_buffer_size() {
+        assert_eq!(info(SqlDataType::EXT_LONG_VAR_BINARY, 100).max_bytes(), None);
+        assert_eq!(info(SqlDataType::VARCHAR, 0).max_bytes(), None);
+        assert_eq!(info(SqlDataType::VARCHAR, 10).max_bytes(), Some(40));
+        assert_eq!(info(SqlDataType::INTEGER, 10).max_bytes(), Some(24));
+        assert_eq!(info(SqlDataType::EXT_VAR_BINARY, 16).max_bytes(), Some(16));
+    }
+
+    #[test]
+    fn a_block_finds_nulls_truncations_and_terminates_bytes() {
+        let mut block = ColumnBlock::new(true, 4, 3);
+        block.indicators = vec![2, sys::NULL_DATA, 9];
+        block.values[..2].copy_from_slice(b"ab");
+        block.values[2] = 7;
+        block.settle(3);
+        assert_eq!(block.value(0), Some(&b"ab\0"[..]));
+        assert_eq!(block.value(1), None);
+        assert_eq!(block.truncated_rows(3).collect::<Vec<_>>(), vec![2]);
     }
 }

@@ -6,6 +6,7 @@
 
 mod args;
 mod guard;
+mod statement;
 
 use crate::config;
 use crate::diag::{StoredError, thread_error};
@@ -19,6 +20,7 @@ use std::cell::RefCell;
 use std::ffi::{CString, c_char, c_int};
 
 pub use crate::error::pconn_status;
+pub use statement::*;
 
 /// A link: an integer handle, valid from the call that returned it until `pconn_close`,
 /// `pconn_drop`, `pconn_close_all` or the end of the request that got it. 0 is never a valid link.
