@@ -569,7 +569,8 @@ mod tests {
 
     #[test]
     fn lob_and_unsized_columns_have_no_buffer_size() {
-        assert_eq!(info(SqlDataType::EXT_LONG_VAR_BINARY, 100).max_bytes(), None);
+        assert_eq!(info(SqlDataType::EXT_LONG_VAR_BINARY, 0).max_bytes(), None);
+        assert_eq!(info(SqlDataType::EXT_LONG_VARCHAR, 8190).max_bytes(), Some(4 * 8190));
         assert_eq!(info(SqlDataType::VARCHAR, 0).max_bytes(), None);
         assert_eq!(info(SqlDataType::VARCHAR, 10).max_bytes(), Some(40));
         assert_eq!(info(SqlDataType::INTEGER, 10).max_bytes(), Some(24));
