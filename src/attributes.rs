@@ -69,6 +69,11 @@ impl Link {
     }
 
     pub fn read_only(&mut self) -> Result<bool> {
+        if self.dbms == crate::reset::Dbms::PostgreSql {
+            // psqlodbc accepts SQL_ATTR_ACCESS_MODE but neither applies nor remembers it.
+            let rows = self.run_internal("SHOW default_transaction_read_only")?;
+            return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "on"));
+        }
         let mode = self.get_u32_attribute(ConnectionAttribute::ACCESS_MODE);
         Ok(self.note(mode)? == MODE_READ_ONLY)
     }

@@ -52,6 +52,22 @@ impl ColumnInfo {
         }
     }
 
+    /// Double-precision columns are read as doubles, not as the driver's text, which may round
+    /// (SQLite's driver prints 15 digits).
+    fn is_double(&self) -> bool {
+        matches!(SqlDataType(self.sql_type), SqlDataType::DOUBLE | SqlDataType::FLOAT)
+    }
+
+    fn kind(&self) -> BlockKind {
+        if self.is_binary() {
+            BlockKind::Binary
+        } else if self.is_double() {
+            BlockKind::Double
+        } else {
+            BlockKind::Text
+        }
+    }
+
     fn is_binary(&self) -> bool {
         matches!(SqlDataType(self.sql_type), SqlDataType::EXT_BINARY | SqlDataType::EXT_VAR_BINARY | SqlDataType::EXT_LONG_VAR_BINARY)
     }
@@ -76,10 +92,31 @@ impl ColumnInfo {
     }
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BlockKind {
+    Text,
+    Binary,
+    Double,
+}
+
+/// Text of a double that parses back to the same double: the shortest round-trip form.
+fn format_double(value: f64) -> String {
+    let text = format!("{value:?}");
+    match text.strip_suffix(".0") {
+        Some(whole) => whole.to_owned(),
+        None => text,
+    }
+}
+
+/// Room for any [`format_double`] text.
+const DOUBLE_TEXT_BYTES: usize = 32;
+
 /// One column of a block: `rows` values of `stride` bytes, each followed by room for a NUL, and
-/// their length indicators. Bound with `SQLBindCol` as text (`SQL_C_CHAR`) or bytes.
+/// their length indicators. Bound with `SQLBindCol` as text (`SQL_C_CHAR`), bytes, or doubles
+/// (kept in `doubles` and turned into text in `values` after each fetch).
 struct ColumnBlock {
-    binary: bool,
+    kind: BlockKind,
+    doubles: Vec<f64>,
     /// Bytes per value including the NUL slot.
     stride: usize,
     values: Vec<u8>,
@@ -92,7 +129,11 @@ struct ColumnBlock {
 // block; the driver writes at most `buffer_length` bytes per row.
 unsafe impl CData for ColumnBlock {
     fn cdata_type(&self) -> CDataType {
-        if self.binary { CDataType::Binary } else { CDataType::Char }
+        match self.kind {
+            BlockKind::Text => CDataType::Char,
+            BlockKind::Binary => CDataType::Binary,
+            BlockKind::Double => CDataType::Double,
+        }
     }
 
     fn indicator_ptr(&self) -> *const isize {
@@ -100,12 +141,19 @@ unsafe impl CData for ColumnBlock {
     }
 
     fn value_ptr(&self) -> *const std::ffi::c_void {
-        self.values.as_ptr().cast()
+        match self.kind {
+            BlockKind::Double => self.doubles.as_ptr().cast(),
+            _ => self.values.as_ptr().cast(),
+        }
     }
 
     fn buffer_length(&self) -> isize {
         // Text: the driver writes the NUL itself. Bytes: the NUL slot is ours, written after fetch.
-        (if self.binary { self.stride - 1 } else { self.stride }) as isize
+        match self.kind {
+            BlockKind::Text => self.stride as isize,
+            BlockKind::Binary => (self.stride - 1) as isize,
+            BlockKind::Double => size_of::<f64>() as isize,
+        }
     }
 }
 
@@ -116,14 +164,19 @@ unsafe impl CDataMut for ColumnBlock {
     }
 
     fn mut_value_ptr(&mut self) -> *mut std::ffi::c_void {
-        self.values.as_mut_ptr().cast()
+        match self.kind {
+            BlockKind::Double => self.doubles.as_mut_ptr().cast(),
+            _ => self.values.as_mut_ptr().cast(),
+        }
     }
 }
 
 impl ColumnBlock {
-    fn new(binary: bool, max_len: usize, rows: usize) -> ColumnBlock {
+    fn new(kind: BlockKind, max_len: usize, rows: usize) -> ColumnBlock {
+        let max_len = if kind == BlockKind::Double { DOUBLE_TEXT_BYTES } else { max_len };
         let stride = max_len + 1;
-        ColumnBlock { binary, stride, values: vec![0; stride * rows], indicators: vec![0; rows], overflow: Vec::new() }
+        let doubles = if kind == BlockKind::Double { vec![0.0; rows] } else { Vec::new() };
+        ColumnBlock { kind, doubles, stride, values: vec![0; stride * rows], indicators: vec![0; rows], overflow: Vec::new() }
     }
 
     /// The value at `row` with its NUL, after [`ColumnBlock::settle`].
@@ -150,9 +203,22 @@ impl ColumnBlock {
             .map(|(row, _)| row)
     }
 
-    /// Writes the NUL after every fetched byte value, so C can use every value the same way.
+    /// Writes the NUL after every fetched byte value, so C can use every value the same way, and
+    /// the text of every fetched double.
     fn settle(&mut self, rows: usize) {
-        if !self.binary {
+        if self.kind == BlockKind::Double {
+            for row in 0..rows {
+                if self.indicators[row] != sys::NULL_DATA {
+                    let text = format_double(self.doubles[row]);
+                    let offset = row * self.stride;
+                    self.values[offset..offset + text.len()].copy_from_slice(text.as_bytes());
+                    self.values[offset + text.len()] = 0;
+                    self.indicators[row] = text.len() as isize;
+                }
+            }
+            return;
+        }
+        if self.kind != BlockKind::Binary {
             return;
         }
         for row in 0..rows {
@@ -313,7 +379,7 @@ impl ResultSet {
         let row_bytes: usize = sizes.iter().map(|s| s + 1 + size_of::<isize>()).sum();
         let batch = config::current()?.fetch_batch.clamp(1, (MAX_BATCH_BYTES / row_bytes).max(1));
         let mut columns: Vec<ColumnBlock> =
-            self.columns.iter().zip(&sizes).map(|(info, size)| ColumnBlock::new(info.is_binary(), *size, batch)).collect();
+            self.columns.iter().zip(&sizes).map(|(info, size)| ColumnBlock::new(info.kind(), *size, batch)).collect();
         let mut fetched = Box::new(0usize);
         // SAFETY: every buffer lives in `self.rows` as long as the binding; `Drop`/`unbind` unbind
         // before they go, and a new `describe` replaces them only after rebinding.
@@ -417,7 +483,7 @@ impl ResultSet {
             check_raw(positioned, &*stmt, "SQLSetPos (reading a value longer than the fetch buffer)")?;
             let column = &mut columns[index];
             let mut buf = Vec::new();
-            let found = if column.binary {
+            let found = if column.kind == BlockKind::Binary {
                 get_var_data::<Binary>(stmt, index as u16 + 1, &mut buf)?
             } else {
                 get_var_data::<Text>(stmt, index as u16 + 1, &mut buf)?
@@ -439,7 +505,17 @@ impl ResultSet {
         for (index, info) in self.columns.iter().enumerate() {
             let col = index as u16 + 1;
             let mut buf = Vec::new();
-            let found = if info.is_binary() {
+            let found = if info.is_double() {
+                let mut value = odbc_api::Nullable::<f64>::null();
+                check(stmt.get_data(col, &mut value), &*stmt)?;
+                match value.into_opt() {
+                    Some(value) => {
+                        buf.extend_from_slice(format_double(value).as_bytes());
+                        true
+                    }
+                    None => false,
+                }
+            } else if info.is_binary() {
                 get_var_data::<Binary>(stmt, col, &mut buf)?
             } else {
                 get_var_data::<Text>(stmt, col, &mut buf)?
@@ -563,6 +639,16 @@ fn preview(value: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    #[test]
+    fn doubles_print_in_a_form_that_parses_back_exactly() {
+        for value in [1.5, 3.0, std::f64::consts::PI, 1e300, -0.25, 0.1, 1e-7, f64::MAX] {
+            let text = format_double(value);
+            assert!(text.len() <= DOUBLE_TEXT_BYTES, "{text}");
+            assert_eq!(text.parse::<f64>().unwrap(), value, "{text}");
+        }
+        assert_eq!(format_double(3.0), "3");
+    }
+
     fn info(sql_type: SqlDataType, precision: usize) -> ColumnInfo {
         ColumnInfo { name: CString::default(), sql_type: sql_type.0, precision, scale: 0, nullable: None }
     }
@@ -579,7 +665,7 @@ mod tests {
 
     #[test]
     fn a_block_finds_nulls_truncations_and_terminates_bytes() {
-        let mut block = ColumnBlock::new(true, 4, 3);
+        let mut block = ColumnBlock::new(BlockKind::Binary, 4, 3);
         block.indicators = vec![2, sys::NULL_DATA, 9];
         block.values[..2].copy_from_slice(b"ab");
         block.values[2] = 7;
