@@ -17,9 +17,9 @@ use std::ffi::CString;
 use std::mem::ManuallyDrop;
 
 /// Longest value kept in a block-cursor buffer; longer ones are read whole on their own.
-const MAX_INLINE_BYTES: usize = 2048;
+const MAX_INLINE_BYTES: usize = 512;
 /// Ceiling on the memory of one batch: wide rows get fewer rows per fetch.
-const MAX_BATCH_BYTES: usize = 32 * 1024 * 1024;
+const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
 /// What the driver says about one result column.
 #[derive(Debug, Clone)]
@@ -117,6 +117,8 @@ const DOUBLE_TEXT_BYTES: usize = 32;
 struct ColumnBlock {
     kind: BlockKind,
     doubles: Vec<f64>,
+    /// Length of each double's text once made; `usize::MAX` before.
+    text_lens: Vec<usize>,
     /// Bytes per value including the NUL slot.
     stride: usize,
     values: Vec<u8>,
@@ -176,10 +178,27 @@ impl ColumnBlock {
         let max_len = if kind == BlockKind::Double { DOUBLE_TEXT_BYTES } else { max_len };
         let stride = max_len + 1;
         let doubles = if kind == BlockKind::Double { vec![0.0; rows] } else { Vec::new() };
-        ColumnBlock { kind, doubles, stride, values: vec![0; stride * rows], indicators: vec![0; rows], overflow: Vec::new() }
+        let text_lens = if kind == BlockKind::Double { vec![usize::MAX; rows] } else { Vec::new() };
+        ColumnBlock { kind, doubles, text_lens, stride, values: vec![0; stride * rows], indicators: vec![0; rows], overflow: Vec::new() }
     }
 
-    /// The value at `row` with its NUL, after [`ColumnBlock::settle`].
+    /// A double column's text of `row`, made once.
+    fn ensure_text(&mut self, row: usize) {
+        if self.kind == BlockKind::Double && self.indicators[row] != sys::NULL_DATA && self.text_lens[row] == usize::MAX {
+            let text = format_double(self.doubles[row]);
+            let offset = row * self.stride;
+            self.values[offset..offset + text.len()].copy_from_slice(text.as_bytes());
+            self.values[offset + text.len()] = 0;
+            self.text_lens[row] = text.len();
+        }
+    }
+
+    fn double(&self, row: usize) -> Option<f64> {
+        (self.indicators[row] != sys::NULL_DATA).then(|| self.doubles[row])
+    }
+
+    /// The value at `row` with its NUL, after [`ColumnBlock::settle`] (and, for doubles,
+    /// [`ColumnBlock::ensure_text`]).
     fn value(&self, row: usize) -> Option<&[u8]> {
         if let Some((_, value)) = self.overflow.iter().find(|(r, _)| *r == row) {
             return value.as_deref();
@@ -189,7 +208,8 @@ impl ColumnBlock {
             return None;
         }
         let offset = row * self.stride;
-        let len = (indicator.max(0) as usize).min(self.stride - 1);
+        let len = if self.kind == BlockKind::Double { self.text_lens[row] } else { indicator.max(0) as usize };
+        let len = len.min(self.stride - 1);
         Some(&self.values[offset..offset + len + 1])
     }
 
@@ -207,15 +227,8 @@ impl ColumnBlock {
     /// the text of every fetched double.
     fn settle(&mut self, rows: usize) {
         if self.kind == BlockKind::Double {
-            for row in 0..rows {
-                if self.indicators[row] != sys::NULL_DATA {
-                    let text = format_double(self.doubles[row]);
-                    let offset = row * self.stride;
-                    self.values[offset..offset + text.len()].copy_from_slice(text.as_bytes());
-                    self.values[offset + text.len()] = 0;
-                    self.indicators[row] = text.len() as isize;
-                }
-            }
+            // Text is made on demand (`ensure_text`): most callers read doubles as doubles.
+            self.text_lens[..rows].fill(usize::MAX);
             return;
         }
         if self.kind != BlockKind::Binary {
@@ -533,27 +546,38 @@ impl ResultSet {
 
     /// The value of column `col` (1-based) of the current row with a trailing NUL (text as the
     /// driver gives it, binary columns as their bytes), or `None` for SQL NULL.
-    pub fn text(&self, col: u16) -> Result<Option<&[u8]>> {
+    pub fn text(&mut self, col: u16) -> Result<Option<&[u8]>> {
+        let index = self.check_column(col)?;
+        if let Rows::Block { columns, row, .. } = &mut self.rows {
+            columns[index].ensure_text(*row);
+        }
+        Ok(self.value(index))
+    }
+
+    fn check_column(&self, col: u16) -> Result<usize> {
         if self.state != CursorState::OnRow {
             return Err(Error::WrongState("no current row: call fetch first (and check it found a row)".into()));
         }
         if col == 0 || col as usize > self.columns.len() {
             return Err(self.column_out_of_range(col));
         }
-        let index = col as usize - 1;
-        Ok(match &self.rows {
+        Ok(col as usize - 1)
+    }
+
+    fn value(&self, index: usize) -> Option<&[u8]> {
+        match &self.rows {
             Rows::Block { columns, row, .. } => columns[index].value(*row),
             Rows::Single { row } => row[index].as_deref(),
-        })
+        }
     }
 
     /// The value of column `col` without the trailing NUL; `None` for SQL NULL.
-    pub fn bytes(&self, col: u16) -> Result<Option<&[u8]>> {
+    pub fn bytes(&mut self, col: u16) -> Result<Option<&[u8]>> {
         Ok(self.text(col)?.map(|value| &value[..value.len() - 1]))
     }
 
     /// The value of column `col` as a 64-bit integer; `None` for SQL NULL.
-    pub fn int64(&self, col: u16) -> Result<Option<i64>> {
+    pub fn int64(&mut self, col: u16) -> Result<Option<i64>> {
         let Some(value) = self.bytes(col)? else { return Ok(None) };
         let text = std::str::from_utf8(value).unwrap_or("").trim();
         if let Ok(number) = text.parse::<i64>() {
@@ -570,7 +594,13 @@ impl ResultSet {
     }
 
     /// The value of column `col` as a double; `None` for SQL NULL.
-    pub fn double(&self, col: u16) -> Result<Option<f64>> {
+    pub fn double(&mut self, col: u16) -> Result<Option<f64>> {
+        let index = self.check_column(col)?;
+        if let Rows::Block { columns, row, .. } = &self.rows {
+            if columns[index].kind == BlockKind::Double {
+                return Ok(columns[index].double(*row));
+            }
+        }
         let Some(value) = self.bytes(col)? else { return Ok(None) };
         let text = std::str::from_utf8(value).unwrap_or("").trim();
         text.parse::<f64>().map(Some).map_err(|_| {

@@ -1,0 +1,221 @@
+//! `make bench`: fetching 100,000 rows × 4 columns (int, text, double, nullable text) from
+//! PostgreSQL — pconn's fetch (block cursor) vs a row-at-a-time `SQLFetch`/`SQLGetData` loop over
+//! the same driver (odbc-api's handles directly), side by side in one run.
+//!
+//! A throwaway cluster is started with `scripts/pg-tmp` (or the one named by `PCONN_PG_CONNSTR`,
+//! `PCONN_PG_USER`, `PCONN_PG_PASSWORD` is used).
+
+use odbc_api::buffers::Indicator;
+use odbc_api::handles::{SqlText, Statement};
+use odbc_api::parameter::{Text, VarCell};
+use pconn::ffi::*;
+use std::ffi::{CStr, CString, c_char};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const ROWS: i64 = 100_000;
+const QUERY: &str = "SELECT id, name, score, note FROM bench_fetch ORDER BY id";
+const RUNS: usize = 5;
+
+fn ok(status: pconn_status, link: pconn_link, what: &str) {
+    if status != pconn_status::PCONN_OK {
+        let message = unsafe { CStr::from_ptr(pconn_errmsg(link)) }.to_string_lossy().into_owned();
+        panic!("{what}: {status:?}: {message}");
+    }
+}
+
+/// What each loop reads, so neither can skip work, and how long its execute took.
+#[derive(Debug, Default)]
+struct Tally {
+    rows: i64,
+    ids: i64,
+    text_bytes: usize,
+    scores: f64,
+    nulls: i64,
+    execute: Duration,
+}
+
+impl PartialEq for Tally {
+    fn eq(&self, other: &Tally) -> bool {
+        (self.rows, self.ids, self.text_bytes, self.scores, self.nulls)
+            == (other.rows, other.ids, other.text_bytes, other.scores, other.nulls)
+    }
+}
+
+fn pconn_fetch_all(link: pconn_link) -> Tally {
+    let mut tally = Tally::default();
+    let mut result = 0;
+    let sql = CString::new(QUERY).unwrap();
+    let start = Instant::now();
+    ok(pconn_exec(link, sql.as_ptr(), &mut result), link, "exec");
+    tally.execute = start.elapsed();
+    loop {
+        match pconn_fetch(result) {
+            pconn_status::PCONN_OK => {}
+            pconn_status::PCONN_NO_DATA => break,
+            other => ok(other, link, "fetch"),
+        }
+        let (mut id, mut score, mut is_null) = (0i64, 0f64, 0);
+        let (mut text, mut len) = (std::ptr::null::<c_char>(), 0usize);
+        ok(pconn_result_int64(result, 1, &mut id, &mut is_null), link, "int64");
+        ok(pconn_result_text(result, 2, &mut text, &mut len, &mut is_null), link, "text");
+        tally.text_bytes += len;
+        ok(pconn_result_double(result, 3, &mut score, &mut is_null), link, "double");
+        ok(pconn_result_text(result, 4, &mut text, &mut len, &mut is_null), link, "text");
+        tally.text_bytes += len;
+        tally.nulls += i64::from(is_null);
+        tally.rows += 1;
+        tally.ids += id;
+        tally.scores += score;
+    }
+    ok(pconn_result_free(result), link, "free");
+    tally
+}
+
+/// Reads a whole text value with SQLGetData, growing the buffer as needed.
+fn get_text(stmt: &mut impl Statement, col: u16, buf: &mut Vec<u8>) -> Option<usize> {
+    let mut filled = 0;
+    loop {
+        let mut cell = VarCell::<&mut [u8], Text>::from_buffer(&mut buf[filled..], Indicator::NoTotal);
+        let result = stmt.get_data(col, &mut cell);
+        assert!(!result.is_err(), "SQLGetData failed");
+        match cell.indicator() {
+            Indicator::Null => return None,
+            Indicator::Length(len) if filled + len < buf.len() => return Some(filled + len),
+            _ => {
+                filled = buf.len() - 1;
+                buf.resize(buf.len() * 2, 0);
+            }
+        }
+    }
+}
+
+fn row_at_a_time(conn: &odbc_api::handles::Connection<'_>) -> Tally {
+    let mut tally = Tally::default();
+    let mut stmt = match conn.allocate_statement() {
+        odbc_api::handles::SqlResult::Success(stmt) | odbc_api::handles::SqlResult::SuccessWithInfo(stmt) => stmt,
+        _ => panic!("SQLAllocHandle failed"),
+    };
+    let start = Instant::now();
+    // SAFETY: nothing is bound to the statement.
+    assert!(!unsafe { stmt.exec_direct(&SqlText::new(QUERY)) }.is_err(), "SQLExecDirect failed");
+    tally.execute = start.elapsed();
+    let mut buf = vec![0u8; 256];
+    loop {
+        // SAFETY: no columns are bound.
+        match unsafe { stmt.fetch() } {
+            odbc_api::handles::SqlResult::NoData => break,
+            result => assert!(!result.is_err(), "SQLFetch failed"),
+        }
+        let mut id = odbc_api::Nullable::<i64>::null();
+        assert!(!stmt.get_data(1, &mut id).is_err());
+        tally.text_bytes += get_text(&mut stmt, 2, &mut buf).unwrap_or(0);
+        let mut score = odbc_api::Nullable::<f64>::null();
+        assert!(!stmt.get_data(3, &mut score).is_err());
+        match get_text(&mut stmt, 4, &mut buf) {
+            Some(len) => tally.text_bytes += len,
+            None => tally.nulls += 1,
+        }
+        tally.rows += 1;
+        tally.ids += id.into_opt().unwrap_or(0);
+        tally.scores += score.into_opt().unwrap_or(0.0);
+    }
+    let _ = stmt.close_cursor();
+    tally
+}
+
+/// Best total time and best fetch-phase time (after the execute returned) of `RUNS` runs.
+fn best_of(mut run: impl FnMut() -> Tally) -> (Duration, Duration, Tally) {
+    let (mut best, mut best_fetch) = (Duration::MAX, Duration::MAX);
+    let mut tally = Tally::default();
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        tally = run();
+        let total = start.elapsed();
+        best = best.min(total);
+        best_fetch = best_fetch.min(total - tally.execute);
+    }
+    (best, best_fetch, tally)
+}
+
+fn main() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let given = std::env::var("PCONN_PG_CONNSTR").ok().filter(|s| !s.is_empty());
+    let pg_dir = std::env::temp_dir().join(format!("pconn-bench-fetch-pg-{}", std::process::id()));
+    let (conn_str, user, password) = match given {
+        Some(conn) => (
+            conn,
+            std::env::var("PCONN_PG_USER").unwrap_or_default(),
+            std::env::var("PCONN_PG_PASSWORD").unwrap_or_default(),
+        ),
+        None => {
+            let started = Command::new(format!("{root}/scripts/pg-tmp")).arg("start").arg(&pg_dir).output().expect("scripts/pg-tmp runs");
+            assert!(started.status.success(), "PostgreSQL did not start: {}", String::from_utf8_lossy(&started.stderr));
+            let env = String::from_utf8_lossy(&started.stdout).into_owned();
+            let var = |name: &str| {
+                env.lines()
+                    .find_map(|l| l.strip_prefix(&format!("{name}=")))
+                    .map(|v| v.trim_matches('\'').to_owned())
+                    .unwrap_or_default()
+            };
+            (var("PCONN_PG_CONNSTR"), var("PCONN_PG_USER"), var("PCONN_PG_PASSWORD"))
+        }
+    };
+    let outcome = std::panic::catch_unwind(|| run(&conn_str, &user, &password));
+    if !pg_dir.as_os_str().is_empty() && pg_dir.exists() {
+        let _ = Command::new(format!("{root}/scripts/pg-tmp")).arg("stop").arg(&pg_dir).status();
+    }
+    if outcome.is_err() {
+        std::process::exit(1);
+    }
+}
+
+fn run(conn_str: &str, user: &str, password: &str) {
+    let (conn_c, user_c, password_c) = (CString::new(conn_str).unwrap(), CString::new(user).unwrap(), CString::new(password).unwrap());
+    let mut link = 0;
+    ok(pconn_new_connect(conn_c.as_ptr(), user_c.as_ptr(), password_c.as_ptr(), &mut link), 0, "connect");
+    let setup = format!(
+        "DROP TABLE IF EXISTS bench_fetch; \
+         CREATE TABLE bench_fetch (id integer PRIMARY KEY, name text NOT NULL, score double precision NOT NULL, note text); \
+         INSERT INTO bench_fetch SELECT g, 'name number ' || g, g * 0.5, CASE WHEN g % 4 = 0 THEN NULL ELSE 'note ' || (g % 1000) END \
+         FROM generate_series(1, {ROWS}) g; ANALYZE bench_fetch"
+    );
+    let setup = CString::new(setup).unwrap();
+    let mut result = 0;
+    ok(pconn_exec(link, setup.as_ptr(), &mut result), link, "setup");
+    ok(pconn_result_free(result), link, "setup");
+
+    let batch = pconn::config::get_option("fetch_batch").unwrap();
+    let (pconn_time, pconn_fetch, pconn_tally) = best_of(|| pconn_fetch_all(link));
+
+    let env = odbc_api::environment().expect("ODBC environment");
+    let full = format!("{conn_str};UID={user};PWD={password}");
+    let conn = env.connect_with_connection_string(&full, odbc_api::ConnectionOptions::default()).expect("baseline connects");
+    let mut conn = conn.into_handle();
+    let (baseline_time, baseline_fetch, baseline_tally) = best_of(|| row_at_a_time(&conn));
+    let _ = conn.disconnect();
+
+    assert_eq!(pconn_tally, baseline_tally, "both loops read the same data");
+    assert_eq!(pconn_tally.rows, ROWS);
+    let rate = |time: Duration| ROWS as f64 / time.as_secs_f64();
+    println!("pconn {} — fetch benchmark: {ROWS} rows × 4 columns (int, text, double, nullable text), PostgreSQL via psqlODBC, best of {RUNS}", env!("CARGO_PKG_VERSION"));
+    let ms = |time: Duration| time.as_secs_f64() * 1e3;
+    println!("                                               whole query (execute + fetch)   fetch phase only");
+    println!(
+        "  pconn fetch (block cursor, fetch_batch={batch:<5}) {:>10.0} rows/s {:>7.1} ms   {:>10.0} rows/s {:>6.1} ms",
+        rate(pconn_time), ms(pconn_time), rate(pconn_fetch), ms(pconn_fetch)
+    );
+    println!(
+        "  row-at-a-time SQLFetch/SQLGetData           {:>10.0} rows/s {:>7.1} ms   {:>10.0} rows/s {:>6.1} ms",
+        rate(baseline_time), ms(baseline_time), rate(baseline_fetch), ms(baseline_fetch)
+    );
+    println!(
+        "  ratio (pconn / row-at-a-time):              {:>10.2}×                     {:>10.2}×",
+        rate(pconn_time) / rate(baseline_time),
+        rate(pconn_fetch) / rate(baseline_fetch)
+    );
+    println!("  (psqlODBC reads the whole result set during execute, which both loops pay alike.)");
+    let drop_sql = CString::new("DROP TABLE bench_fetch").unwrap();
+    ok(pconn_exec(link, drop_sql.as_ptr(), &mut result), link, "drop");
+    ok(pconn_close(link), link, "close");
+}
