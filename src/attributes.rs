@@ -74,12 +74,18 @@ impl Link {
             let rows = self.run_internal("SHOW default_transaction_read_only")?;
             return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "on"));
         }
+        if self.dbms == crate::reset::Dbms::Sqlite {
+            // SQLite's driver ignores SQL_ATTR_ACCESS_MODE; the query_only pragma enforces it.
+            let rows = self.run_internal("SELECT * FROM pragma_query_only()")?;
+            return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "1"));
+        }
         let mode = self.get_u32_attribute(ConnectionAttribute::ACCESS_MODE);
         Ok(self.note(mode)? == MODE_READ_ONLY)
     }
 
     /// Sets `SQL_ATTR_ACCESS_MODE`; request end restores the link's baseline. On PostgreSQL the
-    /// session's default is also set, since the driver only records the attribute.
+    /// session's default is also set, since the driver only records the attribute; on SQLite the
+    /// `query_only` pragma, since its driver ignores the attribute.
     pub fn set_read_only(&mut self, on: bool) -> Result<()> {
         if self.baseline.read_only.is_none() {
             let current = self.read_only()?;
@@ -95,9 +101,15 @@ impl Link {
         let mode = if on { MODE_READ_ONLY } else { MODE_READ_WRITE };
         let set = self.set_u32_attribute(ConnectionAttribute::ACCESS_MODE, mode);
         self.note(set)?;
-        if self.dbms == crate::reset::Dbms::PostgreSql {
-            let sql = format!("SET SESSION CHARACTERISTICS AS TRANSACTION {}", if on { "READ ONLY" } else { "READ WRITE" });
-            self.run_internal(&sql)?;
+        match self.dbms {
+            crate::reset::Dbms::PostgreSql => {
+                let sql = format!("SET SESSION CHARACTERISTICS AS TRANSACTION {}", if on { "READ ONLY" } else { "READ WRITE" });
+                self.run_internal(&sql)?;
+            }
+            crate::reset::Dbms::Sqlite => {
+                self.run_internal(if on { "PRAGMA query_only = 1" } else { "PRAGMA query_only = 0" })?;
+            }
+            crate::reset::Dbms::Other => {}
         }
         Ok(())
     }

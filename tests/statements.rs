@@ -615,6 +615,10 @@ fn attributes_return_to_baseline_at_request_end_sqlite() {
         let mut level = pconn_isolation::PCONN_TXN_READ_COMMITTED;
         ok(pconn_isolation_get(link, &mut level), link);
         ok(pconn_read_only_set(link, 1), link);
+        let mut on = 0;
+        ok(pconn_read_only_get(link, &mut on), link);
+        assert_eq!(on, 1);
+        assert_ne!(pconn_exec(link, c("CREATE TABLE ro (a INTEGER)").as_ptr(), &mut 0), PCONN_OK, "query_only refuses writes");
         ok(pconn_autocommit_set(link, 0), link);
         let status = pconn_isolation_set(link, pconn_isolation::PCONN_TXN_SERIALIZABLE as c_int);
         assert!(status == PCONN_OK || status == PCONN_ERROR, "{status:?}");
@@ -626,5 +630,6 @@ fn attributes_return_to_baseline_at_request_end_sqlite() {
         assert_eq!(on, 0);
         ok(pconn_autocommit_get(link, &mut on), link);
         assert_eq!(on, 1);
+        run(link, "CREATE TABLE IF NOT EXISTS rw (a INTEGER)");
     });
 }
