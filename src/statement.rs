@@ -377,6 +377,9 @@ impl ResultSet {
             if info.precision == 0 && description.data_type.column_size().is_none() {
                 // Fixed-size types (INTEGER, DOUBLE) carry no size in odbc-api's DataType.
                 info.precision = check(stmt.col_precision(col), &*stmt).map_or(0, |p| p.max(0) as usize);
+                if info.precision == 0 {
+                    info.precision = standard_column_size(SqlDataType(info.sql_type));
+                }
             }
             self.columns.push(info);
         }
@@ -648,6 +651,21 @@ impl Drop for ResultSet {
                 let _ = self.stmt.close_cursor();
             }
         }
+    }
+}
+
+/// ODBC's column size of the fixed-size types (appendix D of the ODBC reference), for drivers
+/// that report none.
+fn standard_column_size(sql_type: SqlDataType) -> usize {
+    match sql_type {
+        SqlDataType::EXT_BIT => 1,
+        SqlDataType::EXT_TINY_INT => 3,
+        SqlDataType::SMALLINT => 5,
+        SqlDataType::INTEGER => 10,
+        SqlDataType::EXT_BIG_INT => 19,
+        SqlDataType::REAL => 7,
+        SqlDataType::FLOAT | SqlDataType::DOUBLE => 15,
+        _ => 0,
     }
 }
 

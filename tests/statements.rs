@@ -354,6 +354,8 @@ fn metadata_and_catalog(backend: Backend) {
         let (mut sql_type, mut precision, mut scale, mut nullable, mut display) = (0, 0i64, 0, 0, 0i64);
         ok(pconn_column_type(result, 1, &mut sql_type), link);
         assert_eq!(sql_type, 4, "SQL_INTEGER");
+        ok(pconn_column_precision(result, 1, &mut precision), link);
+        assert_eq!(precision, 10);
         ok(pconn_column_type(result, 2, &mut sql_type), link);
         assert!(sql_type == 12 || sql_type == -9, "SQL_VARCHAR or SQL_WVARCHAR, got {sql_type}");
         ok(pconn_column_precision(result, 2, &mut precision), link);
