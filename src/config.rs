@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use parking_lot::RwLock;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// How a link's server session is reset at request end.
@@ -60,7 +60,7 @@ pub struct Config {
     /// means every time, `None` never.
     pub ping_interval: Option<Duration>,
     /// The round trip used as a ping.
-    pub ping_sql: String,
+    pub ping_sql: Arc<str>,
     pub max_persistent: Option<usize>,
     pub max_links: Option<usize>,
     pub max_per_key: Option<usize>,
@@ -79,7 +79,7 @@ impl Default for Config {
         Config {
             reset: ResetPolicy::Auto,
             ping_interval: Some(Duration::from_secs(60)),
-            ping_sql: "SELECT 1".into(),
+            ping_sql: Arc::from("SELECT 1"),
             max_persistent: None,
             max_links: None,
             max_per_key: None,
@@ -122,12 +122,27 @@ pub fn normalize_name(name: &str) -> String {
     name.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect()
 }
 
+/// `normalize_name(a) == normalize_name(b)`, without allocating: connection-string overrides are
+/// looked up on every connect.
+fn same_name(a: &str, b: &str) -> bool {
+    fn significant(s: &str) -> impl Iterator<Item = u8> + '_ {
+        s.bytes().filter(|c| *c != b'_' && *c != b'-').map(|c| c.to_ascii_lowercase())
+    }
+    significant(a).eq(significant(b))
+}
+
 fn lookup(name: &str) -> Result<&'static OptionInfo> {
-    let wanted = normalize_name(name);
     OPTIONS
         .iter()
-        .find(|o| normalize_name(o.name) == wanted)
+        .find(|o| same_name(o.name, name))
         .ok_or_else(|| Error::InvalidArgument(format!("unknown option `{name}`")))
+}
+
+fn parse_ping_sql(value: &str) -> Result<Arc<str>> {
+    if value.trim().is_empty() {
+        return Err(Error::InvalidArgument("option `ping_sql` must not be empty".into()));
+    }
+    Ok(Arc::from(value.trim()))
 }
 
 fn parse_seconds(name: &str, value: &str, negative_means_never: bool) -> Result<Option<Duration>> {
@@ -167,12 +182,7 @@ impl Config {
         match name {
             "reset" => self.reset = ResetPolicy::parse(value)?,
             "ping_interval" => self.ping_interval = parse_seconds(name, value, true)?,
-            "ping_sql" => {
-                if value.trim().is_empty() {
-                    return Err(Error::InvalidArgument("option `ping_sql` must not be empty".into()));
-                }
-                self.ping_sql = value.trim().to_owned();
-            }
+            "ping_sql" => self.ping_sql = parse_ping_sql(value)?,
             "max_persistent" => self.max_persistent = parse_limit(name, value)?,
             "max_links" => self.max_links = parse_limit(name, value)?,
             "max_per_key" => self.max_per_key = parse_limit(name, value)?,
@@ -219,7 +229,7 @@ impl Config {
                 ResetPolicy::Sql(sql) => format!("sql:{sql}"),
             },
             "ping_interval" => secs(self.ping_interval, "-1"),
-            "ping_sql" => self.ping_sql.clone(),
+            "ping_sql" => self.ping_sql.to_string(),
             "max_persistent" => limit(self.max_persistent),
             "max_links" => limit(self.max_links),
             "max_per_key" => limit(self.max_per_key),
@@ -257,7 +267,7 @@ impl Config {
 pub struct LinkSettings {
     pub reset: ResetPolicy,
     pub ping_interval: Option<Duration>,
-    pub ping_sql: String,
+    pub ping_sql: Arc<str>,
 }
 
 impl LinkSettings {
@@ -275,12 +285,10 @@ impl LinkSettings {
                     option.name
                 )));
             }
-            let mut scratch = global.clone();
-            scratch.set(option.name, value)?;
             match option.name {
-                "reset" => settings.reset = scratch.reset,
-                "ping_interval" => settings.ping_interval = scratch.ping_interval,
-                "ping_sql" => settings.ping_sql = scratch.ping_sql,
+                "reset" => settings.reset = ResetPolicy::parse(value)?,
+                "ping_interval" => settings.ping_interval = parse_seconds(option.name, value, true)?,
+                "ping_sql" => settings.ping_sql = parse_ping_sql(value)?,
                 _ => unreachable!("only per-connection options reach here"),
             }
         }
@@ -288,34 +296,39 @@ impl LinkSettings {
     }
 }
 
-static CONFIG: OnceLock<RwLock<Config>> = OnceLock::new();
+/// The configuration in force: an immutable snapshot, replaced as a whole by `set_option`, so a
+/// connect takes it with one reference-count increment and holds no lock while it works.
+static CONFIG: OnceLock<RwLock<Arc<Config>>> = OnceLock::new();
 static ENV_ERROR: OnceLock<Option<Error>> = OnceLock::new();
 
-fn cell() -> &'static RwLock<Config> {
+fn cell() -> &'static RwLock<Arc<Config>> {
     CONFIG.get_or_init(|| match Config::from_env(|name| std::env::var(name).ok()) {
         Ok(config) => {
             let _ = ENV_ERROR.set(None);
-            RwLock::new(config)
+            RwLock::new(Arc::new(config))
         }
         Err(error) => {
             let _ = ENV_ERROR.set(Some(error));
-            RwLock::new(Config::default())
+            RwLock::new(Arc::new(Config::default()))
         }
     })
 }
 
 /// The current configuration, or the error of a bad `PCONN_*` environment variable.
-pub fn current() -> Result<parking_lot::RwLockReadGuard<'static, Config>> {
-    let guard = cell().read();
+pub fn current() -> Result<Arc<Config>> {
+    let config = cell().read().clone();
     if let Some(Some(error)) = ENV_ERROR.get() {
         return Err(error.clone());
     }
-    Ok(guard)
+    Ok(config)
 }
 
 pub fn set_option(name: &str, value: &str) -> Result<()> {
-    let cell = cell();
-    cell.write().set(name, value)
+    let mut current = cell().write();
+    let mut next = Config::clone(&current);
+    next.set(name, value)?;
+    *current = Arc::new(next);
+    Ok(())
 }
 
 pub fn get_option(name: &str) -> Result<String> {
@@ -342,6 +355,13 @@ mod tests {
         config.set("pingInterval", "-1").unwrap();
         assert_eq!(config.ping_interval, None);
         assert!(matches!(config.set("no_such", "1"), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn same_name_matches_normalize_name() {
+        for (a, b) in [("ping_interval", "PING-INTERVAL"), ("ping_interval", "pingInterval"), ("reset", "rese"), ("", "_")] {
+            assert_eq!(same_name(a, b), normalize_name(a) == normalize_name(b), "{a} {b}");
+        }
     }
 
     #[test]

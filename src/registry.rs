@@ -231,8 +231,10 @@ fn close_link(mut link: Box<Link>, reason: Option<DiscardReason>) {
     }
 }
 
-/// Why an idle link may not be handed out any more, if it may not.
-fn expiry(link: &Link, config: &Config, now: Instant) -> Option<DiscardReason> {
+/// Why an idle link may not be handed out any more, if it may not. `idle` says whether the link
+/// has been idle until `now` (at request end it has just been used, and the idle timeout does
+/// not apply).
+fn expiry(link: &Link, config: &Config, now: Instant, idle: bool) -> Option<DiscardReason> {
     if let Some(limit) = config.max_uses
         && link.uses >= limit
     {
@@ -243,7 +245,8 @@ fn expiry(link: &Link, config: &Config, now: Instant) -> Option<DiscardReason> {
     {
         return Some(DiscardReason::Lifetime);
     }
-    if let Some(timeout) = config.idle_timeout
+    if idle
+        && let Some(timeout) = config.idle_timeout
         && now.duration_since(link.last_used) >= timeout
     {
         return Some(DiscardReason::IdleTimeout);
@@ -268,7 +271,7 @@ fn sweep_idle(config: &Config) {
         for links in state.idle.values_mut() {
             let mut i = 0;
             while i < links.len() {
-                if let Some(reason) = expiry(&links[i], config, now) {
+                if let Some(reason) = expiry(&links[i], config, now, true) {
                     expired.push((links.remove(i), reason));
                     removed += 1;
                 } else {
@@ -287,7 +290,7 @@ fn sweep_idle(config: &Config) {
 /// Gets a link for the calling thread's request: `pconn_pconnect`, `pconn_connect` and
 /// `pconn_new_connect`.
 pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
-    let config = config::current()?.clone();
+    let config = config::current()?;
     let settings = LinkSettings::resolve(&config, &spec.options)?;
     request::ensure_current();
     if kind != LinkKind::Fresh
@@ -301,7 +304,7 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
     sweep_idle(&config);
     let opened = match kind {
         LinkKind::Persistent => match checkout_idle(&spec.key, &settings, &config)? {
-            Some(link) => Ok(link),
+            Some((link, now)) => return Ok(lease(link, kind, Some(now))),
             None => match open_within_limits(spec, kind, &settings, &config) {
                 Err(Error::Limit(_)) if config.on_limit == OnLimit::Fallback => {
                     lock().counters.limit_fallbacks += 1;
@@ -313,7 +316,7 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
         LinkKind::RequestScoped | LinkKind::Fresh => open_within_limits(spec, kind, &settings, &config),
     };
     match opened {
-        Ok(link) => Ok(lease(link, kind)),
+        Ok(link) => Ok(lease(link, kind, None)),
         Err(error) => {
             if let Error::Limit(_) = error {
                 lock().counters.limit_refusals += 1;
@@ -324,13 +327,17 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
 }
 
 /// Registers a lease for `link` in the registry and in the calling thread's request.
-fn lease(mut link: Box<Link>, requested: LinkKind) -> LinkHandle {
+/// `reused_at`: the link came from the idle pool, checked at that time.
+fn lease(mut link: Box<Link>, requested: LinkKind, reused_at: Option<Instant>) -> LinkHandle {
     link.uses += 1;
-    link.last_used = Instant::now();
+    link.last_used = reused_at.unwrap_or_else(Instant::now);
     let kind = link.kind;
     let key = link.key.clone();
     let handle = {
         let mut state = lock();
+        if reused_at.is_some() {
+            state.counters.reused += 1;
+        }
         let handle = state.issue_handle();
         state.leases.insert(handle, Lease { slot: Arc::new(Mutex::new(Some(link))), kind, key: key.clone() });
         handle
@@ -340,11 +347,12 @@ fn lease(mut link: Box<Link>, requested: LinkKind) -> LinkHandle {
     handle
 }
 
-/// Takes an idle link for `key` that is alive and within its limits; `None` when there is none.
+/// Takes an idle link for `key` that is alive and within its limits, with the time it was
+/// checked; `None` when there is none.
 ///
 /// `settings` are the per-link options as configured now: a `pconn_set_option` at run time
 /// applies to links already in the pool too.
-fn checkout_idle(key: &LinkKey, settings: &LinkSettings, config: &Config) -> Result<Option<Box<Link>>> {
+fn checkout_idle(key: &LinkKey, settings: &LinkSettings, config: &Config) -> Result<Option<(Box<Link>, Instant)>> {
     loop {
         let candidate = {
             let mut state = lock();
@@ -366,7 +374,7 @@ fn checkout_idle(key: &LinkKey, settings: &LinkSettings, config: &Config) -> Res
             link.settings = settings.clone();
         }
         let now = Instant::now();
-        if let Some(reason) = expiry(&link, config, now) {
+        if let Some(reason) = expiry(&link, config, now, true) {
             close_link(link, Some(reason));
             continue;
         }
@@ -387,8 +395,7 @@ fn checkout_idle(key: &LinkKey, settings: &LinkSettings, config: &Config) -> Res
                 continue;
             }
         }
-        lock().counters.reused += 1;
-        return Ok(Some(link));
+        return Ok(Some((link, now)));
     }
 }
 
@@ -522,12 +529,13 @@ fn end_lease(handle: LinkHandle, how: LeaseEnd) -> Result<()> {
     }
     match link.clean() {
         Ok(report) => {
-            link.last_used = Instant::now();
-            let config = config::current().map(|c| c.clone()).unwrap_or_default();
+            let now = Instant::now();
+            link.last_used = now;
+            let config = config::current().unwrap_or_default();
             let mut state = lock();
             state.counters.rolled_back += report.rolled_back as u64;
             state.counters.reset += report.reset as u64;
-            if let Some(reason) = expiry(&link, &Config { idle_timeout: None, ..config }, Instant::now()) {
+            if let Some(reason) = expiry(&link, &config, now, false) {
                 drop(state);
                 close_link(link, Some(reason));
             } else {
