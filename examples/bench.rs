@@ -4,9 +4,11 @@
 //! - pconnect + `SELECT 1` + request end (with the session reset) vs a new connection +
 //!   `SELECT 1` + close, on PostgreSQL (a throwaway cluster started here) and SQLite.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use pconn::ffi::*;
 use std::ffi::{CStr, CString};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 fn ok(status: pconn_status, what: &str) {
@@ -100,7 +102,6 @@ fn main() {
     let budget = Duration::from_millis(
         std::env::var("PCONN_BENCH_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(2000),
     );
-    let root = env!("CARGO_MANIFEST_DIR");
     let sqlite_db = std::env::temp_dir().join(format!("pconn-bench-{}.db", std::process::id()));
     let sqlite = Target {
         name: "SQLite (SQLite3 ODBC, file database)",
@@ -109,32 +110,19 @@ fn main() {
         password: CString::default(),
     };
 
-    let pg_dir = std::env::temp_dir().join(format!("pconn-bench-pg-{}", std::process::id()));
-    let started = Command::new(format!("{root}/scripts/pg-tmp"))
-        .arg("start")
-        .arg(&pg_dir)
-        .output()
-        .expect("scripts/pg-tmp runs");
-    assert!(started.status.success(), "PostgreSQL did not start: {}", String::from_utf8_lossy(&started.stderr));
-    let env = String::from_utf8_lossy(&started.stdout).into_owned();
-    let var = |name: &str| {
-        env.lines()
-            .find_map(|l| l.strip_prefix(&format!("{name}=")))
-            .map(|v| v.trim_matches('\'').to_owned())
-            .unwrap_or_default()
-    };
+    let pg = support::pg_server::PgServer::given_or_started("bench");
     let postgres = Target {
         name: "PostgreSQL 15 (psqlODBC, loopback)",
-        conn: CString::new(var("PCONN_PG_CONNSTR")).unwrap(),
-        user: CString::new(var("PCONN_PG_USER")).unwrap(),
-        password: CString::new(var("PCONN_PG_PASSWORD")).unwrap(),
+        conn: CString::new(pg.conn_str.as_str()).unwrap(),
+        user: CString::new(pg.user.as_str()).unwrap(),
+        password: CString::new(pg.password.as_str()).unwrap(),
     };
     println!("pconn {} — foundation benchmark ({} ms per measurement)", env!("CARGO_PKG_VERSION"), budget.as_millis());
     let outcome = std::panic::catch_unwind(|| {
         bench_target(&postgres, budget);
         bench_target(&sqlite, budget);
     });
-    let _ = Command::new(format!("{root}/scripts/pg-tmp")).arg("stop").arg(&pg_dir).status();
+    drop(pg);
     let _ = std::fs::remove_file(&sqlite_db);
     if outcome.is_err() {
         std::process::exit(1);

@@ -5,12 +5,14 @@
 //! A throwaway cluster is started with `scripts/pg-tmp` (or the one named by `PCONN_PG_CONNSTR`,
 //! `PCONN_PG_USER`, `PCONN_PG_PASSWORD` is used).
 
+#[path = "support/mod.rs"]
+mod support;
+
 use odbc_api::buffers::Indicator;
 use odbc_api::handles::{SqlText, Statement};
 use odbc_api::parameter::{Text, VarCell};
 use pconn::ffi::*;
 use std::ffi::{CStr, CString, c_char};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 const ROWS: i64 = 100_000;
@@ -139,32 +141,9 @@ fn best_of(mut run: impl FnMut() -> Tally) -> (Duration, Duration, Tally) {
 }
 
 fn main() {
-    let root = env!("CARGO_MANIFEST_DIR");
-    let given = std::env::var("PCONN_PG_CONNSTR").ok().filter(|s| !s.is_empty());
-    let pg_dir = std::env::temp_dir().join(format!("pconn-bench-fetch-pg-{}", std::process::id()));
-    let (conn_str, user, password) = match given {
-        Some(conn) => (
-            conn,
-            std::env::var("PCONN_PG_USER").unwrap_or_default(),
-            std::env::var("PCONN_PG_PASSWORD").unwrap_or_default(),
-        ),
-        None => {
-            let started = Command::new(format!("{root}/scripts/pg-tmp")).arg("start").arg(&pg_dir).output().expect("scripts/pg-tmp runs");
-            assert!(started.status.success(), "PostgreSQL did not start: {}", String::from_utf8_lossy(&started.stderr));
-            let env = String::from_utf8_lossy(&started.stdout).into_owned();
-            let var = |name: &str| {
-                env.lines()
-                    .find_map(|l| l.strip_prefix(&format!("{name}=")))
-                    .map(|v| v.trim_matches('\'').to_owned())
-                    .unwrap_or_default()
-            };
-            (var("PCONN_PG_CONNSTR"), var("PCONN_PG_USER"), var("PCONN_PG_PASSWORD"))
-        }
-    };
-    let outcome = std::panic::catch_unwind(|| run(&conn_str, &user, &password));
-    if !pg_dir.as_os_str().is_empty() && pg_dir.exists() {
-        let _ = Command::new(format!("{root}/scripts/pg-tmp")).arg("stop").arg(&pg_dir).status();
-    }
+    let pg = support::pg_server::PgServer::given_or_started("bench-fetch");
+    let outcome = std::panic::catch_unwind(|| run(&pg.conn_str, &pg.user, &pg.password));
+    drop(pg);
     if outcome.is_err() {
         std::process::exit(1);
     }
