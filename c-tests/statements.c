@@ -198,6 +198,35 @@ static void more_results(pconn_link link) {
   CHECK_OK(pconn_result_free(res), link);
 }
 
+/* Whole rows in one call: typed values, NULLs, and the end of the result. */
+static void whole_rows(pconn_link link) {
+  pconn_result res = 0;
+  pconn_value row[3];
+  CHECK_OK(pconn_exec(link,
+                      "SELECT 41 + 1, 'h\xc3\xa9', CAST(NULL AS DOUBLE PRECISION) "
+                      "UNION ALL SELECT -7, '', 2.5",
+                      &res),
+           link);
+  CHECK_OK(pconn_fetch_row(res, row, 3), link);
+  CHECK(row[0].kind == PCONN_VALUE_INTEGER && row[0].int64 == 42 && row[0].number == 42.0);
+  CHECK_STR(row[0].text, "42");
+  CHECK(row[1].is_null == 0 && row[1].len == 3);
+  CHECK_STR(row[1].text, "h\xc3\xa9");
+  CHECK(row[2].is_null == 1 && row[2].text == NULL && row[2].len == 0);
+  CHECK_OK(pconn_fetch_row(res, row, 3), link);
+  CHECK(row[0].int64 == -7);
+  CHECK(row[1].is_null == 0 && row[1].len == 0);
+  CHECK_STR(row[1].text, "");
+  /* SQLite types an expression column by its first value; PostgreSQL says DOUBLE PRECISION. */
+  CHECK(row[2].is_null == 0 && (row[2].kind != PCONN_VALUE_DOUBLE || row[2].number == 2.5));
+  CHECK(!is_postgres() || row[2].kind == PCONN_VALUE_DOUBLE);
+  CHECK_STR(row[2].text, "2.5");
+  CHECK_STATUS(pconn_fetch_row(res, row, 3), PCONN_NO_DATA);
+  CHECK_STATUS(pconn_fetch_row(res, NULL, 3), PCONN_NULL_ARGUMENT);
+  CHECK_OK(pconn_result_free(res), link);
+  CHECK_STATUS(pconn_fetch_row(res, row, 3), PCONN_INVALID_HANDLE);
+}
+
 static void bad_input(pconn_link link) {
   pconn_stmt st = 0;
   pconn_result res = 0;
@@ -244,6 +273,7 @@ int main(void) {
   round_trips(link);
   metadata_and_catalog(link);
   more_results(link);
+  whole_rows(link);
   bad_input(link);
 
   /* Request 1 changes attributes; request 2 finds the link's baseline again. */

@@ -74,6 +74,39 @@ fn pconn_fetch_all(link: pconn_link) -> Tally {
     tally
 }
 
+/// The same through `pconn_fetch_row`: one call per row.
+fn pconn_fetch_rows(link: pconn_link) -> Tally {
+    let mut tally = Tally::default();
+    let mut result = 0;
+    let sql = CString::new(QUERY).unwrap();
+    let start = Instant::now();
+    ok(pconn_exec(link, sql.as_ptr(), &mut result), link, "exec");
+    tally.execute = start.elapsed();
+    let empty = pconn_value {
+        text: std::ptr::null(),
+        len: 0,
+        int64: 0,
+        number: 0.0,
+        is_null: 1,
+        kind: pconn_value_kind::PCONN_VALUE_TEXT,
+    };
+    let mut row = [empty; 4];
+    loop {
+        match pconn_fetch_row(result, row.as_mut_ptr(), 4) {
+            pconn_status::PCONN_OK => {}
+            pconn_status::PCONN_NO_DATA => break,
+            other => ok(other, link, "fetch_row"),
+        }
+        tally.ids += row[0].int64;
+        tally.text_bytes += row[1].len + row[3].len;
+        tally.scores += row[2].number;
+        tally.nulls += i64::from(row[3].is_null);
+        tally.rows += 1;
+    }
+    ok(pconn_result_free(result), link, "free");
+    tally
+}
+
 /// Reads a whole text value with SQLGetData, growing the buffer as needed.
 fn get_text(stmt: &mut impl Statement, col: u16, buf: &mut Vec<u8>) -> Option<usize> {
     let mut filled = 0;
@@ -127,17 +160,27 @@ fn row_at_a_time(conn: &odbc_api::handles::Connection<'_>) -> Tally {
 }
 
 /// Best total time and best fetch-phase time (after the execute returned) of `RUNS` runs.
-fn best_of(mut run: impl FnMut() -> Tally) -> (Duration, Duration, Tally) {
-    let (mut best, mut best_fetch) = (Duration::MAX, Duration::MAX);
-    let mut tally = Tally::default();
+#[derive(Clone, Copy)]
+struct Best {
+    total: Duration,
+    fetch: Duration,
+}
+
+/// Runs every loop `RUNS` times, taking turns so that a change in the machine's load during the
+/// run touches them alike; returns each loop's best times and last tally.
+fn best_of_interleaved(loops: &mut [&mut dyn FnMut() -> Tally]) -> Vec<(Best, Tally)> {
+    let mut out: Vec<(Best, Tally)> =
+        loops.iter().map(|_| (Best { total: Duration::MAX, fetch: Duration::MAX }, Tally::default())).collect();
     for _ in 0..RUNS {
-        let start = Instant::now();
-        tally = run();
-        let total = start.elapsed();
-        best = best.min(total);
-        best_fetch = best_fetch.min(total - tally.execute);
+        for (run, (best, tally)) in loops.iter_mut().zip(out.iter_mut()) {
+            let start = Instant::now();
+            *tally = run();
+            let total = start.elapsed();
+            best.total = best.total.min(total);
+            best.fetch = best.fetch.min(total - tally.execute);
+        }
     }
-    (best, best_fetch, tally)
+    out
 }
 
 fn main() {
@@ -165,34 +208,39 @@ fn run(conn_str: &str, user: &str, password: &str) {
     ok(pconn_result_free(result), link, "setup");
 
     let batch = pconn::config::get_option("fetch_batch").unwrap();
-    let (pconn_time, pconn_fetch, pconn_tally) = best_of(|| pconn_fetch_all(link));
-
     let env = odbc_api::environment().expect("ODBC environment");
     let full = format!("{conn_str};UID={user};PWD={password}");
     let conn = env.connect_with_connection_string(&full, odbc_api::ConnectionOptions::default()).expect("baseline connects");
     let mut conn = conn.into_handle();
-    let (baseline_time, baseline_fetch, baseline_tally) = best_of(|| row_at_a_time(&conn));
+    let results = best_of_interleaved(&mut [&mut || pconn_fetch_rows(link), &mut || pconn_fetch_all(link), &mut || row_at_a_time(&conn)]);
     let _ = conn.disconnect();
+    let [(rows_best, rows_tally), (pconn_best, pconn_tally), (baseline_best, baseline_tally)] = &results[..] else { unreachable!() };
+    let (rows_time, rows_fetch) = (rows_best.total, rows_best.fetch);
+    let (pconn_time, pconn_fetch) = (pconn_best.total, pconn_best.fetch);
+    let (baseline_time, baseline_fetch) = (baseline_best.total, baseline_best.fetch);
 
     assert_eq!(pconn_tally, baseline_tally, "both loops read the same data");
+    assert_eq!(rows_tally, baseline_tally, "both loops read the same data");
     assert_eq!(pconn_tally.rows, ROWS);
     let rate = |time: Duration| ROWS as f64 / time.as_secs_f64();
-    println!("pconn {} — fetch benchmark: {ROWS} rows × 4 columns (int, text, double, nullable text), PostgreSQL via psqlODBC, best of {RUNS}", env!("CARGO_PKG_VERSION"));
+    println!("pconn {} — fetch benchmark: {ROWS} rows × 4 columns (int, text, double, nullable text), PostgreSQL via psqlODBC, best of {RUNS}, interleaved", env!("CARGO_PKG_VERSION"));
     let ms = |time: Duration| time.as_secs_f64() * 1e3;
-    println!("                                               whole query (execute + fetch)   fetch phase only");
-    println!(
-        "  pconn fetch (block cursor, fetch_batch={batch:<5}) {:>10.0} rows/s {:>7.1} ms   {:>10.0} rows/s {:>6.1} ms",
-        rate(pconn_time), ms(pconn_time), rate(pconn_fetch), ms(pconn_fetch)
-    );
-    println!(
-        "  row-at-a-time SQLFetch/SQLGetData           {:>10.0} rows/s {:>7.1} ms   {:>10.0} rows/s {:>6.1} ms",
-        rate(baseline_time), ms(baseline_time), rate(baseline_fetch), ms(baseline_fetch)
-    );
-    println!(
-        "  ratio (pconn / row-at-a-time):              {:>10.2}×                     {:>10.2}×",
-        rate(pconn_time) / rate(baseline_time),
-        rate(pconn_fetch) / rate(baseline_fetch)
-    );
+    println!("                                                whole query (execute + fetch)   fetch phase only");
+    let line = |name: &str, time: Duration, fetch: Duration| {
+        println!("  {name:<45} {:>10.0} rows/s {:>7.1} ms   {:>10.0} rows/s {:>6.1} ms", rate(time), ms(time), rate(fetch), ms(fetch));
+    };
+    line(&format!("pconn_fetch_row (block cursor, batch {batch})"), rows_time, rows_fetch);
+    line("pconn_fetch + one getter per value", pconn_time, pconn_fetch);
+    line("row-at-a-time SQLFetch/SQLGetData", baseline_time, baseline_fetch);
+    let ratio = |name: &str, time: Duration, fetch: Duration| {
+        println!(
+            "  ratio {name:<39} {:>10.2}×                     {:>10.2}×",
+            rate(time) / rate(baseline_time),
+            rate(fetch) / rate(baseline_fetch)
+        );
+    };
+    ratio("pconn_fetch_row / row-at-a-time:", rows_time, rows_fetch);
+    ratio("getters / row-at-a-time:", pconn_time, pconn_fetch);
     println!("  (psqlODBC reads the whole result set during execute, which both loops pay alike.)");
     let drop_sql = CString::new("DROP TABLE bench_fetch").unwrap();
     ok(pconn_exec(link, drop_sql.as_ptr(), &mut result), link, "drop");

@@ -85,6 +85,28 @@ typedef enum pconn_status {
 } pconn_status;
 
 /*
+ What a `pconn_value` holds besides its text.
+ */
+typedef enum pconn_value_kind {
+  /*
+   Text only.
+   */
+  PCONN_VALUE_TEXT = 0,
+  /*
+   An integer column (SMALLINT, INTEGER, BIGINT, TINYINT, BIT): also in `int64` and `number`.
+   */
+  PCONN_VALUE_INTEGER = 1,
+  /*
+   A floating-point column (FLOAT, REAL, DOUBLE): also in `number`.
+   */
+  PCONN_VALUE_DOUBLE = 2,
+  /*
+   A binary column: `text` points to its bytes as stored.
+   */
+  PCONN_VALUE_BINARY = 3,
+} pconn_value_kind;
+
+/*
  Transaction isolation levels: ODBC's `SQL_TXN_*` values. `pconn_isolation_set` takes them as
  an `int`.
  */
@@ -112,6 +134,35 @@ typedef uint64_t pconn_result;
  ends. 0 is never a valid statement.
  */
 typedef uint64_t pconn_stmt;
+
+/*
+ One value of a row, as `pconn_fetch_row` fills it.
+ */
+typedef struct pconn_value {
+  /*
+   The value as NUL-terminated text (binary columns: their bytes, followed by a NUL), or NULL
+   for SQL NULL. Owned by pconn, valid until the next fetch, `pconn_result_next` or
+   `pconn_result_free` on the result.
+   */
+  const char *text;
+  /*
+   Length of `text` in bytes without the NUL; 0 for SQL NULL.
+   */
+  size_t len;
+  /*
+   The value as an integer for `PCONN_VALUE_INTEGER`; otherwise 0.
+   */
+  int64_t int64;
+  /*
+   The value as a double for `PCONN_VALUE_DOUBLE` and `PCONN_VALUE_INTEGER`; otherwise 0.
+   */
+  double number;
+  /*
+   1 for SQL NULL, else 0.
+   */
+  int is_null;
+  enum pconn_value_kind kind;
+} pconn_value;
 
 #ifdef __cplusplus
 extern "C" {
@@ -398,6 +449,31 @@ enum pconn_status pconn_result_bytes(pconn_result result,
                                      const void **out_data,
                                      size_t *out_len,
                                      int *out_is_null);
+
+/*
+ Moves to the next row and reads it whole in one call: fills `values[0..count)` with the first
+ `count` columns (entries past the last column are left untouched; `pconn_result_columns` says
+ how many there are). `PCONN_OK` when there was a row, `PCONN_NO_DATA` after the last (then
+ `values` is not written). The strings are owned by pconn and valid until the next fetch,
+ `pconn_result_next` or `pconn_result_free` on this result. Long values come back whole.
+ The fastest way to read a large result: one call per row instead of one per value.
+ */
+enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *values, uint16_t count);
+
+/*
+ Fetches up to `max_rows` rows (from 1 to 1,000,000) and writes them as one string in PHP's
+ `serialize()` format: a list of rows, each a list of its column values as strings (binary
+ columns as their bytes, doubles in shortest round-trip form), SQL NULL as null. So a PHP
+ binding gets a batch of arrays with one FFI call and one `unserialize()`. `*out_data` points
+ to `*out_len` bytes (followed by a NUL), owned by pconn and valid until the next call on this
+ result; `*out_rows` (may be NULL) is the number of rows. `PCONN_NO_DATA` (with an empty list)
+ when no row was left.
+ */
+enum pconn_status pconn_fetch_php_serialized(pconn_result result,
+                                             uint32_t max_rows,
+                                             const char **out_data,
+                                             size_t *out_len,
+                                             uint32_t *out_rows);
 
 /*
  Moves the result to its statement's next result set (`SQLMoreResults`, for SQL with several

@@ -9,7 +9,6 @@ use crate::odbc::{check, environment};
 use crate::reset::{self, Dbms, SessionBaseline};
 use crate::statement::ResultSet;
 use odbc_api::handles::{self, StatementImpl};
-use std::collections::HashMap;
 use std::time::Instant;
 
 /// How long a link lives.
@@ -61,7 +60,7 @@ pub struct Link {
     pub(crate) autocommit: bool,
     pub dirty: DirtyMarks,
     pub error: Option<StoredError>,
-    pub(crate) results: HashMap<u32, ResultSet>,
+    pub(crate) results: crate::prepared::SlotMap<ResultSet>,
     pub(crate) next_result_slot: u32,
     /// Prepared statements (see `prepared.rs`); freed after `results`, which may read them.
     pub(crate) statements: crate::prepared::Statements,
@@ -104,7 +103,7 @@ impl Link {
             autocommit: true,
             dirty: DirtyMarks::default(),
             error: None,
-            results: HashMap::new(),
+            results: Default::default(),
             next_result_slot: 1,
             statements: Default::default(),
             opened_at: Instant::now(),

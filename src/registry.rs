@@ -472,33 +472,82 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &LinkSettings, 
 ///
 /// The link stays locked for the call, so two threads using one handle take turns.
 pub fn call_on_link<T>(handle: LinkHandle, call: impl FnOnce(&mut Link) -> Result<T>) -> Result<T> {
-    let slot = find_slot(handle)?;
-    let mut guard = slot.lock();
-    let link = guard.as_mut().ok_or(Error::InvalidHandle("link"))?;
-    link.error = None;
-    let result = call(link);
-    if let Err(error) = &result {
-        if let Error::Broken(_) = error {
-            link.broken = true;
+    with_leased_link(handle, |link| {
+        link.error = None;
+        let result = call(link);
+        if let Err(error) = &result {
+            if let Error::Broken(_) = error {
+                link.broken = true;
+            }
+            link.error = Some(StoredError::new(error));
         }
-        link.error = Some(StoredError::new(error));
-    }
-    result
+        result
+    })?
 }
 
 /// Reads a link's stored error without changing it.
 pub fn read_link_error<R>(handle: LinkHandle, read: impl FnOnce(Option<&StoredError>) -> R) -> Result<R> {
-    let slot = find_slot(handle)?;
-    let guard = slot.lock();
-    let link = guard.as_ref().ok_or(Error::InvalidHandle("link"))?;
-    Ok(read(link.error.as_ref()))
+    with_leased_link(handle, |link| read(link.error.as_ref()))
 }
 
-fn find_slot(handle: LinkHandle) -> Result<LinkSlot> {
+/// How many recently used leases each thread remembers (a request rarely holds more links).
+const SLOT_CACHE_ENTRIES: usize = 4;
+
+/// A thread's recently used leases: handle, the fork generation it was found in, its slot.
+#[derive(Default)]
+struct SlotCache {
+    entries: [Option<(LinkHandle, u64, LinkSlot)>; SLOT_CACHE_ENTRIES],
+    next: usize,
+}
+
+thread_local! {
+    /// Lets every call on a link after the first skip the registry lock and hash lookup (several
+    /// calls per fetched row), so threads working on their own links do not contend.
+    static SLOT_CACHE: std::cell::RefCell<SlotCache> = std::cell::RefCell::new(SlotCache::default());
+}
+
+/// Runs `call` on the link of a live lease, locked.
+///
+/// A cached slot is trusted only while it still holds a link: a lease's slot is emptied when the
+/// lease ends, so a stale entry is found out at once and looked up again (a wrapped-around handle
+/// may name a newer lease). Entries from before a fork are never used: in the child the parent's
+/// links must not be touched, and the slot's mutex may have been held by a parent thread.
+fn with_leased_link<R>(handle: LinkHandle, call: impl FnOnce(&mut Link) -> R) -> Result<R> {
     if handle == 0 {
         return Err(Error::InvalidHandle("link"));
     }
-    lock().leases.get(&handle).map(|lease| lease.slot.clone()).ok_or(Error::InvalidHandle("link"))
+    let generation = FORK_GENERATION.load(Ordering::Acquire);
+    let cached = SLOT_CACHE
+        .try_with(|cache| {
+            let cache = cache.borrow();
+            cache.entries.iter().flatten().find(|(h, g, _)| *h == handle && *g == generation).map(|(_, _, slot)| slot.clone())
+        })
+        .ok()
+        .flatten();
+    if let Some(slot) = cached {
+        let mut guard = slot.lock();
+        if let Some(link) = guard.as_mut() {
+            return Ok(call(link));
+        }
+    }
+    let slot = lock().leases.get(&handle).map(|lease| lease.slot.clone()).ok_or(Error::InvalidHandle("link"))?;
+    remember_slot(handle, generation, &slot);
+    let mut guard = slot.lock();
+    let link = guard.as_mut().ok_or(Error::InvalidHandle("link"))?;
+    Ok(call(link))
+}
+
+fn remember_slot(handle: LinkHandle, generation: u64, slot: &LinkSlot) {
+    let _ = SLOT_CACHE.try_with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let SlotCache { entries, next } = &mut *cache;
+        let index = entries.iter().position(|e| e.as_ref().is_some_and(|(h, _, _)| *h == handle)).unwrap_or_else(|| {
+            let index = *next;
+            *next = (*next + 1) % SLOT_CACHE_ENTRIES;
+            index
+        });
+        entries[index] = Some((handle, generation, slot.clone()));
+    });
 }
 
 /// What to do with a link whose lease ends.

@@ -68,6 +68,18 @@ impl ColumnInfo {
         }
     }
 
+    /// How whole-row reads present this column's values.
+    pub fn value_kind(&self) -> ValueKind {
+        match SqlDataType(self.sql_type) {
+            _ if self.is_binary() => ValueKind::Binary,
+            _ if self.is_double() || SqlDataType(self.sql_type) == SqlDataType::REAL => ValueKind::Double,
+            SqlDataType::SMALLINT | SqlDataType::INTEGER | SqlDataType::EXT_BIG_INT | SqlDataType::EXT_TINY_INT | SqlDataType::EXT_BIT => {
+                ValueKind::Integer
+            }
+            _ => ValueKind::Text,
+        }
+    }
+
     fn is_binary(&self) -> bool {
         matches!(SqlDataType(self.sql_type), SqlDataType::EXT_BINARY | SqlDataType::EXT_VAR_BINARY | SqlDataType::EXT_LONG_VAR_BINARY)
     }
@@ -92,6 +104,31 @@ impl ColumnInfo {
     }
 }
 
+/// What a whole-row read gives for a column besides its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Text,
+    /// Also as a 64-bit integer (SMALLINT, INTEGER, BIGINT, TINYINT, BIT).
+    Integer,
+    /// Also as a double (FLOAT, REAL, DOUBLE).
+    Double,
+    /// Bytes as stored.
+    Binary,
+}
+
+/// One value of the current row, as a whole-row read sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Cell<'a> {
+    /// The value with a trailing NUL (text as the driver gives it, binary columns as their
+    /// bytes); `None` for SQL NULL.
+    pub data: Option<&'a [u8]>,
+    /// The value as an integer for [`ValueKind::Integer`] columns (0 otherwise or for NULL).
+    pub int64: i64,
+    /// The value as a double for [`ValueKind::Double`] and [`ValueKind::Integer`] columns.
+    pub double: f64,
+    pub kind: ValueKind,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum BlockKind {
     Text,
@@ -101,11 +138,28 @@ enum BlockKind {
 
 /// Text of a double that parses back to the same double: the shortest round-trip form.
 fn format_double(value: f64) -> String {
-    let text = format!("{value:?}");
-    match text.strip_suffix(".0") {
-        Some(whole) => whole.to_owned(),
-        None => text,
+    let mut buf = [0u8; DOUBLE_TEXT_BYTES];
+    let len = write_double(value, &mut buf);
+    String::from_utf8_lossy(&buf[..len]).into_owned()
+}
+
+/// Writes [`format_double`]'s text into `out` without allocating (once per double fetched as
+/// text, so it matters); returns its length.
+fn write_double(value: f64, out: &mut [u8; DOUBLE_TEXT_BYTES]) -> usize {
+    struct Cursor<'a>(&'a mut [u8], usize);
+    impl std::fmt::Write for Cursor<'_> {
+        fn write_str(&mut self, text: &str) -> std::fmt::Result {
+            let end = self.1 + text.len();
+            self.0.get_mut(self.1..end).ok_or(std::fmt::Error)?.copy_from_slice(text.as_bytes());
+            self.1 = end;
+            Ok(())
+        }
     }
+    let mut cursor = Cursor(out, 0);
+    // `{:?}` is Rust's shortest round-trip form; the longest (e.g. -2.2250738585072014e-308) fits.
+    let _ = std::fmt::Write::write_fmt(&mut cursor, format_args!("{value:?}"));
+    let len = cursor.1;
+    if out[..len].ends_with(b".0") { len - 2 } else { len }
 }
 
 /// Room for any [`format_double`] text.
@@ -185,11 +239,12 @@ impl ColumnBlock {
     /// A double column's text of `row`, made once.
     fn ensure_text(&mut self, row: usize) {
         if self.kind == BlockKind::Double && self.indicators[row] != sys::NULL_DATA && self.text_lens[row] == usize::MAX {
-            let text = format_double(self.doubles[row]);
+            let mut text = [0u8; DOUBLE_TEXT_BYTES];
+            let len = write_double(self.doubles[row], &mut text);
             let offset = row * self.stride;
-            self.values[offset..offset + text.len()].copy_from_slice(text.as_bytes());
-            self.values[offset + text.len()] = 0;
-            self.text_lens[row] = text.len();
+            self.values[offset..offset + len].copy_from_slice(&text[..len]);
+            self.values[offset + len] = 0;
+            self.text_lens[row] = len;
         }
     }
 
@@ -280,6 +335,9 @@ pub struct ResultSet {
     affected_rows: i64,
     state: CursorState,
     rows: Rows,
+    /// Scratch and output of [`ResultSet::fetch_php_serialized`].
+    serialized: Vec<u8>,
+    serialized_out: Vec<u8>,
 }
 
 /// How a result reads its rows.
@@ -288,7 +346,13 @@ pub enum FetchMode {
     /// Batches through a block cursor. Only for drivers that can read a value of a row inside a
     /// block with `SQLGetData` (`SQL_GD_BLOCK`), which is how values longer than the buffer are
     /// read whole.
-    Block,
+    Block {
+        /// Bind FLOAT/DOUBLE columns as text and parse them on demand. Right for drivers that get
+        /// text from the server anyway (psqlODBC: PostgreSQL's text is exact, and the driver's own
+        /// text-to-double conversion is a large share of its fetch time); wrong for drivers that
+        /// print stored doubles with fewer digits (SQLite's prints 15).
+        doubles_as_text: bool,
+    },
     /// One row per `SQLFetch`, every value read whole with `SQLGetData`.
     RowByRow,
 }
@@ -304,7 +368,9 @@ impl FetchMode {
             sys::SQLGetInfo(conn.as_sys(), sys::InfoType::GetDataExtensions, (&mut extensions as *mut u32).cast(), 4, std::ptr::null_mut())
         };
         match ret {
-            sys::SqlReturn::SUCCESS | sys::SqlReturn::SUCCESS_WITH_INFO if extensions & SQL_GD_BLOCK != 0 => FetchMode::Block,
+            sys::SqlReturn::SUCCESS | sys::SqlReturn::SUCCESS_WITH_INFO if extensions & SQL_GD_BLOCK != 0 => {
+                FetchMode::Block { doubles_as_text: false }
+            }
             _ => FetchMode::RowByRow,
         }
     }
@@ -352,6 +418,8 @@ impl ResultSet {
             affected_rows: -1,
             state: CursorState::NoCursor,
             rows: Rows::Single { row: Vec::new() },
+            serialized: Vec::new(),
+            serialized_out: Vec::new(),
         };
         result.describe()?;
         Ok(result)
@@ -386,7 +454,7 @@ impl ResultSet {
         self.state = CursorState::BeforeFirstRow;
         self.rows = Rows::Single { row: Vec::new() };
         let sizes: Option<Vec<usize>> = self.columns.iter().map(|c| c.max_bytes()).collect();
-        let (Some(sizes), FetchMode::Block) = (sizes, self.mode) else {
+        let (Some(sizes), FetchMode::Block { doubles_as_text }) = (sizes, self.mode) else {
             // A LOB column: SQLGetData on a block cursor needs SQLSetPos for every row, so fetch
             // one row at a time instead.
             return Ok(());
@@ -395,7 +463,17 @@ impl ResultSet {
         let row_bytes: usize = sizes.iter().map(|s| s + 1 + size_of::<isize>()).sum();
         let batch = config::current()?.fetch_batch.clamp(1, (MAX_BATCH_BYTES / row_bytes).max(1));
         let mut columns: Vec<ColumnBlock> =
-            self.columns.iter().zip(&sizes).map(|(info, size)| ColumnBlock::new(info.kind(), *size, batch)).collect();
+            self.columns
+            .iter()
+            .zip(&sizes)
+            .map(|(info, size)| {
+                let kind = match info.kind() {
+                    BlockKind::Double if doubles_as_text => BlockKind::Text,
+                    kind => kind,
+                };
+                ColumnBlock::new(kind, *size, batch)
+            })
+            .collect();
         let mut fetched = Box::new(0usize);
         // SAFETY: every buffer lives in `self.rows` as long as the binding; `Drop`/`unbind` unbind
         // before they go, and a new `describe` replaces them only after rebinding.
@@ -611,6 +689,95 @@ impl ResultSet {
         })
     }
 
+    /// Hands every value of the current row to `each`, in column order: one call instead of one
+    /// per column. The borrowed data stays valid until the cursor moves.
+    pub fn for_each_value(&mut self, mut each: impl FnMut(usize, Cell<'_>)) -> Result<()> {
+        if self.state != CursorState::OnRow {
+            return Err(Error::WrongState("no current row: call fetch first (and check it found a row)".into()));
+        }
+        if let Rows::Block { columns, row, .. } = &mut self.rows {
+            for column in columns.iter_mut() {
+                column.ensure_text(*row);
+            }
+        }
+        for (index, info) in self.columns.iter().enumerate() {
+            let data = match &self.rows {
+                Rows::Block { columns, row, .. } => columns[index].value(*row),
+                Rows::Single { row } => row[index].as_deref(),
+            };
+            let kind = info.value_kind();
+            let (mut int64, mut double) = (0, 0.0);
+            if let Some(data) = data {
+                let text = &data[..data.len() - 1];
+                match kind {
+                    ValueKind::Integer => {
+                        int64 = parse_int(text).unwrap_or(0);
+                        double = int64 as f64;
+                    }
+                    ValueKind::Double => {
+                        double = match &self.rows {
+                            Rows::Block { columns, row, .. } if columns[index].kind == BlockKind::Double => {
+                                columns[index].double(*row).unwrap_or(0.0)
+                            }
+                            _ => std::str::from_utf8(text).ok().and_then(|t| t.trim().parse().ok()).unwrap_or(0.0),
+                        }
+                    }
+                    ValueKind::Text | ValueKind::Binary => {}
+                }
+            }
+            each(index, Cell { data, int64, double, kind });
+        }
+        Ok(())
+    }
+
+    /// Fetches up to `max_rows` rows and writes them in PHP's `serialize()` format — a list of
+    /// rows, each a list of its values as strings, SQL NULL as null — so PHP gets a whole batch
+    /// of arrays from one `unserialize()` call instead of one FFI call per value. Returns the
+    /// text and the number of rows (0 after the last row). Valid until the next call on this
+    /// result.
+    pub fn fetch_php_serialized(&mut self, max_rows: usize) -> Result<(&[u8], usize)> {
+        let mut body = std::mem::take(&mut self.serialized);
+        body.clear();
+        let mut rows = 0;
+        let columns = self.columns.len();
+        while rows < max_rows && self.fetch()? {
+            body.extend_from_slice(b"i:");
+            push_decimal(&mut body, rows);
+            body.extend_from_slice(b";a:");
+            push_decimal(&mut body, columns);
+            body.extend_from_slice(b":{");
+            self.for_each_value(|index, cell| {
+                body.extend_from_slice(b"i:");
+                push_decimal(&mut body, index);
+                match cell.data {
+                    None => body.extend_from_slice(b";N;"),
+                    Some(data) => {
+                        let value = &data[..data.len() - 1];
+                        body.extend_from_slice(b";s:");
+                        push_decimal(&mut body, value.len());
+                        body.extend_from_slice(b":\"");
+                        body.extend_from_slice(value);
+                        body.extend_from_slice(b"\";");
+                    }
+                }
+            })?;
+            body.push(b'}');
+            rows += 1;
+        }
+        let mut text = Vec::with_capacity(body.len() + 16);
+        text.extend_from_slice(b"a:");
+        push_decimal(&mut text, rows);
+        text.extend_from_slice(b":{");
+        text.extend_from_slice(&body);
+        text.push(b'}');
+        let len = text.len();
+        // A NUL after the text, as for every string pconn hands to C.
+        text.push(0);
+        self.serialized = body;
+        self.serialized_out = text;
+        Ok((&self.serialized_out[..len], rows))
+    }
+
     /// Moves to the statement's next result set (`SQLMoreResults`). `Ok(false)` when there is none.
     pub fn next_result(&mut self) -> Result<bool> {
         self.unbind();
@@ -656,6 +823,45 @@ impl Drop for ResultSet {
 
 /// ODBC's column size of the fixed-size types (appendix D of the ODBC reference), for drivers
 /// that report none.
+/// Appends `value` in decimal.
+fn push_decimal(out: &mut Vec<u8>, mut value: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// A 64-bit integer in plain decimal, as drivers print integer columns; `None` otherwise.
+fn parse_int(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return std::str::from_utf8(text).ok()?.trim().parse().ok();
+    }
+    let mut value: i64 = 0;
+    for &digit in digits {
+        if !digit.is_ascii_digit() {
+            return std::str::from_utf8(text).ok()?.trim().parse().ok();
+        }
+        match value.checked_mul(10).and_then(|v| v.checked_add(i64::from(digit - b'0'))) {
+            Some(next) => value = next,
+            // i64::MIN's digits overflow the positive accumulator; let the library decide.
+            None => return std::str::from_utf8(text).ok()?.parse().ok(),
+        }
+    }
+    Some(if negative { -value } else { value })
+}
+
 fn standard_column_size(sql_type: SqlDataType) -> usize {
     match sql_type {
         SqlDataType::EXT_BIT => 1,
@@ -721,5 +927,35 @@ mod tests {
         assert_eq!(block.value(0), Some(&b"ab\0"[..]));
         assert_eq!(block.value(1), None);
         assert_eq!(block.truncated_rows(3).collect::<Vec<_>>(), vec![2]);
+    }
+
+    #[test]
+    fn integers_parse_fast_and_exactly() {
+        assert_eq!(parse_int(b"0"), Some(0));
+        assert_eq!(parse_int(b"-42"), Some(-42));
+        assert_eq!(parse_int(b"+7"), Some(7));
+        assert_eq!(parse_int(b"9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_int(b"-9223372036854775808"), Some(i64::MIN));
+        assert_eq!(parse_int(b"9223372036854775808"), None);
+        assert_eq!(parse_int(b" 12 "), Some(12));
+        assert_eq!(parse_int(b""), None);
+        assert_eq!(parse_int(b"1.5"), None);
+    }
+
+    #[test]
+    fn decimals_and_doubles_are_written_without_allocating() {
+        let mut out = Vec::new();
+        for value in [0, 9, 10, 123456, usize::MAX] {
+            out.clear();
+            push_decimal(&mut out, value);
+            assert_eq!(out, value.to_string().as_bytes());
+        }
+        for value in [0.5, 3.0, -2.2250738585072014e-308, 1e300, f64::MAX, f64::MIN_POSITIVE, 0.1 + 0.2, -0.0] {
+            let mut buf = [0u8; DOUBLE_TEXT_BYTES];
+            let len = write_double(value, &mut buf);
+            let text = std::str::from_utf8(&buf[..len]).unwrap();
+            assert_eq!(text.parse::<f64>().unwrap().to_bits(), value.to_bits(), "{text}");
+            assert_eq!(text, format_double(value));
+        }
     }
 }

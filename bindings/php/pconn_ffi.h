@@ -15,6 +15,13 @@ typedef enum pconn_status {
   PCONN_NO_DATA = 100,
 } pconn_status;
 
+typedef enum pconn_value_kind {
+  PCONN_VALUE_TEXT = 0,
+  PCONN_VALUE_INTEGER = 1,
+  PCONN_VALUE_DOUBLE = 2,
+  PCONN_VALUE_BINARY = 3,
+} pconn_value_kind;
+
 typedef enum pconn_isolation {
   PCONN_TXN_READ_UNCOMMITTED = 1,
   PCONN_TXN_READ_COMMITTED = 2,
@@ -27,6 +34,15 @@ typedef uint64_t pconn_link;
 typedef uint64_t pconn_result;
 
 typedef uint64_t pconn_stmt;
+
+typedef struct pconn_value {
+  const char *text;
+  size_t len;
+  int64_t int64;
+  double number;
+  int is_null;
+  enum pconn_value_kind kind;
+} pconn_value;
 
 const char *pconn_version(void);
 
@@ -133,6 +149,14 @@ enum pconn_status pconn_result_bytes(pconn_result result,
                                      const void **out_data,
                                      size_t *out_len,
                                      int *out_is_null);
+
+enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *values, uint16_t count);
+
+enum pconn_status pconn_fetch_php_serialized(pconn_result result,
+                                             uint32_t max_rows,
+                                             const char **out_data,
+                                             size_t *out_len,
+                                             uint32_t *out_rows);
 
 enum pconn_status pconn_result_next(pconn_result result);
 
