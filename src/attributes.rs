@@ -153,6 +153,7 @@ impl Link {
         self.capture_attribute_baseline()?;
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
+        self.dirty.sql_words = crate::reset::SqlWords::all();
         Ok(())
     }
 

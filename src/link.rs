@@ -34,6 +34,9 @@ pub struct DirtyMarks {
     pub isolation: bool,
     pub read_only: bool,
     pub catalog: bool,
+    /// Words seen in the request's SQL that tell which parts of a SQLite reset are needed
+    /// ([`crate::reset::SqlWords`]); all of them once the raw handle was used.
+    pub(crate) sql_words: crate::reset::SqlWords,
 }
 
 impl DirtyMarks {
@@ -132,6 +135,7 @@ impl Link {
         let hdbc = self.connection()?.as_sys();
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
+        self.dirty.sql_words = crate::reset::SqlWords::all();
         Ok(hdbc)
     }
 
@@ -190,6 +194,7 @@ impl Link {
     /// Executes caller SQL; returns the slot of its result.
     pub fn execute(&mut self, sql: &str) -> Result<u32> {
         self.dirty.session_touched = true;
+        self.dirty.sql_words |= crate::reset::SqlWords::scan(sql);
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;

@@ -54,6 +54,71 @@ pub struct SessionBaseline {
     pub catalog: Option<String>,
 }
 
+/// Words in a request's SQL that decide which parts of a SQLite reset are needed. SQLite has no
+/// SQL-defined functions, so session state changes only through statements that say what they do:
+/// a pragma through `PRAGMA`, temp objects through `TEMP`/`TEMPORARY`/`temp.`, attached databases
+/// through `ATTACH`, a transaction the driver does not know of through `BEGIN`/`SAVEPOINT`.
+/// A plain substring match (comments and string literals included) can only find too much,
+/// which costs a needless step, never a missed one.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SqlWords(u8);
+
+impl SqlWords {
+    const PRAGMA: SqlWords = SqlWords(1);
+    const TEMP: SqlWords = SqlWords(2);
+    const ATTACH: SqlWords = SqlWords(4);
+    const TRANSACTION: SqlWords = SqlWords(8);
+    const ALL: SqlWords = SqlWords(15);
+
+    /// Every word: what a request that used the raw handle may have done.
+    pub(crate) fn all() -> SqlWords {
+        SqlWords::ALL
+    }
+
+    /// The words `sql` contains, in any letter case.
+    pub fn scan(sql: &str) -> SqlWords {
+        const WORDS: [(&[u8], SqlWords); 5] = [
+            (b"pragma", SqlWords::PRAGMA),
+            (b"temp", SqlWords::TEMP),
+            (b"attach", SqlWords::ATTACH),
+            (b"begin", SqlWords::TRANSACTION),
+            (b"savepoint", SqlWords::TRANSACTION),
+        ];
+        let bytes = sql.as_bytes();
+        let mut found = SqlWords::default();
+        for start in 0..bytes.len() {
+            // Every word starts with a letter that is rare enough to make this check cheap.
+            let first = bytes[start].to_ascii_lowercase();
+            if !matches!(first, b'p' | b't' | b'a' | b'b' | b's') {
+                continue;
+            }
+            for (word, flag) in WORDS {
+                if word[0] == first && bytes.len() - start >= word.len() && bytes[start..start + word.len()].eq_ignore_ascii_case(word) {
+                    found |= flag;
+                }
+            }
+        }
+        found
+    }
+
+    pub fn contains(self, other: SqlWords) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+impl std::ops::BitOr for SqlWords {
+    type Output = SqlWords;
+    fn bitor(self, other: SqlWords) -> SqlWords {
+        SqlWords(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOrAssign for SqlWords {
+    fn bitor_assign(&mut self, other: SqlWords) {
+        self.0 |= other.0;
+    }
+}
+
 /// SQLite pragmas a request can change and that are readable, so they can be put back.
 const SQLITE_PRAGMAS: &[&str] = &[
     "foreign_keys",
@@ -144,33 +209,69 @@ fn quote_literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// `DISCARD ALL` spelled out as the statements it is documented to equal, so that they and the
-/// restoring of the driver's own settings travel in one round trip: `DISCARD ALL` itself refuses to
-/// run in the implicit transaction of a multi-statement query.
-const POSTGRESQL_DISCARD: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; \
+/// `DISCARD ALL` spelled out as the statements it is documented to equal, for a session in manual
+/// commit mode: there the driver opens a transaction before each statement, and `DISCARD ALL`
+/// refuses to run in a transaction block.
+const POSTGRESQL_DISCARD_SPELLED_OUT: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; \
      UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
 
+/// `DISCARD ALL`, then the settings the driver made at connect put back.
+///
+/// Two round trips rather than one: sent as one multi-statement query, the spelled-out form runs
+/// every statement in one implicit transaction and measured 4-5× slower than `DISCARD ALL` and a
+/// `set_config` call sent one after the other (pgbench on this machine: ~0.2 ms vs ~0.75-1 ms).
 fn reset_postgresql(link: &mut Link) -> Result<()> {
-    let settings = &link.baseline().driver_settings;
-    let mut sql = POSTGRESQL_DISCARD.to_owned();
-    if !settings.is_empty() {
-        let calls: Vec<String> = settings
-            .iter()
-            .map(|(name, value)| format!("set_config({}, {}, false)", quote_literal(name), quote_literal(value)))
-            .collect();
-        sql.push_str("; SELECT ");
-        sql.push_str(&calls.join(", "));
+    let restore = restore_driver_settings_sql(&link.baseline().driver_settings);
+    if link.autocommit {
+        link.run_internal("DISCARD ALL")?;
+        if let Some(restore) = restore {
+            link.run_internal(&restore)?;
+        }
+        return Ok(());
+    }
+    let mut sql = POSTGRESQL_DISCARD_SPELLED_OUT.to_owned();
+    if let Some(restore) = restore {
+        sql.push_str("; ");
+        sql.push_str(&restore);
     }
     link.run_internal(&sql).map(drop)
 }
 
-fn reset_sqlite(link: &mut Link) -> Result<()> {
-    // A raw BEGIN survives SQLEndTran in this driver's autocommit mode; end it here.
-    match link.run_internal("ROLLBACK") {
-        Ok(_) => {}
-        Err(Error::Database(diag)) if diag.message().contains("no transaction is active") => {}
-        Err(other) => return Err(other),
+/// One `SELECT set_config(...), ...` that restores the driver's connect-time settings; `None`
+/// when it made none.
+fn restore_driver_settings_sql(settings: &[(String, String)]) -> Option<String> {
+    if settings.is_empty() {
+        return None;
     }
+    let calls: Vec<String> = settings
+        .iter()
+        .map(|(name, value)| format!("set_config({}, {}, false)", quote_literal(name), quote_literal(value)))
+        .collect();
+    Some(format!("SELECT {}", calls.join(", ")))
+}
+
+/// Undoes what the request's SQL can have changed (see [`SqlWords`]); the rest is skipped, which
+/// matters because reading the pragmas alone costs ~170 µs, 20× a small query.
+fn reset_sqlite(link: &mut Link) -> Result<()> {
+    let words = link.dirty.sql_words;
+    if words.contains(SqlWords::TRANSACTION) {
+        // A raw BEGIN survives SQLEndTran in this driver's autocommit mode; end it here.
+        match link.run_internal("ROLLBACK") {
+            Ok(_) => {}
+            Err(Error::Database(diag)) if diag.message().contains("no transaction is active") => {}
+            Err(other) => return Err(other),
+        }
+    }
+    if words.contains(SqlWords::TEMP | SqlWords::ATTACH) {
+        drop_sqlite_temp_objects_and_attachments(link)?;
+    }
+    if words.contains(SqlWords::PRAGMA) {
+        restore_sqlite_pragmas(link)?;
+    }
+    Ok(())
+}
+
+fn drop_sqlite_temp_objects_and_attachments(link: &mut Link) -> Result<()> {
     let objects = link.run_internal(
         "SELECT 'TABLE', name FROM temp.sqlite_master WHERE type = 'table' \
          UNION ALL SELECT 'VIEW', name FROM temp.sqlite_master WHERE type = 'view' \
@@ -186,6 +287,10 @@ fn reset_sqlite(link: &mut Link) -> Result<()> {
         };
         link.run_internal(&sql)?;
     }
+    Ok(())
+}
+
+fn restore_sqlite_pragmas(link: &mut Link) -> Result<()> {
     let baseline = link.baseline().pragmas.clone();
     if baseline.is_empty() {
         return Ok(());
@@ -214,6 +319,28 @@ mod tests {
     #[test]
     fn literals_are_quoted_for_set_config() {
         assert_eq!(quote_literal("it's"), "'it''s'");
+        assert_eq!(restore_driver_settings_sql(&[]), None);
+        let settings = [("DateStyle".to_owned(), "ISO, MDY".to_owned()), ("x.y".to_owned(), "o'k".to_owned())];
+        assert_eq!(
+            restore_driver_settings_sql(&settings).as_deref(),
+            Some("SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('x.y', 'o''k', false)")
+        );
+    }
+
+    #[test]
+    fn sql_words_are_found_in_any_case_and_only_when_present() {
+        assert_eq!(SqlWords::scan("SELECT 1"), SqlWords::default());
+        assert_eq!(SqlWords::scan("pragma foreign_keys = ON"), SqlWords::PRAGMA);
+        assert_eq!(SqlWords::scan("CREATE TEMPORARY TABLE t (x)"), SqlWords::TEMP);
+        assert_eq!(SqlWords::scan("create table Temp.t (x)"), SqlWords::TEMP);
+        assert_eq!(SqlWords::scan("ATTACH DATABASE 'x.db' AS x"), SqlWords::ATTACH);
+        assert_eq!(SqlWords::scan("Begin Immediate"), SqlWords::TRANSACTION);
+        assert_eq!(SqlWords::scan("SAVEPOINT a"), SqlWords::TRANSACTION);
+        assert_eq!(SqlWords::scan("BEGIN; PRAGMA x; CREATE TEMP VIEW v AS SELECT 1; ATTACH 'y' AS y"), SqlWords::ALL);
+        // Too much is fine (a column called `tempo`), never too little.
+        assert!(SqlWords::scan("SELECT tempo FROM songs").contains(SqlWords::TEMP));
+        assert_eq!(SqlWords::scan("prag"), SqlWords::default());
+        assert_eq!(SqlWords::scan("é pragma"), SqlWords::PRAGMA);
     }
 
     #[test]

@@ -472,6 +472,48 @@ fn whole_row_reads_postgres() {
     whole_row_reads(Backend::Postgres);
 }
 
+fn scalar(link: pconn_link, sql: &str) -> Option<String> {
+    let result = exec(link, sql);
+    let value = if fetch(link, result) { text(link, result, 1) } else { None };
+    ok(pconn_result_free(result), link);
+    value
+}
+
+/// SQLite's reset does only what the request's SQL can have changed; whatever the request wrote,
+/// prepared or executed, in any letter case, the next request finds none of it.
+#[test]
+fn sqlite_reset_undoes_pragmas_temp_objects_attachments_and_savepoints() {
+    let conn = conn_str(Backend::Sqlite);
+    let baseline = with_request(|| {
+        let link = connect(&conn, true);
+        run(link, "CREATE TABLE kept (x INTEGER)");
+        (scalar(link, "PRAGMA cache_size"), scalar(link, "SELECT count(*) FROM pragma_database_list WHERE name <> 'temp'"))
+    });
+    with_request(|| {
+        let link = connect(&conn, true);
+        run(link, "pRaGmA cache_size = 77");
+        let stmt = prepare(link, "create temporary table scratch (x)");
+        execute(link, stmt);
+        run(link, "CREATE TABLE Temp.other (y)");
+        run(link, "ATTACH DATABASE ':memory:' AS aux");
+        run(link, "savepoint s1");
+        run(link, "INSERT INTO kept VALUES (1)");
+        assert_eq!(scalar(link, "PRAGMA cache_size").as_deref(), Some("77"));
+    });
+    with_request(|| {
+        let link = connect(&conn, true);
+        assert_eq!((scalar(link, "PRAGMA cache_size"), scalar(link, "SELECT count(*) FROM pragma_database_list WHERE name <> 'temp'")), baseline);
+        assert_eq!(scalar(link, "SELECT count(*) FROM temp.sqlite_master").as_deref(), Some("0"));
+        assert_eq!(scalar(link, "SELECT count(*) FROM kept").as_deref(), Some("0"), "the savepoint's insert was rolled back");
+        run(link, "INSERT INTO kept VALUES (2)");
+    });
+    with_request(|| {
+        let link = connect(&conn, true);
+        assert_eq!(scalar(link, "SELECT count(*) FROM kept").as_deref(), Some("1"), "autocommitted work stays");
+        ok(pconn_drop(link), link);
+    });
+}
+
 fn metadata_and_catalog(backend: Backend) {
     let conn = conn_str(backend);
     with_request(|| {
