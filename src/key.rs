@@ -102,6 +102,9 @@ impl ConnSpec {
         for (key, value) in &self.parsed.driver_attrs {
             push_attribute(&mut out, key, value);
         }
+        if let Some(attribute) = crate::reset::startup_settings_attribute(&self.parsed.driver_attrs) {
+            out.push_str(attribute);
+        }
         if !self.user.is_empty() {
             push_attribute(&mut out, "UID", &self.user);
         }

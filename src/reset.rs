@@ -158,6 +158,25 @@ fn is_safe_identifier(value: &str) -> bool {
     !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
 }
 
+/// psqlODBC `SET`s `extra_float_digits` right after connecting, a value `RESET ALL` (and so
+/// `DISCARD ALL`) would not return to: each reset would need a second round trip to put it back.
+/// Passed in the startup packet as well (psqlODBC's `pqopt`, libpq's `options`), it becomes the
+/// session's reset value and `DISCARD ALL` alone restores it. Only a guess at what the driver
+/// sets: the baseline records every driver setting that still differs from its reset value and
+/// the reset restores those, so a wrong guess costs the round trip, never correctness.
+const PSQLODBC_STARTUP_SETTINGS: &str = "pqopt={options=-cextra_float_digits=2};";
+
+/// The attribute to add to a connection string that names psqlODBC by its driver (not a DSN)
+/// and passes no libpq options of its own.
+pub fn startup_settings_attribute(driver_attrs: &[(String, String)]) -> Option<&'static str> {
+    let names_psqlodbc = driver_attrs.iter().any(|(key, value)| {
+        let value = value.to_ascii_lowercase();
+        key.eq_ignore_ascii_case("driver") && (value.contains("postgres") || value.contains("psqlodbc"))
+    });
+    let has_own_options = driver_attrs.iter().any(|(key, _)| key.eq_ignore_ascii_case("pqopt"));
+    (names_psqlodbc && !has_own_options).then_some(PSQLODBC_STARTUP_SETTINGS)
+}
+
 /// Reads the baseline right after connect. Only what the configured reset will need is read.
 pub fn capture_baseline(link: &mut Link) -> Result<SessionBaseline> {
     let mut baseline = SessionBaseline { autocommit: true, ..SessionBaseline::default() };
@@ -166,7 +185,10 @@ pub fn capture_baseline(link: &mut Link) -> Result<SessionBaseline> {
     }
     match link.dbms {
         Dbms::PostgreSql => {
-            let rows = link.run_internal("SELECT name, setting FROM pg_settings WHERE source = 'session'")?;
+            // Settings equal to their reset value come back with DISCARD ALL by themselves.
+            let rows = link.run_internal(
+                "SELECT name, setting FROM pg_settings WHERE source = 'session' AND setting IS DISTINCT FROM reset_val",
+            )?;
             baseline.driver_settings = rows
                 .into_iter()
                 .filter_map(|row| match row.as_slice() {
@@ -341,6 +363,19 @@ mod tests {
         assert!(SqlWords::scan("SELECT tempo FROM songs").contains(SqlWords::TEMP));
         assert_eq!(SqlWords::scan("prag"), SqlWords::default());
         assert_eq!(SqlWords::scan("é pragma"), SqlWords::PRAGMA);
+    }
+
+    #[test]
+    fn psqlodbc_named_by_driver_gets_its_settings_in_the_startup_packet() {
+        let attrs = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let pg = attrs(&[("Driver", "{PostgreSQL Unicode}"), ("Server", "h")]);
+        assert_eq!(startup_settings_attribute(&pg), Some(PSQLODBC_STARTUP_SETTINGS));
+        let by_path = attrs(&[("DRIVER", "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so")]);
+        assert_eq!(startup_settings_attribute(&by_path), Some(PSQLODBC_STARTUP_SETTINGS));
+        let own = attrs(&[("Driver", "PostgreSQL ANSI"), ("PqOpt", "{sslmode=require}")]);
+        assert_eq!(startup_settings_attribute(&own), None, "the caller's libpq options are left alone");
+        assert_eq!(startup_settings_attribute(&attrs(&[("DSN", "pg")])), None);
+        assert_eq!(startup_settings_attribute(&attrs(&[("Driver", "SQLite3")])), None);
     }
 
     #[test]

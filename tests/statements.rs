@@ -814,3 +814,29 @@ fn attributes_return_to_baseline_at_request_end_sqlite() {
         run(link, "CREATE TABLE IF NOT EXISTS rw (a INTEGER)");
     });
 }
+
+/// The driver's own connect-time settings survive the reset, and whatever the request SET is gone
+/// — with pconn's startup-packet settings for psqlODBC, and with the caller's own libpq options
+/// (where pconn adds none and restores the driver's settings itself).
+#[test]
+fn driver_settings_are_back_after_the_reset_postgres() {
+    for extra in ["", ";pqopt={application_name=pconn-own-options}"] {
+        let conn = format!("{}{extra}", conn_str(Backend::Postgres));
+        let (pid, floats, dates) = with_request(|| {
+            let link = connect(&conn, true);
+            let before = (scalar(link, "SELECT pg_backend_pid()"), show(link, "extra_float_digits"), show(link, "DateStyle"));
+            run(link, "SET extra_float_digits = 0");
+            run(link, "SET DateStyle = 'German'");
+            assert_eq!(show(link, "extra_float_digits"), "0");
+            before
+        });
+        assert_eq!(floats, "2", "psqlODBC's own setting");
+        with_request(|| {
+            let link = connect(&conn, true);
+            assert_eq!(scalar(link, "SELECT pg_backend_pid()"), pid, "the same session ({extra})");
+            assert_eq!(show(link, "extra_float_digits"), floats, "({extra})");
+            assert_eq!(show(link, "DateStyle"), dates, "({extra})");
+            ok(pconn_drop(link), link);
+        });
+    }
+}
