@@ -58,10 +58,9 @@ final class Connection
      */
     public function query(string $sql, array $params = []): Result
     {
-        if ($params !== [] && Statement::native()) {
+        if ($params !== []) {
             return $this->prepare($sql)->execute($params);
         }
-        $sql = $params === [] ? $sql : Sql::bind($sql, $params);
         return new Result($this->link, Raw::exec($this->link, $sql));
     }
 
@@ -89,6 +88,7 @@ final class Connection
         return $row === null ? null : $row[0];
     }
 
+    /** Prepares $sql (positional `?` parameters) to execute repeatedly. */
     public function prepare(string $sql): Statement
     {
         return new Statement($this->link, $sql);

@@ -36,6 +36,7 @@ final class Library
     public static $int;
     public static $u16;
     public static $i64;
+    public static $stmt;
     /** Pointers to the scratch values above, made once (FFI::addr per call costs time). */
     public static $linkPtr;
     public static $resultPtr;
@@ -45,6 +46,7 @@ final class Library
     public static $intPtr;
     public static $u16Ptr;
     public static $i64Ptr;
+    public static $stmtPtr;
 
     /** The FFI object; on the first use in a request, arranges for the request to end at shutdown. */
     public static function ffi(): FFI
@@ -154,6 +156,7 @@ final class Library
         self::$int = $ffi->new('int');
         self::$u16 = $ffi->new('uint16_t');
         self::$i64 = $ffi->new('int64_t');
+        self::$stmt = $ffi->new('pconn_stmt');
         self::$linkPtr = FFI::addr(self::$link);
         self::$resultPtr = FFI::addr(self::$result);
         self::$textPtr = FFI::addr(self::$text);
@@ -162,6 +165,7 @@ final class Library
         self::$intPtr = FFI::addr(self::$int);
         self::$u16Ptr = FFI::addr(self::$u16);
         self::$i64Ptr = FFI::addr(self::$i64);
+        self::$stmtPtr = FFI::addr(self::$stmt);
         return $ffi;
     }
 

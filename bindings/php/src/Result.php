@@ -14,8 +14,14 @@ final class Result implements \IteratorAggregate
     /** @var list<string>|null */
     private ?array $names = null;
     private bool $freed = false;
+    /** Its statement was executed again, which ended this result. */
+    private bool $superseded = false;
 
-    public function __construct(private int $link, private int $result)
+    /**
+     * @param Statement|null $statement the prepared statement this result is an execution of: kept
+     *                                  alive with it, since freeing the statement ends the result
+     */
+    public function __construct(private int $link, private int $result, private ?Statement $statement = null)
     {
         $this->columns = Raw::columns($result);
     }
@@ -45,6 +51,7 @@ final class Result implements \IteratorAggregate
     /** The next row keyed by column name, or null after the last. @return array<string, string|null>|null */
     public function fetch(): ?array
     {
+        $this->checkNotSuperseded();
         if ($this->freed || $this->columns === 0 || !Raw::fetch($this->link, $this->result)) {
             return null;
         }
@@ -54,6 +61,7 @@ final class Result implements \IteratorAggregate
     /** The next row as a list, or null after the last. @return list<string|null>|null */
     public function fetchNumeric(): ?array
     {
+        $this->checkNotSuperseded();
         if ($this->freed || $this->columns === 0 || !Raw::fetch($this->link, $this->result)) {
             return null;
         }
@@ -83,7 +91,10 @@ final class Result implements \IteratorAggregate
     {
         if (!$this->freed) {
             $this->freed = true;
-            Raw::free($this->result);
+            if (!$this->superseded) {
+                Raw::free($this->result);
+            }
+            $this->statement = null;
         }
     }
 
@@ -91,5 +102,20 @@ final class Result implements \IteratorAggregate
     public function handle(): int
     {
         return $this->result;
+    }
+
+    /** @internal its statement is being executed again: this result ends */
+    public function supersede(): void
+    {
+        $this->superseded = true;
+        $this->freed = true;
+        $this->statement = null;
+    }
+
+    private function checkNotSuperseded(): void
+    {
+        if ($this->superseded) {
+            throw new Exception('this result ended when its prepared statement was executed again', 'HY010', 0, 8);
+        }
     }
 }

@@ -64,6 +64,38 @@ final class ConnectionTest extends TestCase
         } catch (Pconn\Exception $e) {
             $this->assertSame('07002', $e->getSqlState());
         }
+        $first = $stmt->execute(['e', 'f']);
+        $second = $stmt->execute(['g', 'h']);
+        $this->assertSame(['gh'], $second->fetchNumeric());
+        try {
+            $first->fetchNumeric();
+            $this->fail('the first result ended when the statement ran again');
+        } catch (Pconn\Exception $e) {
+            $this->assertStringContainsString('executed again', $e->getMessage());
+        }
+    }
+
+    /** @dataProvider backends */
+    public function testParametersAreBoundByTheirPhpType(string $dsn, ?string $user, ?string $password, string $name): void
+    {
+        $db = Connection::connect($dsn, $user, $password);
+        $db->execute('DROP TABLE IF EXISTS php_typed');
+        $db->execute('CREATE TABLE php_typed (i bigint, f ' . ($name === 'postgresql' ? 'float8' : 'float') . ', t varchar(20), b '
+            . ($name === 'postgresql' ? 'bytea' : 'blob') . ', flag integer, n varchar(5))');
+        $insert = $db->prepare('INSERT INTO php_typed VALUES (?, ?, ?, ?, ?, ?)');
+        $this->assertSame(1, $insert->execute([PHP_INT_MAX, 0.1, 'Grüße', "\0\xff\x80", true, null])->affectedRows());
+        $this->assertSame(1, $insert->execute([-1, -2.5e-300, '', '', false, 'x'])->affectedRows());
+        $result = $db->query('SELECT i, f, t, b, flag, n FROM php_typed ORDER BY i DESC');
+        $this->assertSame([(string) PHP_INT_MAX, '0.1', 'Grüße', "\0\xff\x80", '1', null], $result->fetchNumeric());
+        $this->assertSame(['-1', '-2.5e-300', '', '', '0', 'x'], $result->fetchNumeric());
+        $this->assertSame('1', $db->fetchValue('SELECT count(*) FROM php_typed WHERE b = ?', ["\0\xff\x80"]), 'binary strings compare as binary');
+        try {
+            $insert->execute([[], 1, 'x', 'y', 1, null]);
+            $this->fail('an array is no parameter value');
+        } catch (Pconn\Exception $e) {
+            $this->assertSame('HY105', $e->getSqlState());
+        }
+        $db->execute('DROP TABLE php_typed');
     }
 
     /** @dataProvider backends */

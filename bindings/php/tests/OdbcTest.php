@@ -131,6 +131,46 @@ final class OdbcTest extends TestCase
     }
 
     /** @dataProvider backends */
+    public function testPreparedStatementTakesEveryKindOfValueAsExtOdbcDoes(string $dsn, ?string $user, ?string $password, string $name): void
+    {
+        $c = odbc_connect($dsn, (string) $user, (string) $password);
+        odbc_exec($c, 'DROP TABLE IF EXISTS php_params');
+        odbc_exec($c, 'CREATE TABLE php_params (i integer, f ' . ($name === 'postgresql' ? 'float8' : 'float')
+            . ', t varchar(50), b ' . ($name === 'postgresql' ? 'bytea' : 'blob') . ', n varchar(10))');
+        $insert = odbc_prepare($c, 'INSERT INTO php_params (i, f, t, b, n) VALUES (?, ?, ?, ?, ?)');
+        $this->assertInstanceOf(Pconn\Odbc\Result::class, $insert);
+        $this->assertTrue(odbc_execute($insert, [7, 2.5, "'not/a/file'", "\0\x01\xff", null]));
+        $this->assertSame(1, odbc_num_rows($insert));
+        $this->assertTrue(odbc_execute($insert, ['8', '-0.125', 'Grüße ✓', 'plain', true]), 'executed again with new values');
+        $this->assertTrue(odbc_execute($insert, [9, 1.5, '', '', false, 'a value too many is ignored']));
+
+        $select = odbc_prepare($c, 'SELECT i, f, t, b, n FROM php_params WHERE i >= ? ORDER BY i');
+        $this->assertTrue(odbc_execute($select, [7]));
+        $rows = [];
+        while (odbc_fetch_into($select, $row)) {
+            $rows[] = $row;
+        }
+        $this->assertSame([
+            ['7', '2.5', "'not/a/file'", "\0\x01\xff", null],
+            ['8', '-0.125', 'Grüße ✓', 'plain', '1'],
+            ['9', '1.5', '', '', ''],
+        ], $rows, 'values as strings, a quoted string stays text (ext/odbc would read that file), null is NULL');
+        $this->assertTrue(odbc_execute($select, ['9']));
+        $this->assertSame(5, odbc_fetch_into($select, $row));
+        $this->assertSame(['9', '1.5', '', '', ''], $row);
+        $this->assertFalse(odbc_fetch_into($select, $row));
+        $this->assertSame([], $this->warnings);
+
+        $this->assertFalse(odbc_execute($select, []));
+        $this->assertSame('07002', odbc_error($c));
+        $this->assertSame(['odbc_execute(): SQL error: Not enough parameters (0 should be 1) given, SQL state 07002 in SQLExecute'], $this->warnings);
+        $missing = odbc_prepare($c, 'SELECT * FROM php_no_such_table WHERE x = ?');
+        $this->assertFalse($missing === false ? false : odbc_execute($missing, [1]), 'the driver finds it at prepare (SQLite) or at execute (PostgreSQL)');
+        $this->assertStringContainsString('php_no_such_table', odbc_errormsg($c));
+        odbc_exec($c, 'DROP TABLE php_params');
+    }
+
+    /** @dataProvider backends */
     public function testErrorsDoNotOutliveTheirCall(string $dsn, ?string $user, ?string $password): void
     {
         $c = odbc_pconnect($dsn, (string) $user, (string) $password);

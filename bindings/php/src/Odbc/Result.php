@@ -8,7 +8,12 @@ use Pconn\Raw;
 /** A result (or a prepared statement) of the drop-in, as ext/odbc's Odbc\Result. */
 final class Result
 {
-    /** @internal */ public int $handle = 0;
+    /** @internal the C result; 0 for a prepared statement not executed yet */
+    public int $handle = 0;
+    /** @internal the C prepared statement (odbc_prepare), else 0 */
+    public int $stmt = 0;
+    /** @internal the prepared statement's number of `?` parameters */
+    public int $paramCount = 0;
     /** @internal */ public int $columns = 0;
     /** @var list<string>|null @internal */ public ?array $names = null;
     /** @var list<string|null>|null @internal the current row */ public ?array $row = null;
@@ -19,14 +24,15 @@ final class Result
     /** @internal */ public bool $done = false;
 
     /** @internal */
-    public function __construct(public readonly Link $link, public readonly ?string $preparedSql = null)
+    public function __construct(public readonly Link $link)
     {
     }
 
     /** @internal */
     public function attach(int $handle, ?array $names = null): void
     {
-        if ($this->handle !== 0) {
+        if ($this->handle !== 0 && $this->stmt === 0) {
+            // a statement's previous result ended when it was executed again
             Raw::free($this->handle);
         }
         $this->handle = $handle;
@@ -46,7 +52,12 @@ final class Result
 
     public function __destruct()
     {
-        if (!$this->freed && $this->handle !== 0 && !$this->link->closed) {
+        if ($this->freed || $this->link->closed) {
+            return;   // freed, or gone with its link or request
+        }
+        if ($this->stmt !== 0) {
+            Raw::freeStatement($this->stmt);
+        } elseif ($this->handle !== 0) {
             Raw::free($this->handle);
         }
     }

@@ -49,7 +49,7 @@ function _live(string $function, Link $link): bool
 function _result(string $function, Result $result): bool
 {
     State::begin($result->link);
-    if ($result->freed || $result->link->closed || ($result->handle === 0 && $result->preparedSql === null)) {
+    if ($result->freed || $result->link->closed || ($result->handle === 0 && $result->stmt === 0)) {
         State::warn($function, 'ODBC result has already been closed');
         return false;
     }
@@ -173,31 +173,66 @@ function odbc_do(Link $odbc, string $query): Result|false
     return _run('odbc_do', $odbc, $query);
 }
 
-/** Prepares: with this library parameters are filled in on execute (see Pconn\Sql). */
+/** Prepares a statement with `?` parameters on the server (pconn_prepare). */
 function odbc_prepare(Link $odbc, string $query): Result|false
 {
     if (!_live('odbc_prepare', $odbc)) {
         return false;
     }
-    return new Result($odbc, $query);
+    try {
+        $stmt = Raw::prepare($odbc->handle, $query);
+        $count = Raw::paramCount($odbc->handle, $stmt);
+    } catch (Exception $e) {
+        if (isset($stmt)) {
+            Raw::freeStatement($stmt);
+        }
+        State::fail('odbc_prepare', $e, $odbc, 'SQLPrepare');
+        return false;
+    }
+    $result = new Result($odbc);
+    $result->stmt = $stmt;
+    $result->paramCount = $count;
+    return $result;
 }
 
+/**
+ * Executes a prepared statement. As ext/odbc: the values are taken in array order and passed as
+ * strings (null as SQL NULL; true "1", false ""), values beyond the statement's parameters are
+ * ignored, too few are an error. Unlike ext/odbc, a value written '...' (in single quotes) is
+ * that text, not the contents of the file it would name there. A string that is not UTF-8 text
+ * (invalid UTF-8 or a NUL byte) is passed as binary.
+ */
 function odbc_execute(Result $statement, array $params = []): bool
 {
     if (!_result('odbc_execute', $statement)) {
         return false;
     }
-    if ($statement->preparedSql === null) {
+    if ($statement->stmt === 0) {
         State::warn('odbc_execute', 'the result was not made by odbc_prepare');
         return false;
     }
+    $link = $statement->link;
     try {
-        $sql = Sql::bind($statement->preparedSql, $params);
+        if (count($params) < $statement->paramCount) {
+            throw new Exception(sprintf('Not enough parameters (%d should be %d) given', count($params), $statement->paramCount),
+                '07002', 0, 7);
+        }
+        $index = 0;
+        foreach ($params as $value) {
+            if (++$index > $statement->paramCount) {
+                break;
+            }
+            Raw::check($link->handle, $value === null
+                ? Library::ffi()->pconn_stmt_bind_null($statement->stmt, $index)
+                : Raw::bindString($statement->stmt, $index, (string) $value));
+        }
+        $handle = Raw::execute($link->handle, $statement->stmt);
     } catch (Exception $e) {
-        State::fail('odbc_execute', $e, $statement->link, 'SQLExecute');
+        State::fail('odbc_execute', $e, $link, 'SQLExecute');
         return false;
     }
-    return _run('odbc_execute', $statement->link, $sql, $statement, null, 'SQLExecute') !== false;
+    $statement->attach($handle);
+    return true;
 }
 
 function odbc_fetch_row(Result $statement, ?int $row = null): bool
@@ -382,8 +417,12 @@ function odbc_field_scale(Result $statement, int $field): int|false
 function odbc_free_result(Result $statement): bool
 {
     State::begin($statement->link);
-    if (!$statement->freed && $statement->handle !== 0 && !$statement->link->closed) {
-        Raw::free($statement->handle);
+    if (!$statement->freed && !$statement->link->closed) {
+        if ($statement->stmt !== 0) {
+            Raw::freeStatement($statement->stmt);
+        } else {
+            Raw::free($statement->handle);
+        }
     }
     $statement->freed = true;
     $statement->row = null;
