@@ -187,6 +187,7 @@ final class Connection
     public static function setOption(string $name, string $value): void
     {
         Raw::check(0, Library::ffi()->pconn_set_option($name, $value));
+        Library::optionsChanged();
     }
 
     public static function getOption(string $name): string

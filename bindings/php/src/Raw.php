@@ -70,10 +70,10 @@ final class Raw
         return $rc === 0 ? Library::$i64->cdata : -1;
     }
 
-    /** Moves to the next row: true on a row, false after the last; throws on an error. */
-    public static function fetch(int $link, int $result): bool
+    /** Moves the result to its next result set (SQLMoreResults): true when there is one. */
+    public static function nextResult(int $link, int $result): bool
     {
-        $rc = Library::ffi()->pconn_fetch($result);
+        $rc = Library::ffi()->pconn_result_next($result);
         if ($rc === 0) {
             return true;
         }
@@ -81,40 +81,6 @@ final class Raw
             return false;
         }
         throw Exception::fromLink($link, $rc);
-    }
-
-    /**
-     * The current row's values as strings (null for SQL NULL), keyed by $names when given
-     * (a list of column names), else 0-based.
-     *
-     * @param list<string>|null $names
-     * @return array<int|string, string|null>
-     */
-    public static function row(int $result, int $columns, ?array $names = null): array
-    {
-        $ffi = Library::ffi();
-        $t = Library::$textPtr;
-        $l = Library::$lenPtr;
-        $n = Library::$isNullPtr;
-        $text = Library::$text;
-        $len = Library::$len;
-        $isNull = Library::$isNull;
-        $row = [];
-        for ($c = 1; $c <= $columns; $c++) {
-            $ffi->pconn_result_text($result, $c, $t, $l, $n);
-            $row[] = $isNull->cdata ? null : FFI::string($text, $len->cdata);
-        }
-        return $names === null ? $row : array_combine($names, $row);
-    }
-
-    /** One column of the current row (from 1). */
-    public static function value(int $link, int $result, int $column): ?string
-    {
-        $rc = Library::ffi()->pconn_result_text($result, $column, Library::$textPtr, Library::$lenPtr, Library::$isNullPtr);
-        if ($rc !== 0) {
-            throw Exception::fromLink($link, $rc);
-        }
-        return Library::$isNull->cdata ? null : FFI::string(Library::$text, Library::$len->cdata);
     }
 
     public static function free(int $result): void
@@ -125,26 +91,10 @@ final class Raw
         }
     }
 
-    /**
-     * Column metadata (name, type, size, precision, scale, nullable) when the library has the
-     * statement API's metadata calls; null when it does not.
-     *
-     * @return array{name: string, type: string, size: int, precision: int, scale: int, nullable: int}|null
-     */
-    public static function columnMeta(int $result, int $column): ?array
+    /** @return list<string> column names */
+    public static function columnNames(int $link, int $result, int $columns): array
     {
-        return Metadata::column($result, $column);
-    }
-
-    /** @return list<string> column names ("1", "2", … when the library cannot name them) */
-    public static function columnNames(int $result, int $columns): array
-    {
-        $names = [];
-        for ($c = 1; $c <= $columns; $c++) {
-            $meta = Metadata::column($result, $c);
-            $names[] = $meta === null ? (string) $c : $meta['name'];
-        }
-        return $names;
+        return Metadata::names($link, $result, $columns);
     }
 
     public static function prepare(int $link, string $sql): int

@@ -3,7 +3,6 @@ declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
 use Pconn\Connection;
-use Pconn\Library;
 use Pconn\Tests\Backends;
 
 final class ConnectionTest extends TestCase
@@ -39,15 +38,14 @@ final class ConnectionTest extends TestCase
     }
 
     /** @dataProvider backends */
-    public function testColumnNamesWhenTheLibraryHasMetadata(string $dsn, ?string $user, ?string $password): void
+    public function testRowsAreKeyedByColumnName(string $dsn, ?string $user, ?string $password): void
     {
         $db = Connection::connect($dsn, $user, $password);
         $result = $db->query("SELECT 1 AS one, 'b' AS two");
-        if (!Library::has('pconn_result_column_name')) {
-            $this->assertSame(['1', '2'], $result->columnNames(), 'without metadata columns are numbered');
-            $this->markTestIncomplete('this libpconn has no column metadata yet');
-        }
+        $this->assertSame(['one', 'two'], $result->columnNames());
+        $this->assertSame('two', $result->column(2)['name']);
         $this->assertSame(['one' => '1', 'two' => 'b'], $result->fetch());
+        $this->assertNull($result->fetch());
     }
 
     /** @dataProvider backends */
@@ -85,9 +83,10 @@ final class ConnectionTest extends TestCase
         $insert = $db->prepare('INSERT INTO php_typed VALUES (?, ?, ?, ?, ?, ?)');
         $this->assertSame(1, $insert->execute([PHP_INT_MAX, 0.1, 'Grüße', "\0\xff\x80", true, null])->affectedRows());
         $this->assertSame(1, $insert->execute([-1, -2.5e-300, '', '', false, 'x'])->affectedRows());
-        $result = $db->query('SELECT i, f, t, b, flag, n FROM php_typed ORDER BY i DESC');
-        $this->assertSame([(string) PHP_INT_MAX, '0.1', 'Grüße', "\0\xff\x80", '1', null], $result->fetchNumeric());
-        $this->assertSame(['-1', '-2.5e-300', '', '', '0', 'x'], $result->fetchNumeric());
+        $this->assertSame([
+            ['i' => (string) PHP_INT_MAX, 'f' => '0.1', 't' => 'Grüße', 'b' => "\0\xff\x80", 'flag' => '1', 'n' => null],
+            ['i' => '-1', 'f' => '-2.5e-300', 't' => '', 'b' => '', 'flag' => '0', 'n' => 'x'],
+        ], $db->fetchAll('SELECT i, f, t, b, flag, n FROM php_typed ORDER BY i DESC'));
         $this->assertSame('1', $db->fetchValue('SELECT count(*) FROM php_typed WHERE b = ?', ["\0\xff\x80"]), 'binary strings compare as binary');
         try {
             $insert->execute([[], 1, 'x', 'y', 1, null]);
@@ -96,6 +95,19 @@ final class ConnectionTest extends TestCase
             $this->assertSame('HY105', $e->getSqlState());
         }
         $db->execute('DROP TABLE php_typed');
+    }
+
+    public function testNextResult(): void
+    {
+        [$dsn, $user, $password] = Backends::pg() ?? $this->markTestSkipped('needs PostgreSQL (SQLite runs one statement per call)');
+        $db = Connection::connect($dsn, $user, $password);
+        $result = $db->query('SELECT 1 AS a; SELECT 2 AS b, 3 AS c');
+        $this->assertSame(['a' => '1'], $result->fetch());
+        $this->assertTrue($result->nextResult());
+        $this->assertSame(['b', 'c'], $result->columnNames());
+        $this->assertSame(['b' => '2', 'c' => '3'], $result->fetch());
+        $this->assertNull($result->fetch());
+        $this->assertFalse($result->nextResult());
     }
 
     /** @dataProvider backends */
