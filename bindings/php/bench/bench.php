@@ -31,20 +31,27 @@ function rate(Fpm $fpm, string $script, string $query, float $seconds): float
     return $n / ((hrtime(true) - $t0) / 1e9);
 }
 
-function fetchSeconds(Fpm $fpm, string $script): array
+/**
+ * Seconds of one fetch request (the script times itself: query + rows into an array), best of
+ * $runs. The pools take turns, one request each, so a noisy neighbour slows all of them alike.
+ *
+ * @param array<string, array{Fpm, string}> $runs name => [pool, query string]
+ * @return array<string, array{int, float}> name => [rows, best seconds]
+ */
+function fetchSeconds(array $runs, string $script, int $rounds): array
 {
-    $best = INF;
-    $rows = 0;
-    for ($i = 0; $i < 3; $i++) {
-        [, $body] = $fpm->client()->request($script, '', false);
-        $d = json_decode($body, true);
-        if (!is_array($d)) {
-            throw new RuntimeException("unexpected response: $body\n" . $fpm->logs());
+    $best = [];
+    for ($i = 0; $i < $rounds; $i++) {
+        foreach ($runs as $name => [$fpm, $query]) {
+            [, $body] = $fpm->client()->request($script, $query, false);
+            $d = json_decode($body, true);
+            if (!is_array($d)) {
+                throw new RuntimeException("unexpected response: $body\n" . $fpm->logs());
+            }
+            $best[$name] = [$d['rows'], min($best[$name][1] ?? INF, $d['seconds'])];
         }
-        $best = min($best, $d['seconds']);
-        $rows = $d['rows'];
     }
-    return [$rows, $best];
+    return $best;
 }
 
 $pools = [];
@@ -66,11 +73,20 @@ try {
     printf("  %-44s %9.0f req/s\n", 'pconn odbc_connect (new link each request)', $pc);
     printf("  pconn pconnect / pconn connect: %.1fx (preload)\n", $pp / $pc);
 
-    [$rows, $n] = fetchSeconds($pools['native'], $fetch);
-    [$rows2, $p] = fetchSeconds($pools['pconn (preload)'], $fetch);
-    printf("\nodbc_fetch_array of %d rows x 4 columns into a PHP array (best of 3)\n", $rows);
-    printf("  %-44s %7.3f s  %9.0f rows/s\n", 'native ext/odbc', $n, $rows / $n);
-    printf("  %-44s %7.3f s  %9.0f rows/s  = %.2fx native\n", 'pconn drop-in, preload', $p, $rows2 / $p, $n / $p);
+    $rounds = (int) (getenv('BENCH_FETCH_ROUNDS') ?: 5);
+    $fetched = fetchSeconds([
+        'native ext/odbc, odbc_fetch_array' => [$pools['native'], 'api=odbc'],
+        'pconn drop-in, odbc_fetch_array' => [$pools['pconn (preload)'], 'api=odbc'],
+        'pconn object API, foreach' => [$pools['pconn (preload)'], 'api=object'],
+    ], $fetch, $rounds);
+    [$rows, $native] = $fetched['native ext/odbc, odbc_fetch_array'];
+    printf("\n%d rows x 4 columns into a PHP array of rows keyed by column name, query included (preload; best of %d)\n", $rows, $rounds);
+    foreach ($fetched as $name => [$n, $seconds]) {
+        if ($n !== $rows) {
+            throw new RuntimeException("$name fetched $n rows, not $rows");
+        }
+        printf("  %-44s %7.3f s  %9.0f rows/s  = %.2fx native\n", $name, $seconds, $n / $seconds, $native / $seconds);
+    }
 } finally {
     foreach ($pools as $fpm) {
         $fpm->cleanup();

@@ -58,10 +58,9 @@ final class Connection
      */
     public function query(string $sql, array $params = []): Result
     {
-        if ($params !== [] && Statement::native()) {
+        if ($params !== []) {
             return $this->prepare($sql)->execute($params);
         }
-        $sql = $params === [] ? $sql : Sql::bind($sql, $params);
         return new Result($this->link, Raw::exec($this->link, $sql));
     }
 
@@ -89,6 +88,7 @@ final class Connection
         return $row === null ? null : $row[0];
     }
 
+    /** Prepares $sql (positional `?` parameters) to execute repeatedly. */
     public function prepare(string $sql): Statement
     {
         return new Statement($this->link, $sql);
@@ -187,6 +187,7 @@ final class Connection
     public static function setOption(string $name, string $value): void
     {
         Raw::check(0, Library::ffi()->pconn_set_option($name, $value));
+        Library::optionsChanged();
     }
 
     public static function getOption(string $name): string

@@ -36,6 +36,8 @@ final class Library
     public static $int;
     public static $u16;
     public static $i64;
+    public static $u32;
+    public static $stmt;
     /** Pointers to the scratch values above, made once (FFI::addr per call costs time). */
     public static $linkPtr;
     public static $resultPtr;
@@ -45,6 +47,10 @@ final class Library
     public static $intPtr;
     public static $u16Ptr;
     public static $i64Ptr;
+    public static $u32Ptr;
+    public static $stmtPtr;
+    /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
+    private static ?int $fetchBatch = null;
 
     /** The FFI object; on the first use in a request, arranges for the request to end at shutdown. */
     public static function ffi(): FFI
@@ -86,6 +92,26 @@ final class Library
             self::$ffi->pconn_request_end();
         }
         Odbc\State::reset();
+    }
+
+    /**
+     * Rows per block-cursor fetch of the library (its fetch_batch option). Batches of rows read
+     * into PHP end where the library's blocks end, so reading ahead never fetches a block the
+     * script would not have needed yet.
+     */
+    public static function fetchBatch(): int
+    {
+        if (self::$fetchBatch === null) {
+            $rc = self::ffi()->pconn_get_option('fetch_batch', self::$textPtr);
+            self::$fetchBatch = $rc === 0 ? max(1, (int) FFI::string(self::$text)) : 1000;
+        }
+        return self::$fetchBatch;
+    }
+
+    /** Forgets values read from the library's options (after the script changed one). */
+    public static function optionsChanged(): void
+    {
+        self::$fetchBatch = null;
     }
 
     /** Whether the loaded declarations contain function $name (APIs that newer libraries add). */
@@ -154,6 +180,8 @@ final class Library
         self::$int = $ffi->new('int');
         self::$u16 = $ffi->new('uint16_t');
         self::$i64 = $ffi->new('int64_t');
+        self::$u32 = $ffi->new('uint32_t');
+        self::$stmt = $ffi->new('pconn_stmt');
         self::$linkPtr = FFI::addr(self::$link);
         self::$resultPtr = FFI::addr(self::$result);
         self::$textPtr = FFI::addr(self::$text);
@@ -162,6 +190,8 @@ final class Library
         self::$intPtr = FFI::addr(self::$int);
         self::$u16Ptr = FFI::addr(self::$u16);
         self::$i64Ptr = FFI::addr(self::$i64);
+        self::$u32Ptr = FFI::addr(self::$u32);
+        self::$stmtPtr = FFI::addr(self::$stmt);
         return $ffi;
     }
 

@@ -6,25 +6,81 @@ namespace Pconn;
 use FFI;
 
 /**
- * Column metadata through the C API's metadata calls, used only when the loaded declarations
- * have them (older libraries do not: then names are "1", "2", … and types unknown).
+ * Column metadata of a result through the C API's pconn_column_* calls.
  *
  * @internal
  */
 final class Metadata
 {
-    /** @return array{name: string, type: string, size: int, precision: int, scale: int, nullable: int}|null */
-    public static function column(int $result, int $column): ?array
+    /**
+     * ODBC's names of its SQL type codes. The C API gives the code, not the driver's own type name
+     * (ext/odbc's odbc_field_type says "int4" or "varchar" on PostgreSQL), so these are what
+     * odbc_field_type returns.
+     */
+    public const TYPE_NAMES = [
+        1 => 'CHAR', 12 => 'VARCHAR', -1 => 'LONGVARCHAR', -8 => 'WCHAR', -9 => 'WVARCHAR',
+        -10 => 'WLONGVARCHAR', 2 => 'NUMERIC', 3 => 'DECIMAL', 4 => 'INTEGER', 5 => 'SMALLINT',
+        6 => 'FLOAT', 7 => 'REAL', 8 => 'DOUBLE', -5 => 'BIGINT', -6 => 'TINYINT', -7 => 'BIT',
+        -2 => 'BINARY', -3 => 'VARBINARY', -4 => 'LONGVARBINARY', 9 => 'DATE', 10 => 'TIME',
+        11 => 'TIMESTAMP', 91 => 'DATE', 92 => 'TIME', 93 => 'TIMESTAMP', -11 => 'GUID',
+    ];
+
+    /** SQL_BINARY, SQL_VARBINARY, SQL_LONGVARBINARY: the columns odbc_binmode is about. */
+    public const BINARY_TYPES = [-2 => true, -3 => true, -4 => true];
+    /** SQL_LONGVARCHAR, SQL_WLONGVARCHAR, SQL_LONGVARBINARY: ext/odbc's "long" columns (odbc_longreadlen). */
+    public const LONG_TYPES = [-1 => true, -10 => true, -4 => true];
+
+    /** @return list<string> the names of columns 1..$columns */
+    public static function names(int $link, int $result, int $columns): array
     {
-        if (!Library::has('pconn_result_column_name')) {
-            return null;
-        }
         $ffi = Library::ffi();
-        if ($ffi->pconn_result_column_name($result, $column, Library::$textPtr) !== 0) {
-            return null;
+        $names = [];
+        for ($c = 1; $c <= $columns; $c++) {
+            Raw::check($link, $ffi->pconn_column_name($result, $c, Library::$textPtr));
+            $names[] = FFI::string(Library::$text);
         }
+        return $names;
+    }
+
+    /** @return list<int> the ODBC SQL type codes of columns 1..$columns */
+    public static function types(int $link, int $result, int $columns): array
+    {
+        $ffi = Library::ffi();
+        $types = [];
+        for ($c = 1; $c <= $columns; $c++) {
+            Raw::check($link, $ffi->pconn_column_type($result, $c, Library::$intPtr));
+            $types[] = Library::$int->cdata;
+        }
+        return $types;
+    }
+
+    /**
+     * Everything known about column $column (from 1). precision is the column size (characters
+     * for text, digits for numbers; 0 when unknown), which is also what ext/odbc's
+     * odbc_field_len returns; nullable is 1, 0 or -1 (unknown).
+     *
+     * @return array{name: string, sqlType: int, type: string, precision: int, scale: int, nullable: int}
+     */
+    public static function column(int $link, int $result, int $column): array
+    {
+        $ffi = Library::ffi();
+        Raw::check($link, $ffi->pconn_column_name($result, $column, Library::$textPtr));
         $name = FFI::string(Library::$text);
-        $meta = ['name' => $name, 'type' => '', 'size' => 0, 'precision' => 0, 'scale' => 0, 'nullable' => 2];
-        return $meta;
+        Raw::check($link, $ffi->pconn_column_type($result, $column, Library::$intPtr));
+        $sqlType = Library::$int->cdata;
+        Raw::check($link, $ffi->pconn_column_precision($result, $column, Library::$i64Ptr));
+        $precision = Library::$i64->cdata;
+        Raw::check($link, $ffi->pconn_column_scale($result, $column, Library::$intPtr));
+        $scale = Library::$int->cdata;
+        Raw::check($link, $ffi->pconn_column_nullable($result, $column, Library::$intPtr));
+        $nullable = Library::$int->cdata;
+        return [
+            'name' => $name,
+            'sqlType' => $sqlType,
+            'type' => self::TYPE_NAMES[$sqlType] ?? "SQL_TYPE($sqlType)",
+            'precision' => $precision,
+            'scale' => $scale,
+            'nullable' => $nullable,
+        ];
     }
 }

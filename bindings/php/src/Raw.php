@@ -17,6 +17,9 @@ final class Raw
     public const REQUEST = 'pconn_connect';
     public const FRESH = 'pconn_new_connect';
 
+    /** PCONN_INVALID_UTF8: a text argument was not UTF-8. */
+    private const INVALID_UTF8 = 4;
+
     /** A bare data source name becomes "DSN=name", as ext/odbc does; a connection string stays. */
     public static function connectionString(string $dsn): string
     {
@@ -67,10 +70,10 @@ final class Raw
         return $rc === 0 ? Library::$i64->cdata : -1;
     }
 
-    /** Moves to the next row: true on a row, false after the last; throws on an error. */
-    public static function fetch(int $link, int $result): bool
+    /** Moves the result to its next result set (SQLMoreResults): true when there is one. */
+    public static function nextResult(int $link, int $result): bool
     {
-        $rc = Library::ffi()->pconn_fetch($result);
+        $rc = Library::ffi()->pconn_result_next($result);
         if ($rc === 0) {
             return true;
         }
@@ -78,40 +81,6 @@ final class Raw
             return false;
         }
         throw Exception::fromLink($link, $rc);
-    }
-
-    /**
-     * The current row's values as strings (null for SQL NULL), keyed by $names when given
-     * (a list of column names), else 0-based.
-     *
-     * @param list<string>|null $names
-     * @return array<int|string, string|null>
-     */
-    public static function row(int $result, int $columns, ?array $names = null): array
-    {
-        $ffi = Library::ffi();
-        $t = Library::$textPtr;
-        $l = Library::$lenPtr;
-        $n = Library::$isNullPtr;
-        $text = Library::$text;
-        $len = Library::$len;
-        $isNull = Library::$isNull;
-        $row = [];
-        for ($c = 1; $c <= $columns; $c++) {
-            $ffi->pconn_result_text($result, $c, $t, $l, $n);
-            $row[] = $isNull->cdata ? null : FFI::string($text, $len->cdata);
-        }
-        return $names === null ? $row : array_combine($names, $row);
-    }
-
-    /** One column of the current row (from 1). */
-    public static function value(int $link, int $result, int $column): ?string
-    {
-        $rc = Library::ffi()->pconn_result_text($result, $column, Library::$textPtr, Library::$lenPtr, Library::$isNullPtr);
-        if ($rc !== 0) {
-            throw Exception::fromLink($link, $rc);
-        }
-        return Library::$isNull->cdata ? null : FFI::string(Library::$text, Library::$len->cdata);
     }
 
     public static function free(int $result): void
@@ -122,25 +91,75 @@ final class Raw
         }
     }
 
-    /**
-     * Column metadata (name, type, size, precision, scale, nullable) when the library has the
-     * statement API's metadata calls; null when it does not.
-     *
-     * @return array{name: string, type: string, size: int, precision: int, scale: int, nullable: int}|null
-     */
-    public static function columnMeta(int $result, int $column): ?array
+    /** @return list<string> column names */
+    public static function columnNames(int $link, int $result, int $columns): array
     {
-        return Metadata::column($result, $column);
+        return Metadata::names($link, $result, $columns);
     }
 
-    /** @return list<string> column names ("1", "2", … when the library cannot name them) */
-    public static function columnNames(int $result, int $columns): array
+    public static function prepare(int $link, string $sql): int
     {
-        $names = [];
-        for ($c = 1; $c <= $columns; $c++) {
-            $meta = Metadata::column($result, $c);
-            $names[] = $meta === null ? (string) $c : $meta['name'];
+        $rc = Library::ffi()->pconn_prepare($link, $sql, Library::$stmtPtr);
+        if ($rc !== 0) {
+            throw Exception::fromLink($link, $rc);
         }
-        return $names;
+        return Library::$stmt->cdata;
+    }
+
+    public static function paramCount(int $link, int $stmt): int
+    {
+        self::check($link, Library::ffi()->pconn_stmt_param_count($stmt, Library::$u16Ptr));
+        return Library::$u16->cdata;
+    }
+
+    /**
+     * Binds parameter $index (from 1) by the value's PHP type: null as SQL NULL, int and bool as
+     * integers, float as a double, strings as text — or as binary when they are not UTF-8 text
+     * (invalid UTF-8, or a NUL byte, which a C string would cut off).
+     */
+    public static function bind(int $link, int $stmt, int $index, mixed $value): void
+    {
+        $ffi = Library::ffi();
+        $rc = match (true) {
+            $value === null => $ffi->pconn_stmt_bind_null($stmt, $index),
+            is_int($value) => $ffi->pconn_stmt_bind_int64($stmt, $index, $value),
+            is_bool($value) => $ffi->pconn_stmt_bind_int64($stmt, $index, $value ? 1 : 0),
+            is_float($value) => $ffi->pconn_stmt_bind_double($stmt, $index, $value),
+            is_string($value), $value instanceof \Stringable => self::bindString($stmt, $index, (string) $value),
+            default => throw new Exception('cannot bind a parameter of type ' . get_debug_type($value), 'HY105', 0, 7),
+        };
+        self::check($link, $rc);
+    }
+
+    /** Binds a string as text, or as binary when it is not text a C string can carry. @return int status */
+    public static function bindString(int $stmt, int $index, string $value): int
+    {
+        $ffi = Library::ffi();
+        if (!str_contains($value, "\0")) {
+            $rc = $ffi->pconn_stmt_bind_text($stmt, $index, $value);
+            if ($rc !== self::INVALID_UTF8) {
+                return $rc;
+            }
+        }
+        return $ffi->pconn_stmt_bind_binary($stmt, $index, $value, strlen($value));
+    }
+
+    /** Executes a prepared statement with its bound values; returns the result handle. */
+    public static function execute(int $link, int $stmt): int
+    {
+        $rc = Library::ffi()->pconn_stmt_execute($stmt, Library::$resultPtr);
+        if ($rc !== 0) {
+            throw Exception::fromLink($link, $rc);
+        }
+        return Library::$result->cdata;
+    }
+
+    /** Frees a prepared statement and the result of its last execution. */
+    public static function freeStatement(int $stmt): void
+    {
+        if ($stmt !== 0) {
+            // after the request ended, its statements are gone already
+            Library::loaded()?->pconn_stmt_free($stmt);
+        }
     }
 }

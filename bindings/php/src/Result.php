@@ -4,7 +4,8 @@ declare(strict_types=1);
 namespace Pconn;
 
 /**
- * The result of one statement: iterate it for rows as arrays keyed by column name.
+ * The result of one statement: iterate it for rows as arrays keyed by column name. Rows are read
+ * from the library in batches (see Rows); values are strings, SQL NULL is null.
  *
  * @implements \IteratorAggregate<int, array<string, string|null>>
  */
@@ -13,11 +14,20 @@ final class Result implements \IteratorAggregate
     private int $columns;
     /** @var list<string>|null */
     private ?array $names = null;
+    /** The rows read ahead; null when there is nothing (more) to read. */
+    private ?Rows $rows;
     private bool $freed = false;
+    /** Its statement was executed again, which ended this result. */
+    private bool $superseded = false;
 
-    public function __construct(private int $link, private int $result)
+    /**
+     * @param Statement|null $statement the prepared statement this result is an execution of: kept
+     *                                  alive with it, since freeing the statement ends the result
+     */
+    public function __construct(private int $link, private int $result, private ?Statement $statement = null)
     {
         $this->columns = Raw::columns($result);
+        $this->rows = $this->columns > 0 ? new Rows($link, $result, $this->columns) : null;
     }
 
     public function __destruct()
@@ -33,7 +43,18 @@ final class Result implements \IteratorAggregate
     /** @return list<string> */
     public function columnNames(): array
     {
-        return $this->names ??= Raw::columnNames($this->result, $this->columns);
+        return $this->names ??= $this->columns === 0 ? [] : Raw::columnNames($this->link, $this->result, $this->columns);
+    }
+
+    /**
+     * Column $column (from 1): name, ODBC SQL type code and name, precision (column size), scale,
+     * nullable (1, 0, or -1 when unknown).
+     *
+     * @return array{name: string, sqlType: int, type: string, precision: int, scale: int, nullable: int}
+     */
+    public function column(int $column): array
+    {
+        return Metadata::column($this->link, $this->result, $column);
     }
 
     /** Rows changed by the INSERT/UPDATE/DELETE (-1 when unknown or for a SELECT). */
@@ -45,45 +66,62 @@ final class Result implements \IteratorAggregate
     /** The next row keyed by column name, or null after the last. @return array<string, string|null>|null */
     public function fetch(): ?array
     {
-        if ($this->freed || $this->columns === 0 || !Raw::fetch($this->link, $this->result)) {
-            return null;
-        }
-        return Raw::row($this->result, $this->columns, $this->names ??= Raw::columnNames($this->result, $this->columns));
+        $row = $this->nextRow();
+        return $row === null ? null : array_combine($this->names ?? $this->columnNames(), $row);
     }
 
     /** The next row as a list, or null after the last. @return list<string|null>|null */
     public function fetchNumeric(): ?array
     {
-        if ($this->freed || $this->columns === 0 || !Raw::fetch($this->link, $this->result)) {
-            return null;
-        }
-        return Raw::row($this->result, $this->columns);
+        return $this->nextRow();
     }
 
-    /** @return list<array<string, string|null>> */
+    /** The remaining rows. @return list<array<string, string|null>> */
     public function fetchAll(): array
     {
-        $rows = [];
-        while (($row = $this->fetch()) !== null) {
-            $rows[] = $row;
+        $all = [];
+        foreach ($this as $row) {
+            $all[] = $row;
         }
-        $this->free();
-        return $rows;
+        return $all;
     }
 
     public function getIterator(): \Generator
     {
-        while (($row = $this->fetch()) !== null) {
-            yield $row;
+        $names = $this->columnNames();
+        while (($rows = $this->rows) !== null && ($rows->next < $rows->end || $this->fill($rows))) {
+            yield array_combine($names, $rows->batch[$rows->next++]);
         }
+        $this->checkNotSuperseded();
         $this->free();
+    }
+
+    /**
+     * Moves to the next result set of SQL with several statements: true when there is one (read
+     * its rows as usual), false after the last. Rows of the current set not read are dropped.
+     */
+    public function nextResult(): bool
+    {
+        $this->checkNotSuperseded();
+        if ($this->freed) {
+            return false;
+        }
+        $more = Raw::nextResult($this->link, $this->result);
+        $this->columns = $more ? Raw::columns($this->result) : 0;
+        $this->names = null;
+        $this->rows = $this->columns > 0 ? new Rows($this->link, $this->result, $this->columns) : null;
+        return $more;
     }
 
     public function free(): void
     {
         if (!$this->freed) {
             $this->freed = true;
-            Raw::free($this->result);
+            $this->rows = null;
+            if (!$this->superseded) {
+                Raw::free($this->result);
+            }
+            $this->statement = null;
         }
     }
 
@@ -91,5 +129,41 @@ final class Result implements \IteratorAggregate
     public function handle(): int
     {
         return $this->result;
+    }
+
+    /** @internal its statement is being executed again: this result ends */
+    public function supersede(): void
+    {
+        $this->superseded = true;
+        $this->freed = true;
+        $this->rows = null;
+        $this->statement = null;
+    }
+
+    /** @return list<string|null>|null */
+    private function nextRow(): ?array
+    {
+        $rows = $this->rows;
+        if ($rows === null || ($rows->next >= $rows->end && !$this->fill($rows))) {
+            $this->checkNotSuperseded();
+            return null;
+        }
+        return $rows->batch[$rows->next++];
+    }
+
+    private function fill(Rows $rows): bool
+    {
+        if ($rows->fill()) {
+            return true;
+        }
+        $this->rows = null;   // the last row was read: nothing to ask the library for any more
+        return false;
+    }
+
+    private function checkNotSuperseded(): void
+    {
+        if ($this->superseded) {
+            throw new Exception('this result ended when its prepared statement was executed again', 'HY010', 0, 8);
+        }
     }
 }

@@ -4,25 +4,32 @@ declare(strict_types=1);
 namespace Pconn;
 
 /**
- * A prepared statement with positional `?` parameters, executed as often as needed.
- *
- * With a library that has no prepared statements yet (no pconn_prepare in pconn_ffi.h), the
- * parameters are filled in as SQL literals on the PHP side (see Sql), with the same checks:
- * a wrong number of parameters is an error (SQLSTATE 07002).
+ * A prepared statement with positional `?` parameters (pconn_prepare), executed as often as
+ * needed with new values. Values are bound by their PHP type: null as SQL NULL, int and bool as
+ * integers, float as a double, strings as text (binary when not UTF-8 text). Executing again
+ * ends the previous execution's result.
  */
 final class Statement
 {
+    private int $stmt;
     private int $paramCount;
+    /** The result of the last execution, told when the next execution ends it. */
+    private ?\WeakReference $lastResult = null;
 
-    public function __construct(private int $link, private string $sql)
+    public function __construct(private int $link, string $sql)
     {
-        $this->paramCount = count(Sql::placeholders($sql));
+        $this->stmt = Raw::prepare($link, $sql);
+        try {
+            $this->paramCount = Raw::paramCount($link, $this->stmt);
+        } catch (Exception $e) {
+            Raw::freeStatement($this->stmt);
+            throw $e;
+        }
     }
 
-    /** Whether the library prepares statements itself. */
-    public static function native(): bool
+    public function __destruct()
     {
-        return false; // the C API of this version has no pconn_prepare: parameters are bound in PHP
+        Raw::freeStatement($this->stmt);
     }
 
     public function paramCount(): int
@@ -30,9 +37,26 @@ final class Statement
         return $this->paramCount;
     }
 
-    /** @param list<mixed> $params */
+    /** @param list<mixed> $params one value per `?`, in order */
     public function execute(array $params = []): Result
     {
-        return new Result($this->link, Raw::exec($this->link, Sql::bind($this->sql, $params)));
+        if (count($params) !== $this->paramCount) {
+            throw new Exception(sprintf('the statement has %d parameter(s), %d given', $this->paramCount, count($params)),
+                '07002', 0, 7);
+        }
+        $index = 0;
+        foreach ($params as $value) {
+            Raw::bind($this->link, $this->stmt, ++$index, $value);
+        }
+        $this->lastResult?->get()?->supersede();
+        $result = new Result($this->link, Raw::execute($this->link, $this->stmt), $this);
+        $this->lastResult = \WeakReference::create($result);
+        return $result;
+    }
+
+    /** The C handle. */
+    public function handle(): int
+    {
+        return $this->stmt;
     }
 }

@@ -3,7 +3,6 @@ declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
 use Pconn\Connection;
-use Pconn\Library;
 use Pconn\Tests\Backends;
 
 final class ConnectionTest extends TestCase
@@ -39,15 +38,14 @@ final class ConnectionTest extends TestCase
     }
 
     /** @dataProvider backends */
-    public function testColumnNamesWhenTheLibraryHasMetadata(string $dsn, ?string $user, ?string $password): void
+    public function testRowsAreKeyedByColumnName(string $dsn, ?string $user, ?string $password): void
     {
         $db = Connection::connect($dsn, $user, $password);
         $result = $db->query("SELECT 1 AS one, 'b' AS two");
-        if (!Library::has('pconn_result_column_name')) {
-            $this->assertSame(['1', '2'], $result->columnNames(), 'without metadata columns are numbered');
-            $this->markTestIncomplete('this libpconn has no column metadata yet');
-        }
+        $this->assertSame(['one', 'two'], $result->columnNames());
+        $this->assertSame('two', $result->column(2)['name']);
         $this->assertSame(['one' => '1', 'two' => 'b'], $result->fetch());
+        $this->assertNull($result->fetch());
     }
 
     /** @dataProvider backends */
@@ -64,6 +62,52 @@ final class ConnectionTest extends TestCase
         } catch (Pconn\Exception $e) {
             $this->assertSame('07002', $e->getSqlState());
         }
+        $first = $stmt->execute(['e', 'f']);
+        $second = $stmt->execute(['g', 'h']);
+        $this->assertSame(['gh'], $second->fetchNumeric());
+        try {
+            $first->fetchNumeric();
+            $this->fail('the first result ended when the statement ran again');
+        } catch (Pconn\Exception $e) {
+            $this->assertStringContainsString('executed again', $e->getMessage());
+        }
+    }
+
+    /** @dataProvider backends */
+    public function testParametersAreBoundByTheirPhpType(string $dsn, ?string $user, ?string $password, string $name): void
+    {
+        $db = Connection::connect($dsn, $user, $password);
+        $db->execute('DROP TABLE IF EXISTS php_typed');
+        $db->execute('CREATE TABLE php_typed (i bigint, f ' . ($name === 'postgresql' ? 'float8' : 'float') . ', t varchar(20), b '
+            . ($name === 'postgresql' ? 'bytea' : 'blob') . ', flag integer, n varchar(5))');
+        $insert = $db->prepare('INSERT INTO php_typed VALUES (?, ?, ?, ?, ?, ?)');
+        $this->assertSame(1, $insert->execute([PHP_INT_MAX, 0.1, 'Grüße', "\0\xff\x80", true, null])->affectedRows());
+        $this->assertSame(1, $insert->execute([-1, -2.5e-300, '', '', false, 'x'])->affectedRows());
+        $this->assertSame([
+            ['i' => (string) PHP_INT_MAX, 'f' => '0.1', 't' => 'Grüße', 'b' => "\0\xff\x80", 'flag' => '1', 'n' => null],
+            ['i' => '-1', 'f' => '-2.5e-300', 't' => '', 'b' => '', 'flag' => '0', 'n' => 'x'],
+        ], $db->fetchAll('SELECT i, f, t, b, flag, n FROM php_typed ORDER BY i DESC'));
+        $this->assertSame('1', $db->fetchValue('SELECT count(*) FROM php_typed WHERE b = ?', ["\0\xff\x80"]), 'binary strings compare as binary');
+        try {
+            $insert->execute([[], 1, 'x', 'y', 1, null]);
+            $this->fail('an array is no parameter value');
+        } catch (Pconn\Exception $e) {
+            $this->assertSame('HY105', $e->getSqlState());
+        }
+        $db->execute('DROP TABLE php_typed');
+    }
+
+    public function testNextResult(): void
+    {
+        [$dsn, $user, $password] = Backends::pg() ?? $this->markTestSkipped('needs PostgreSQL (SQLite runs one statement per call)');
+        $db = Connection::connect($dsn, $user, $password);
+        $result = $db->query('SELECT 1 AS a; SELECT 2 AS b, 3 AS c');
+        $this->assertSame(['a' => '1'], $result->fetch());
+        $this->assertTrue($result->nextResult());
+        $this->assertSame(['b', 'c'], $result->columnNames());
+        $this->assertSame(['b' => '2', 'c' => '3'], $result->fetch());
+        $this->assertNull($result->fetch());
+        $this->assertFalse($result->nextResult());
     }
 
     /** @dataProvider backends */

@@ -3,10 +3,10 @@ declare(strict_types=1);
 
 use PHPUnit\Framework\TestCase;
 use Pconn\Connection;
-use Pconn\Library;
 use Pconn\Tests\Backends;
 
 use function Pconn\Odbc\odbc_autocommit;
+use function Pconn\Odbc\odbc_binmode;
 use function Pconn\Odbc\odbc_close;
 use function Pconn\Odbc\odbc_columns;
 use function Pconn\Odbc\odbc_commit;
@@ -20,8 +20,12 @@ use function Pconn\Odbc\odbc_fetch_array;
 use function Pconn\Odbc\odbc_fetch_into;
 use function Pconn\Odbc\odbc_fetch_object;
 use function Pconn\Odbc\odbc_fetch_row;
+use function Pconn\Odbc\odbc_field_len;
 use function Pconn\Odbc\odbc_field_name;
 use function Pconn\Odbc\odbc_field_num;
+use function Pconn\Odbc\odbc_field_precision;
+use function Pconn\Odbc\odbc_field_scale;
+use function Pconn\Odbc\odbc_field_type;
 use function Pconn\Odbc\odbc_free_result;
 use function Pconn\Odbc\odbc_longreadlen;
 use function Pconn\Odbc\odbc_next_result;
@@ -99,16 +103,15 @@ final class OdbcTest extends TestCase
 
         $r = odbc_exec($c, 'SELECT id, name, v FROM php_odbc ORDER BY id');
         $row = odbc_fetch_array($r);
-        $this->assertSame(['1', 'one', null], array_values($row));
+        $this->assertSame(['id' => '1', 'name' => 'one', 'v' => null], $row);
         $obj = odbc_fetch_object($r, 3);
-        $this->assertSame(['3', 'three', 'c'], array_values((array) $obj));
+        $this->assertEquals((object) ['id' => '3', 'name' => 'three', 'v' => 'c'], $obj, 'row 3, skipping row 2');
         $this->assertFalse(odbc_fetch_array($r));
+        $this->assertSame('name', odbc_field_name($r, 2));
+        $this->assertSame(2, odbc_field_num($r, 'name'));
+        $this->assertSame(2, odbc_field_num($r, 'NAME'), 'case-insensitive, as ext/odbc');
         $this->assertFalse(odbc_next_result($r));
-        if (Library::has('pconn_result_column_name')) {
-            $this->assertSame('name', odbc_field_name($r, 2));
-            $this->assertSame(2, odbc_field_num($r, 'name'));
-            $this->assertSame('one', odbc_result(odbc_exec($c, 'SELECT name FROM php_odbc WHERE id = 1'), 'name'));
-        }
+        $this->assertSame('one', odbc_result(odbc_exec($c, 'SELECT name FROM php_odbc WHERE id = 1'), 'name'));
         $this->assertStringStartsWith('SQL_CUR', odbc_cursor($r));
         $this->assertSame([], $this->warnings);
     }
@@ -128,6 +131,109 @@ final class OdbcTest extends TestCase
         $this->assertSame('07002', odbc_error($c));
         $this->assertCount(1, $this->warnings);
         $this->assertStringStartsWith('odbc_execute(): SQL error:', $this->warnings[0]);
+    }
+
+    /** @dataProvider backends */
+    public function testPreparedStatementTakesEveryKindOfValueAsExtOdbcDoes(string $dsn, ?string $user, ?string $password, string $name): void
+    {
+        $c = odbc_connect($dsn, (string) $user, (string) $password);
+        odbc_exec($c, 'DROP TABLE IF EXISTS php_params');
+        odbc_exec($c, 'CREATE TABLE php_params (i integer, f ' . ($name === 'postgresql' ? 'float8' : 'float')
+            . ', t varchar(50), b ' . ($name === 'postgresql' ? 'bytea' : 'blob') . ', n varchar(10))');
+        $insert = odbc_prepare($c, 'INSERT INTO php_params (i, f, t, b, n) VALUES (?, ?, ?, ?, ?)');
+        $this->assertInstanceOf(Pconn\Odbc\Result::class, $insert);
+        $this->assertTrue(odbc_execute($insert, [7, 2.5, "'not/a/file'", "\0\x01\xff", null]));
+        $this->assertSame(1, odbc_num_rows($insert));
+        $this->assertTrue(odbc_execute($insert, ['8', '-0.125', 'Grüße ✓', 'plain', true]), 'executed again with new values');
+        $this->assertTrue(odbc_execute($insert, [9, 1.5, '', '', false, 'a value too many is ignored']));
+
+        $select = odbc_prepare($c, 'SELECT i, f, t, b, n FROM php_params WHERE i >= ? ORDER BY i');
+        $this->assertTrue(odbc_execute($select, [7]));
+        $rows = [];
+        while (odbc_fetch_into($select, $row)) {
+            $rows[] = $row;
+        }
+        $this->assertSame([
+            ['7', '2.5', "'not/a/file'", "\0\x01\xff", null],
+            ['8', '-0.125', 'Grüße ✓', 'plain', '1'],
+            ['9', '1.5', '', '', ''],
+        ], $rows, 'values as strings, a quoted string stays text (ext/odbc would read that file), null is NULL');
+        $this->assertTrue(odbc_execute($select, ['9']));
+        $this->assertSame(['i' => '9', 'f' => '1.5', 't' => '', 'b' => '', 'n' => ''], odbc_fetch_array($select));
+        $this->assertFalse(odbc_fetch_array($select));
+        $this->assertSame([], $this->warnings);
+
+        $this->assertFalse(odbc_execute($select, []));
+        $this->assertSame('07002', odbc_error($c));
+        $this->assertSame(['odbc_execute(): SQL error: Not enough parameters (0 should be 1) given, SQL state 07002 in SQLExecute'], $this->warnings);
+        $missing = odbc_prepare($c, 'SELECT * FROM php_no_such_table WHERE x = ?');
+        $this->assertFalse($missing === false ? false : odbc_execute($missing, [1]), 'the driver finds it at prepare (SQLite) or at execute (PostgreSQL)');
+        $this->assertStringContainsString('php_no_such_table', odbc_errormsg($c));
+        odbc_exec($c, 'DROP TABLE php_params');
+    }
+
+    public function testNextResultMovesToTheSecondStatementsRows(): void
+    {
+        [$dsn, $user, $password] = Backends::pg() ?? $this->markTestSkipped('needs PostgreSQL (SQLite runs one statement per call)');
+        $c = odbc_connect($dsn, $user, $password);
+        $r = odbc_exec($c, 'SELECT g AS first FROM generate_series(1, 2500) g; SELECT 2 AS b, 3 AS c UNION ALL SELECT 4, 5');
+        $this->assertSame(['first' => '1'], odbc_fetch_array($r));
+        $this->assertTrue(odbc_next_result($r), 'the unread rows of the first set are dropped');
+        $this->assertSame(2, odbc_num_fields($r));
+        $this->assertSame('c', odbc_field_name($r, 2));
+        $this->assertSame(['b' => '2', 'c' => '3'], odbc_fetch_array($r));
+        $this->assertSame(['b' => '4', 'c' => '5'], odbc_fetch_array($r));
+        $this->assertFalse(odbc_fetch_array($r));
+        $this->assertFalse(odbc_next_result($r));
+        $this->assertSame([], $this->warnings);
+    }
+
+    /** @dataProvider backends */
+    public function testFieldMetadata(string $dsn, ?string $user, ?string $password, string $name): void
+    {
+        $c = odbc_connect($dsn, (string) $user, (string) $password);
+        odbc_exec($c, 'DROP TABLE IF EXISTS php_meta');
+        odbc_exec($c, 'CREATE TABLE php_meta (i integer, v varchar(20), n numeric(10,2))');
+        $r = odbc_exec($c, 'SELECT i, v, n FROM php_meta');
+        $this->assertSame(3, odbc_num_fields($r));
+        $this->assertSame(['i', 'v', 'n'], [odbc_field_name($r, 1), odbc_field_name($r, 2), odbc_field_name($r, 3)]);
+        $this->assertSame('INTEGER', odbc_field_type($r, 1));
+        $this->assertSame('VARCHAR', odbc_field_type($r, 2));
+        $this->assertSame(20, odbc_field_len($r, 2));
+        $this->assertSame(20, odbc_field_precision($r, 2));
+        if ($name === 'postgresql') {
+            $this->assertSame('NUMERIC', odbc_field_type($r, 3));
+            $this->assertSame(10, odbc_field_precision($r, 3));
+            $this->assertSame(2, odbc_field_scale($r, 3));
+        }
+        $this->assertSame([], $this->warnings);
+        $this->assertFalse(odbc_field_type($r, 4));
+        $this->assertFalse(odbc_field_len($r, 0));
+        $this->assertSame([
+            'odbc_field_type(): Field index larger than number of fields',
+            'odbc_field_len(): Field numbering starts at 1',
+        ], $this->warnings);
+        odbc_exec($c, 'DROP TABLE php_meta');
+    }
+
+    public function testARowThatFailsMidResultEndsTheFetchWithAWarning(): void
+    {
+        // StepAPI=1: the SQLite driver evaluates each row as it is fetched, so row 2500 fails
+        // only when fetched, after the statement itself succeeded
+        $c = odbc_connect(Backends::sqliteDsn() . ';StepAPI=1');
+        $r = odbc_exec($c, 'WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 3000) '
+            . 'SELECT x, CASE WHEN x = 2500 THEN abs(-9223372036854775807 - 1) ELSE x END FROM n');
+        $this->assertNotFalse($r);
+        $ids = [];
+        while (odbc_fetch_into($r, $row)) {
+            $ids[] = (int) $row[0];
+        }
+        $this->assertNotEmpty($ids);
+        $this->assertSame(range(1, count($ids)), $ids, 'the rows before the failure, in order');
+        $this->assertLessThan(2500, count($ids));
+        $this->assertCount(1, $this->warnings);
+        $this->assertStringStartsWith('odbc_fetch_into(): SQL error:', $this->warnings[0]);
+        $this->assertStringContainsString('integer overflow', odbc_errormsg($c));
     }
 
     /** @dataProvider backends */
@@ -202,25 +308,44 @@ final class OdbcTest extends TestCase
     }
 
     /** @dataProvider backends */
-    public function testResultAllAndLongReadLen(string $dsn, ?string $user, ?string $password, string $name): void
+    public function testLongReadLenBinModeAndResultAll(string $dsn, ?string $user, ?string $password, string $name): void
     {
         $c = odbc_connect($dsn, (string) $user, (string) $password);
-        $long = str_repeat('x', 10000);
-        $r = odbc_exec($c, "SELECT '$long'");
-        $v = odbc_result($r, 1);
-        if ($v === false && $name === 'sqlite') {
-            // libpconn: on SQLite3 ODBC a value of 4096 bytes or more fails with HY107 "row out of range"
-            $this->markTestIncomplete('libpconn bug: ' . odbc_errormsg($c));
-        }
-        $this->assertSame(strlen($long), strlen((string) $v), 'never cut at odbc.defaultlrl');
-        $r = odbc_exec($c, "SELECT 'abcdef'");
-        odbc_longreadlen($r, 3);
-        $this->assertSame('abc', odbc_result($r, 1));
+        odbc_exec($c, 'DROP TABLE IF EXISTS php_long');
+        odbc_exec($c, 'CREATE TABLE php_long (t text, v varchar(20), b ' . ($name === 'postgresql' ? 'bytea' : 'blob') . ')');
+        $this->assertTrue(odbc_execute(odbc_prepare($c, 'INSERT INTO php_long VALUES (?, ?, ?)'), [str_repeat('x', 10000), 'abcdef', "\x01\xab\xff"]));
+        $select = 'SELECT t, v, b FROM php_long';
+
+        $this->assertSame(10000, strlen(odbc_result(odbc_exec($c, $select), 't')), 'never cut at odbc.defaultlrl');
+        $r = odbc_exec($c, $select);
+        $this->assertTrue(odbc_longreadlen($r, 3));
+        odbc_fetch_into($r, $row);
+        $this->assertSame(['xxx', 'abcdef', "\x01\xab\xff"], $row, 'long (text) and binary columns are cut, others not, as ext/odbc');
+
+        $r = odbc_exec($c, $select);
+        $this->assertTrue(odbc_binmode($r, ODBC_BINMODE_CONVERT));
+        $this->assertSame('01ABFF', odbc_fetch_array($r)['b']);
+        $r = odbc_exec($c, $select);
+        odbc_binmode($r, ODBC_BINMODE_PASSTHRU);
+        $this->assertSame('', odbc_fetch_array($r)['b'], 'passthru: the fetch functions give no binary data');
+        $r = odbc_exec($c, $select);
+        odbc_binmode($r, ODBC_BINMODE_PASSTHRU);
         ob_start();
-        $n = odbc_result_all(odbc_exec($c, "SELECT 'a' UNION ALL SELECT 'b'"));
+        $returned = odbc_result($r, 'b');
+        $this->assertSame("\x01\xab\xff", ob_get_clean(), 'passthru: odbc_result prints binary data');
+        $this->assertTrue($returned);
+        $this->assertSame('abcdef', odbc_result($r, 'v'), 'other columns are returned');
+
+        ob_start();
+        $n = odbc_result_all(odbc_exec($c, "SELECT 'a' AS letter UNION ALL SELECT 'b'"));
         $html = ob_get_clean();
         $this->assertSame(2, $n);
-        $this->assertStringContainsString('<td>b</td>', $html);
+        $this->assertSame("<table><tr><th>letter</th></tr>\n<tr><td>a</td></tr>\n<tr><td>b</td></tr>\n</table>\n", $html);
+        ob_start();
+        $this->assertSame(0, odbc_result_all(odbc_exec($c, $select . ' WHERE 1 = 0')));
+        $this->assertSame("<h2>No rows found</h2>\n", ob_get_clean());
+        $this->assertSame([], $this->warnings);
+        odbc_exec($c, 'DROP TABLE php_long');
     }
 
     public function testConnectFailureWarnsAndReturnsFalse(): void

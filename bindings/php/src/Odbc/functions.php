@@ -7,12 +7,17 @@
 // next call (odbc_errormsg() never reports an earlier success's predecessor), nothing survives the
 // request (pconn cleans every link at request end), long values are never cut at odbc.defaultlrl,
 // and warnings are E_USER_WARNING (userland cannot raise E_WARNING).
+//
+// Rows are read from the library in batches (Pconn\Rows) and handed out from the batch: the row
+// functions start with a short path for the common case (the next row is read already, no error
+// to clear, no odbc_binmode/odbc_longreadlen setting) because they run once per row.
 declare(strict_types=1);
 
 namespace Pconn\Odbc;
 
 use Pconn\Exception;
 use Pconn\Library;
+use Pconn\Metadata;
 use Pconn\Raw;
 use Pconn\Sql;
 
@@ -49,7 +54,7 @@ function _live(string $function, Link $link): bool
 function _result(string $function, Result $result): bool
 {
     State::begin($result->link);
-    if ($result->freed || $result->link->closed || ($result->handle === 0 && $result->preparedSql === null)) {
+    if ($result->freed || $result->link->closed || ($result->handle === 0 && $result->stmt === 0)) {
         State::warn($function, 'ODBC result has already been closed');
         return false;
     }
@@ -59,61 +64,83 @@ function _result(string $function, Result $result): bool
 /** @internal moves to the next row (or to row $row, forward only); false when there is none */
 function _fetch(string $function, Result $result, ?int $row): bool
 {
-    if ($result->handle === 0 || $result->columns === 0) {
+    $rows = $result->rows;
+    if ($rows === null) {
         State::warn($function, 'No tuples available at this result index');
         return false;
     }
     if ($row !== null) {
-        if ($row < 1 || $row <= $result->fetched) {
-            State::warn($function, 'Argument #2 ($row) must be greater than ' . $result->fetched
+        $fetched = $rows->before + $rows->next;
+        if ($row < 1 || $row <= $fetched) {
+            State::warn($function, 'Argument #2 ($row) must be greater than ' . $fetched
                 . ': pconn results are forward-only');
             return false;
         }
-        while ($result->fetched < $row - 1) {
-            if (!_step($function, $result, false)) {
+        while ($rows->before + $rows->next < $row - 1) {
+            if ($rows->next >= $rows->end && !_fill($function, $result)) {
                 return false;
             }
+            $rows->next += min($rows->end - $rows->next, $row - 1 - $rows->before - $rows->next);
         }
     }
-    return _step($function, $result, true);
-}
-
-/** @internal */
-function _step(string $function, Result $result, bool $read): bool
-{
-    if ($result->done) {
+    if ($rows->next >= $rows->end && !_fill($function, $result)) {
         return false;
     }
-    try {
-        if (!Raw::fetch($result->link->handle, $result->handle)) {
-            $result->done = true;
-            $result->row = null;
-            return false;
-        }
-    } catch (Exception $e) {
-        State::fail($function, $e, $result->link, 'SQLFetch');
-        return false;
-    }
-    $result->fetched++;
-    $result->row = $read ? _cut($result, Raw::row($result->handle, $result->columns)) : null;
+    $rows->next++;
     return true;
 }
 
-/** @internal applies odbc_longreadlen when a script set one (pconn never cuts by default) */
-function _cut(Result $result, array $row): array
+/** @internal reads the next batch of rows; false after the last row or on an error (warned) */
+function _fill(string $function, Result $result): bool
 {
-    if ($result->longReadLen > 0) {
-        foreach ($row as $i => $v) {
-            if ($v !== null && strlen($v) > $result->longReadLen) {
-                $row[$i] = substr($v, 0, $result->longReadLen);
+    try {
+        if ($result->rows->fill()) {
+            return true;
+        }
+    } catch (Exception $e) {
+        State::fail($function, $e, $result->link, 'SQLFetch');
+    }
+    return false;
+}
+
+/**
+ * @internal a value as odbc_binmode and odbc_longreadlen make it (ext/odbc's rules: binary
+ * columns empty in ODBC_BINMODE_PASSTHRU, hex in ODBC_BINMODE_CONVERT; binary and long columns
+ * cut at a longreadlen set above 0)
+ */
+function _shape(Result $result, int $type, string $value): string
+{
+    if (isset(Metadata::BINARY_TYPES[$type])) {
+        if ($result->binMode <= 0) {
+            return '';
+        }
+        if ($result->binMode >= 2) {
+            // what a driver's conversion of binary to SQL_C_CHAR gives: two hex digits a byte
+            $value = strtoupper(bin2hex($value));
+        }
+    }
+    if ($result->longReadLen > 0 && strlen($value) > $result->longReadLen) {
+        $value = substr($value, 0, $result->longReadLen);
+    }
+    return $value;
+}
+
+/** @internal the current row as the script gets it */
+function _shaped(Result $result): array
+{
+    $row = $result->current();
+    if (!$result->asRead) {
+        foreach ($result->shapedColumns() as $i => $type) {
+            if ($row[$i] !== null) {
+                $row[$i] = _shape($result, $type, $row[$i]);
             }
         }
     }
     return $row;
 }
 
-/** @internal runs SQL on a link into $result (new when null) */
-function _run(string $function, Link $link, string $sql, ?Result $result = null, ?array $names = null, string $call = 'SQLExecDirect'): Result|false
+/** @internal runs SQL on a link into a new result ($names: column names to use instead of the driver's) */
+function _run(string $function, Link $link, string $sql, ?array $names = null, string $call = 'SQLExecDirect'): Result|false
 {
     try {
         $handle = Raw::exec($link->handle, $sql);
@@ -121,8 +148,11 @@ function _run(string $function, Link $link, string $sql, ?Result $result = null,
         State::fail($function, $e, $link, $call);
         return false;
     }
-    $result ??= new Result($link);
-    $result->attach($handle, $names);
+    $result = new Result($link);
+    $result->attach($handle);
+    if ($names !== null) {
+        $result->useNames($names);
+    }
     return $result;
 }
 
@@ -173,35 +203,77 @@ function odbc_do(Link $odbc, string $query): Result|false
     return _run('odbc_do', $odbc, $query);
 }
 
-/** Prepares: with this library parameters are filled in on execute (see Pconn\Sql). */
+/** Prepares a statement with `?` parameters on the server (pconn_prepare). */
 function odbc_prepare(Link $odbc, string $query): Result|false
 {
     if (!_live('odbc_prepare', $odbc)) {
         return false;
     }
-    return new Result($odbc, $query);
+    try {
+        $stmt = Raw::prepare($odbc->handle, $query);
+        $count = Raw::paramCount($odbc->handle, $stmt);
+    } catch (Exception $e) {
+        if (isset($stmt)) {
+            Raw::freeStatement($stmt);
+        }
+        State::fail('odbc_prepare', $e, $odbc, 'SQLPrepare');
+        return false;
+    }
+    $result = new Result($odbc);
+    $result->stmt = $stmt;
+    $result->paramCount = $count;
+    return $result;
 }
 
+/**
+ * Executes a prepared statement. As ext/odbc: the values are taken in array order and passed as
+ * strings (null as SQL NULL; true "1", false ""), values beyond the statement's parameters are
+ * ignored, too few are an error. Unlike ext/odbc, a value written '...' (in single quotes) is
+ * that text, not the contents of the file it would name there. A string that is not UTF-8 text
+ * (invalid UTF-8 or a NUL byte) is passed as binary.
+ */
 function odbc_execute(Result $statement, array $params = []): bool
 {
     if (!_result('odbc_execute', $statement)) {
         return false;
     }
-    if ($statement->preparedSql === null) {
+    if ($statement->stmt === 0) {
         State::warn('odbc_execute', 'the result was not made by odbc_prepare');
         return false;
     }
+    $link = $statement->link;
     try {
-        $sql = Sql::bind($statement->preparedSql, $params);
+        if (count($params) < $statement->paramCount) {
+            throw new Exception(sprintf('Not enough parameters (%d should be %d) given', count($params), $statement->paramCount),
+                '07002', 0, 7);
+        }
+        $index = 0;
+        foreach ($params as $value) {
+            if (++$index > $statement->paramCount) {
+                break;
+            }
+            Raw::check($link->handle, $value === null
+                ? Library::ffi()->pconn_stmt_bind_null($statement->stmt, $index)
+                : Raw::bindString($statement->stmt, $index, (string) $value));
+        }
+        $handle = Raw::execute($link->handle, $statement->stmt);
     } catch (Exception $e) {
-        State::fail('odbc_execute', $e, $statement->link, 'SQLExecute');
+        State::fail('odbc_execute', $e, $link, 'SQLExecute');
         return false;
     }
-    return _run('odbc_execute', $statement->link, $sql, $statement, null, 'SQLExecute') !== false;
+    $statement->attach($handle);
+    return true;
 }
 
 function odbc_fetch_row(Result $statement, ?int $row = null): bool
 {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end
+        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+        $rows->next++;
+        return true;
+    }
     if (!_result('odbc_fetch_row', $statement)) {
         return false;
     }
@@ -210,71 +282,119 @@ function odbc_fetch_row(Result $statement, ?int $row = null): bool
 
 function odbc_fetch_array(Result $statement, ?int $row = null): array|false
 {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->keys !== null
+        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+        return array_combine($statement->keys, $rows->batch[$rows->next++]);
+    }
     if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row)) {
         return false;
     }
-    return array_combine($statement->names(), $statement->row);
+    return array_combine($statement->names(), _shaped($statement));
 }
 
 function odbc_fetch_object(Result $statement, ?int $row = null): \stdClass|false
 {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->keys !== null
+        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+        return (object) array_combine($statement->keys, $rows->batch[$rows->next++]);
+    }
     if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row)) {
         return false;
     }
-    return (object) array_combine($statement->names(), $statement->row);
+    return (object) array_combine($statement->names(), _shaped($statement));
 }
 
 function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|false
 {
-    if (!_result('odbc_fetch_into', $statement) || !_fetch('odbc_fetch_into', $statement, $row)) {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->asRead
+        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+        $array = $rows->batch[$rows->next++];
+        return $statement->columns;
+    }
+    if (!_result('odbc_fetch_into', $statement)) {
         return false;
     }
-    $array = $statement->row;
+    if ($statement->rows !== null) {
+        $array = [];   // as ext/odbc: an array even when there is no row
+    }
+    if (!_fetch('odbc_fetch_into', $statement, $row)) {
+        return false;
+    }
+    $array = _shaped($statement);
     return $statement->columns;
 }
 
-/** @internal column index (0-based) from a number (1-based) or a name */
-function _field(string $function, Result $result, int|string $field): int|false
+/** @internal column index (0-based) from a number (1-based), for the odbc_field_* functions */
+function _field(string $function, Result $result, int $field): int|false
 {
-    if (is_int($field)) {
-        if ($field < 1 || $field > $result->columns) {
-            State::warn($function, 'Field index larger than number of fields');
-            return false;
-        }
-        return $field - 1;
-    }
-    $i = array_search($field, $result->names(), true);
-    if ($i === false) {
-        State::warn($function, 'Field ' . $field . ' not found');
+    if ($result->columns === 0) {
+        State::warn($function, 'No tuples available at this result index');
         return false;
     }
-    return $i;
+    if ($field > $result->columns) {
+        State::warn($function, 'Field index larger than number of fields');
+        return false;
+    }
+    if ($field < 1) {
+        State::warn($function, 'Field numbering starts at 1');
+        return false;
+    }
+    return $field - 1;
 }
 
+/**
+ * A value of the current row (fetching the first row when none was fetched yet), by column
+ * number (from 1) or name (case-insensitive). A binary column in ODBC_BINMODE_PASSTHRU is
+ * printed and true returned, as ext/odbc.
+ */
 function odbc_result(Result $statement, string|int $field): string|bool|null
 {
     if (!_result('odbc_result', $statement)) {
         return false;
     }
-    $i = _field('odbc_result', $statement, $field);
-    if ($i === false) {
+    if ($statement->columns === 0) {
+        State::warn('odbc_result', 'No tuples available at this result index');
         return false;
     }
-    if ($statement->fetched === 0 && !_fetch('odbc_result', $statement, null)) {
+    if (is_int($field)) {
+        $i = $field - 1;
+        if ($i < 0 || $i >= $statement->columns) {
+            State::warn('odbc_result', 'Field index is larger than the number of fields');
+            return false;
+        }
+    } else {
+        $i = $statement->indexOf($field);
+        if ($i === null) {
+            State::warn('odbc_result', 'Field ' . $field . ' not found');
+            return false;
+        }
+    }
+    if ($statement->fetched() === 0 && !_fetch('odbc_result', $statement, null)) {
         return false;
     }
-    if ($statement->row === null) {
+    $row = $statement->current();
+    if ($row === null) {
         return false;
     }
-    $v = $statement->row[$i];
-    if ($v !== null && $statement->binMode === 0) {
-        // ODBC_BINMODE_PASSTHRU prints binary data instead of returning it
+    $v = $row[$i];
+    if ($v === null || $statement->asRead || !isset($statement->shapedColumns()[$i])) {
+        return $v;
+    }
+    $type = $statement->shapedColumns()[$i];
+    if (isset(Metadata::BINARY_TYPES[$type]) && $statement->binMode <= 0) {
         echo $v;
         return true;
     }
-    return $v;
+    return _shape($statement, $type, $v);
 }
 
+/** Prints the remaining rows as an HTML table (as ext/odbc, values are not escaped); returns the rows fetched. */
 function odbc_result_all(Result $statement, string $format = ''): int|false
 {
     if (!_result('odbc_result_all', $statement)) {
@@ -284,25 +404,36 @@ function odbc_result_all(Result $statement, string $format = ''): int|false
         State::warn('odbc_result_all', 'No tuples available at this result index');
         return false;
     }
+    if (!_fetch('odbc_result_all', $statement, null)) {
+        echo "<h2>No rows found</h2>\n";
+        return 0;
+    }
     $names = $statement->names();
+    $shaped = $statement->asRead ? [] : $statement->shapedColumns();
     echo $format === '' ? '<table><tr>' : "<table $format ><tr>";
     foreach ($names as $name) {
         echo '<th>' . $name . '</th>';
     }
     echo "</tr>\n";
-    $n = 0;
-    while (_fetch('odbc_result_all', $statement, null)) {
-        $n++;
+    do {
         echo '<tr>';
-        foreach ($statement->row as $v) {
+        foreach ($statement->current() as $i => $v) {
+            if ($v !== null && isset($shaped[$i])) {
+                if (isset(Metadata::BINARY_TYPES[$shaped[$i]]) && $statement->binMode <= 0) {
+                    echo '<td>Not printable</td>';
+                    continue;
+                }
+                $v = _shape($statement, $shaped[$i], $v);
+            }
             echo $v === null ? '<td>NULL</td>' : '<td>' . $v . '</td>';
         }
         echo "</tr>\n";
-    }
+    } while (_fetch('odbc_result_all', $statement, null));
     echo "</table>\n";
-    return $n;
+    return $statement->fetched();
 }
 
+/** Rows changed by an INSERT, UPDATE or DELETE; -1 when the driver does not say (and for a SELECT). */
 function odbc_num_rows(Result $statement): int
 {
     if (!_result('odbc_num_rows', $statement) || $statement->handle === 0) {
@@ -324,21 +455,27 @@ function odbc_field_name(Result $statement, int $field): string|false
     if (!_result('odbc_field_name', $statement)) {
         return false;
     }
-    if ($statement->columns === 0) {
-        State::warn('odbc_field_name', 'No tuples available at this result index');
-        return false;
-    }
     $i = _field('odbc_field_name', $statement, $field);
     return $i === false ? false : $statement->names()[$i];
 }
 
+/** The number (from 1) of the column named $field (case-insensitive; the last of equal names, as ext/odbc). */
 function odbc_field_num(Result $statement, string $field): int|false
 {
     if (!_result('odbc_field_num', $statement)) {
         return false;
     }
-    $i = array_search($field, $statement->names(), true);
-    return $i === false ? false : $i + 1;
+    if ($statement->columns === 0) {
+        State::warn('odbc_field_num', 'No tuples available at this result index');
+        return false;
+    }
+    $found = false;
+    foreach ($statement->names() as $i => $name) {
+        if (strcasecmp($name, $field) === 0) {
+            $found = $i + 1;
+        }
+    }
+    return $found;
 }
 
 /** @internal */
@@ -351,22 +488,24 @@ function _meta(string $function, Result $statement, int $field, string $what): s
     if ($i === false) {
         return false;
     }
-    $meta = Raw::columnMeta($statement->handle, $i + 1);
-    if ($meta === null) {
-        State::warn($function, 'this libpconn has no column metadata (pconn_result_column_*)');
+    try {
+        return Metadata::column($statement->link->handle, $statement->handle, $i + 1)[$what];
+    } catch (Exception $e) {
+        State::fail($function, $e, $statement->link, 'SQLColAttributes');
         return false;
     }
-    return $meta[$what];
 }
 
+/** The column's ODBC SQL type name ("INTEGER", "VARCHAR", …; ext/odbc gives the driver's own name). */
 function odbc_field_type(Result $statement, int $field): string|false
 {
     return _meta('odbc_field_type', $statement, $field, 'type');
 }
 
+/** The column size (characters for text, digits for numbers), as ext/odbc: the same as odbc_field_precision. */
 function odbc_field_len(Result $statement, int $field): int|false
 {
-    return _meta('odbc_field_len', $statement, $field, 'size');
+    return _meta('odbc_field_len', $statement, $field, 'precision');
 }
 
 function odbc_field_precision(Result $statement, int $field): int|false
@@ -382,21 +521,36 @@ function odbc_field_scale(Result $statement, int $field): int|false
 function odbc_free_result(Result $statement): bool
 {
     State::begin($statement->link);
-    if (!$statement->freed && $statement->handle !== 0 && !$statement->link->closed) {
-        Raw::free($statement->handle);
+    if (!$statement->freed && !$statement->link->closed) {
+        if ($statement->stmt !== 0) {
+            Raw::freeStatement($statement->stmt);
+        } else {
+            Raw::free($statement->handle);
+        }
     }
     $statement->freed = true;
-    $statement->row = null;
+    $statement->rows = null;
     return true;
 }
 
-/** pconn's results have one result set (no SQLMoreResults yet): false, as ext/odbc at the last one. */
+/**
+ * Moves to the next result set of SQL with several statements (pconn_result_next): true when
+ * there is one (its rows, columns and row count are then read as usual), false after the last.
+ * Rows of the current set not fetched yet are dropped.
+ */
 function odbc_next_result(Result $statement): bool
 {
-    if (!_result('odbc_next_result', $statement)) {
+    if (!_result('odbc_next_result', $statement) || $statement->handle === 0) {
         return false;
     }
-    return false;
+    try {
+        $more = Raw::nextResult($statement->link->handle, $statement->handle);
+    } catch (Exception $e) {
+        State::fail('odbc_next_result', $e, $statement->link, 'SQLMoreResults');
+        return false;
+    }
+    $statement->attach($statement->handle);
+    return $more;
 }
 
 function odbc_autocommit(Link $odbc, ?bool $enable = null): int|bool
@@ -458,23 +612,32 @@ function odbc_errormsg(?Link $odbc = null): string
     return $odbc === null ? State::$message : $odbc->errorMessage;
 }
 
-/** Sets a length at which long values are cut (0, the default here: never cut). */
+/**
+ * Sets the length at which values of long and binary columns are cut, as ext/odbc; 0 (the
+ * default here, unlike ext/odbc's odbc.defaultlrl) returns them whole.
+ */
 function odbc_longreadlen(Result $statement, int $length): bool
 {
     if (!_result('odbc_longreadlen', $statement)) {
         return false;
     }
     $statement->longReadLen = max(0, $length);
+    $statement->settingsChanged();
     return true;
 }
 
-/** Kept for compatibility: values always come back as binary-safe strings (ODBC_BINMODE_RETURN). */
+/**
+ * How values of binary columns come back, as ext/odbc: ODBC_BINMODE_RETURN (1, the default) as
+ * bytes, ODBC_BINMODE_CONVERT (2) as hex, ODBC_BINMODE_PASSTHRU (0) printed by odbc_result and
+ * "" from the fetch functions.
+ */
 function odbc_binmode(Result $statement, int $mode): bool
 {
     if (!_result('odbc_binmode', $statement)) {
         return false;
     }
     $statement->binMode = $mode;
+    $statement->settingsChanged();
     return true;
 }
 
@@ -520,7 +683,7 @@ function odbc_tables(Link $odbc, ?string $catalog = null, ?string $schema = null
             . ($typeList ? ' AND table_type IN (' . implode(',', $typeList) . ')' : '')
             . ' ORDER BY 4, 1, 2, 3';
     }
-    return _run('odbc_tables', $odbc, $sql, null, $names, 'SQLTables');
+    return _run('odbc_tables', $odbc, $sql, $names, 'SQLTables');
 }
 
 function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): Result|false
@@ -537,7 +700,7 @@ function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = nul
             return false;
         }
         while (_fetch('odbc_columns', $r, null)) {
-            $tables[] = $r->row[0];
+            $tables[] = $r->current()[0];
         }
         odbc_free_result($r);
         $parts = [];
@@ -554,7 +717,7 @@ function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = nul
             . _like('table_catalog', $catalog) . _like('table_schema', $schema) . _like('table_name', $table) . _like('column_name', $column)
             . ' ORDER BY 1, 2, 3, 11';
     }
-    return _run('odbc_columns', $odbc, $sql, null, $names, 'SQLColumns');
+    return _run('odbc_columns', $odbc, $sql, $names, 'SQLColumns');
 }
 
 function odbc_primarykeys(Link $odbc, ?string $catalog, string $schema, string $table): Result|false
@@ -574,7 +737,7 @@ function odbc_primarykeys(Link $odbc, ?string $catalog, string $schema, string $
             . ($catalog !== null && $catalog !== '' ? ' AND k.table_catalog = ' . Sql::quote($catalog) : '')
             . ' ORDER BY 5';
     }
-    return _run('odbc_primarykeys', $odbc, $sql, null, $names, 'SQLPrimaryKeys');
+    return _run('odbc_primarykeys', $odbc, $sql, $names, 'SQLPrimaryKeys');
 }
 
 /**
