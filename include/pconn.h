@@ -282,7 +282,9 @@ enum pconn_status pconn_result_text(pconn_result result,
 enum pconn_status pconn_result_columns(pconn_result result, uint16_t *out_count);
 
 /*
- Rows changed by the INSERT, UPDATE or DELETE that made this result; -1 when not known.
+ Rows changed by the INSERT, UPDATE or DELETE that made this result; for a result set, its
+ number of rows when the driver knows it before the rows are fetched (psqlODBC does); -1 when
+ not known.
  */
 enum pconn_status pconn_result_affected_rows(pconn_result result, int64_t *out_rows);
 
@@ -461,19 +463,32 @@ enum pconn_status pconn_result_bytes(pconn_result result,
 enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *values, uint16_t count);
 
 /*
- Fetches up to `max_rows` rows (from 1 to 1,000,000) and writes them as one string in PHP's
- `serialize()` format: a list of rows, each a list of its column values as strings (binary
- columns as their bytes, doubles in shortest round-trip form), SQL NULL as null. So a PHP
- binding gets a batch of arrays with one FFI call and one `unserialize()`. `*out_data` points
- to `*out_len` bytes (followed by a NUL), owned by pconn and valid until the next call on this
- result; `*out_rows` (may be NULL) is the number of rows. `PCONN_NO_DATA` (with an empty list)
- when no row was left.
+ Fetches up to `max_rows` rows (from 1 to 1,000,000), fewer once the text reaches `max_bytes`
+ (0: no limit; at least one row is always read), and writes them as one string in PHP's
+ `serialize()` format: a list of rows, each an array of its column values as strings (binary
+ columns as their bytes, doubles in exact form), SQL NULL as null, keyed as `flags` (a
+ `pconn_php_rows`) says. So a PHP binding gets a batch of arrays with one FFI call and one
+ `unserialize()`. `*out_data` points to `*out_len` bytes (followed by a NUL), owned by pconn and
+ valid until the next call on this result; `*out_rows` (may be NULL) is the number of rows.
+ `PCONN_NO_DATA` (with an empty list) when no row was left. A row that fails after others were
+ read ends the batch there, and the next fetch on the result reports its error.
  */
 enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              uint32_t max_rows,
+                                             size_t max_bytes,
+                                             int flags,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+/*
+ Writes the driver's name for the type of column `column` (from 1) to `*out_name`
+ (`SQL_DESC_TYPE_NAME`: psqlODBC says `int4`, `text`…; what ext/odbc's `odbc_field_type` shows).
+ NUL-terminated, owned by pconn, valid until the next call on this result's link.
+ */
+enum pconn_status pconn_column_type_name(pconn_result result,
+                                         uint16_t column,
+                                         const char **out_name);
 
 /*
  Moves the result to its statement's next result set (`SQLMoreResults`, for SQL with several

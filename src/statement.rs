@@ -18,6 +18,8 @@ use std::mem::ManuallyDrop;
 
 /// Longest value kept in a block-cursor buffer; longer ones are read whole on their own.
 const MAX_INLINE_BYTES: usize = 512;
+/// Room for a column name (PostgreSQL's limit is 63 bytes, SQL Server's 128 characters).
+const MAX_COLUMN_NAME_BYTES: usize = 1024;
 /// Ceiling on the memory of one batch: wide rows get fewer rows per fetch.
 const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
@@ -338,6 +340,11 @@ pub struct ResultSet {
     /// Scratch and output of [`ResultSet::fetch_php_serialized`].
     serialized: Vec<u8>,
     serialized_out: Vec<u8>,
+    /// Column names as PHP `serialize()` keys, made on first use.
+    php_keys: Vec<Vec<u8>>,
+    /// A fetch that failed after a batch call had read rows: reported by the next fetch, so the
+    /// rows before the failing one are not lost.
+    pending_error: Option<Error>,
 }
 
 /// How a result reads its rows.
@@ -420,6 +427,8 @@ impl ResultSet {
             rows: Rows::Single { row: Vec::new() },
             serialized: Vec::new(),
             serialized_out: Vec::new(),
+            php_keys: Vec::new(),
+            pending_error: None,
         };
         result.describe()?;
         Ok(result)
@@ -432,14 +441,20 @@ impl ResultSet {
         let count = u16::try_from(count).unwrap_or(0);
         self.columns.clear();
         self.affected_rows = -1;
+        // For a result set too: psqlODBC knows the row count of a SELECT (it reads the whole
+        // result at execute), as ext/odbc's odbc_num_rows shows; other drivers say -1.
+        self.affected_rows = check(stmt.row_count(), &*stmt).map(|n| n as i64).unwrap_or(-1);
         if count == 0 {
-            self.affected_rows = check(stmt.row_count(), &*stmt).map(|n| n as i64).unwrap_or(-1);
             self.state = CursorState::NoCursor;
             self.rows = Rows::Single { row: Vec::new() };
             return Ok(());
         }
         let mut description = ColumnDescription::default();
         for col in 1..=count {
+            // A roomy buffer for every column: odbc-api sizes the name buffer from the previous
+            // column's, and SQLite's driver reports a cut name's cut length, so a long name after
+            // a short one would come back cut ("the tex") with no sign of it.
+            description.name = Vec::with_capacity(MAX_COLUMN_NAME_BYTES);
             check(stmt.describe_col(col, &mut description), &*stmt)?;
             let mut info = ColumnInfo::from_description(&description);
             if info.precision == 0 && description.data_type.column_size().is_none() {
@@ -525,13 +540,17 @@ impl ResultSet {
         ))
     }
 
-    /// Rows changed by INSERT/UPDATE/DELETE; -1 when the driver does not say (or for a SELECT).
+    /// Rows changed by INSERT/UPDATE/DELETE, or a result set's rows when the driver knows them before
+    /// they are fetched (psqlODBC does); -1 when the driver does not say.
     pub fn affected_rows(&self) -> i64 {
         self.affected_rows
     }
 
     /// Moves to the next row. `Ok(false)` after the last row.
     pub fn fetch(&mut self) -> Result<bool> {
+        if let Some(error) = self.pending_error.take() {
+            return Err(error);
+        }
         match self.state {
             CursorState::NoCursor => {
                 return Err(Error::WrongState("the statement returned no result set to fetch from".into()));
@@ -730,39 +749,85 @@ impl ResultSet {
         Ok(())
     }
 
-    /// Fetches up to `max_rows` rows and writes them in PHP's `serialize()` format — a list of
-    /// rows, each a list of its values as strings, SQL NULL as null — so PHP gets a whole batch
-    /// of arrays from one `unserialize()` call instead of one FFI call per value. Returns the
-    /// text and the number of rows (0 after the last row). Valid until the next call on this
-    /// result.
-    pub fn fetch_php_serialized(&mut self, max_rows: usize) -> Result<(&[u8], usize)> {
+    /// Fetches up to `max_rows` rows — fewer once the text reaches `max_bytes` (0: no limit;
+    /// at least one row is always read) — and writes them in PHP's `serialize()` format: a list
+    /// of rows, each an array of its values as strings, SQL NULL as null, keyed by column number
+    /// from 0 or, with `keyed_by_name`, by column name (a later column of the same name wins, as
+    /// in PHP). So PHP gets a whole batch of arrays from one `unserialize()` call instead of one
+    /// FFI call per value. Returns the text and the number of rows (0 after the last row). Valid
+    /// until the next call on this result.
+    ///
+    /// A row that fails after others were read ends the batch there; the error is reported by
+    /// the next fetch, so no row read before it is lost.
+    pub fn fetch_php_serialized(&mut self, max_rows: usize, max_bytes: usize, keyed_by_name: bool) -> Result<(&[u8], usize)> {
+        if keyed_by_name && self.php_keys.len() != self.columns.len() {
+            self.php_keys = self
+                .columns
+                .iter()
+                .map(|column| {
+                    let name = column.name.as_bytes();
+                    let mut key = b"s:".to_vec();
+                    push_decimal(&mut key, name.len());
+                    key.extend_from_slice(b":\"");
+                    key.extend_from_slice(name);
+                    key.extend_from_slice(b"\";");
+                    key
+                })
+                .collect();
+        }
         let mut body = std::mem::take(&mut self.serialized);
         body.clear();
         let mut rows = 0;
         let columns = self.columns.len();
-        while rows < max_rows && self.fetch()? {
+        let keys = std::mem::take(&mut self.php_keys);
+        let outcome = loop {
+            if rows >= max_rows || (max_bytes > 0 && body.len() >= max_bytes) {
+                break Ok(());
+            }
+            match self.fetch() {
+                Ok(true) => {}
+                Ok(false) => break Ok(()),
+                Err(error) if rows > 0 => {
+                    self.pending_error = Some(error);
+                    break Ok(());
+                }
+                Err(error) => break Err(error),
+            }
             body.extend_from_slice(b"i:");
             push_decimal(&mut body, rows);
             body.extend_from_slice(b";a:");
             push_decimal(&mut body, columns);
             body.extend_from_slice(b":{");
-            self.for_each_value(|index, cell| {
-                body.extend_from_slice(b"i:");
-                push_decimal(&mut body, index);
+            let written = self.for_each_value(|index, cell| {
+                if keyed_by_name {
+                    body.extend_from_slice(&keys[index]);
+                } else {
+                    body.extend_from_slice(b"i:");
+                    push_decimal(&mut body, index);
+                    body.push(b';');
+                }
                 match cell.data {
-                    None => body.extend_from_slice(b";N;"),
+                    None => body.extend_from_slice(b"N;"),
                     Some(data) => {
                         let value = &data[..data.len() - 1];
-                        body.extend_from_slice(b";s:");
+                        body.extend_from_slice(b"s:");
                         push_decimal(&mut body, value.len());
                         body.extend_from_slice(b":\"");
                         body.extend_from_slice(value);
                         body.extend_from_slice(b"\";");
                     }
                 }
-            })?;
+            });
+            if let Err(error) = written {
+                break Err(error);
+            }
             body.push(b'}');
             rows += 1;
+        };
+        self.php_keys = keys;
+        if let Err(error) = outcome {
+            self.serialized = body;
+            return Err(error);
         }
         let mut text = Vec::with_capacity(body.len() + 16);
         text.extend_from_slice(b"a:");
@@ -778,8 +843,38 @@ impl ResultSet {
         Ok((&self.serialized_out[..len], rows))
     }
 
+    /// The driver's name for the type of column `col` (`SQL_DESC_TYPE_NAME`: `int4`, `text`,
+    /// `VARCHAR`…), which ext/odbc's `odbc_field_type` shows.
+    pub fn column_type_name(&mut self, col: u16) -> Result<String> {
+        self.column(col)?;
+        let mut buf = vec![0u8; 256];
+        let mut len: i16 = 0;
+        // SAFETY: `buf` has room for `buf.len()` bytes; the driver writes at most that many,
+        // NUL included, and the length of the whole name to `len`.
+        let ret = unsafe {
+            sys::SQLColAttribute(
+                self.stmt.as_sys(),
+                col,
+                sys::Desc::TypeName,
+                buf.as_mut_ptr().cast(),
+                buf.len() as i16,
+                &mut len,
+                std::ptr::null_mut(),
+            )
+        };
+        check_raw(ret, &*self.stmt, "SQLColAttribute(SQL_DESC_TYPE_NAME)")?;
+        let len = (len.max(0) as usize).min(buf.len() - 1);
+        buf.truncate(len);
+        if let Some(nul) = buf.iter().position(|&b| b == 0) {
+            buf.truncate(nul);
+        }
+        Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
     /// Moves to the statement's next result set (`SQLMoreResults`). `Ok(false)` when there is none.
     pub fn next_result(&mut self) -> Result<bool> {
+        self.pending_error = None;
+        self.php_keys.clear();
         self.unbind();
         self.rows = Rows::Single { row: Vec::new() };
         // SAFETY: no buffers are bound any more.

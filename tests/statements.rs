@@ -419,6 +419,23 @@ fn whole_row_reads(backend: Backend) {
         }
         ok(pconn_set_option(c("fetch_batch").as_ptr(), c("1000").as_ptr()), 0);
 
+        // The driver's type names, and a SELECT's row count where the driver knows it.
+        let result = exec(link, "SELECT n, t FROM wide");
+        let mut name = null::<c_char>();
+        ok(pconn_column_type_name(result, 1, &mut name), link);
+        let type_name = unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned();
+        let mut affected = 0i64;
+        ok(pconn_result_affected_rows(result, &mut affected), link);
+        if backend == Backend::Postgres {
+            assert_eq!(type_name, "int8");
+            assert_eq!(affected, 300);
+        } else {
+            assert!(type_name.eq_ignore_ascii_case("bigint"), "{type_name}");
+        }
+        assert_eq!(pconn_column_type_name(result, 3, &mut name), PCONN_INVALID_ARGUMENT);
+        assert_eq!(pconn_column_type_name(result, 1, null_mut()), PCONN_NULL_ARGUMENT);
+        ok(pconn_result_free(result), link);
+
         // Fewer entries than columns: only those are written.
         let result = exec(link, "SELECT 7, 'seven'");
         let row = fetch_row(link, result, 1).unwrap();
@@ -439,7 +456,7 @@ fn whole_row_reads(backend: Backend) {
         // PHP's serialize() format, in batches, exactly.
         let result = exec(link, "SELECT n, t, d FROM wide WHERE n IN (1000000007, 3000000021) ORDER BY n");
         let (mut data, mut len, mut rows) = (null::<c_char>(), 0usize, 0u32);
-        ok(pconn_fetch_php_serialized(result, 1, &mut data, &mut len, &mut rows), link);
+        ok(pconn_fetch_php_serialized(result, 1, 0, 0, &mut data, &mut len, &mut rows), link);
         let text = unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) };
         assert_eq!(rows, 1);
         let tiny = match backend {
@@ -450,14 +467,53 @@ fn whole_row_reads(backend: Backend) {
             String::from_utf8_lossy(text),
             format!(r#"a:1:{{i:0;a:3:{{i:0;s:10:"1000000007";i:1;s:5:"row 1";i:2;s:{}:"{tiny}";}}}}"#, tiny.len())
         );
-        ok(pconn_fetch_php_serialized(result, 10, &mut data, &mut len, &mut rows), link);
+        ok(pconn_fetch_php_serialized(result, 10, 0, 0, &mut data, &mut len, &mut rows), link);
         let text = unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) };
         assert_eq!(rows, 1);
         assert_eq!(String::from_utf8_lossy(text), r#"a:1:{i:0;a:3:{i:0;s:10:"3000000021";i:1;s:5:"row 3";i:2;N;}}"#);
-        assert_eq!(pconn_fetch_php_serialized(result, 10, &mut data, &mut len, &mut rows), PCONN_NO_DATA);
+        assert_eq!(pconn_fetch_php_serialized(result, 10, 0, 0, &mut data, &mut len, &mut rows), PCONN_NO_DATA);
         assert_eq!((rows, unsafe { CStr::from_ptr(data) }.to_str().unwrap()), (0, "a:0:{}"));
-        assert_eq!(pconn_fetch_php_serialized(result, 0, &mut data, &mut len, &mut rows), PCONN_INVALID_ARGUMENT);
-        assert_eq!(pconn_fetch_php_serialized(result, 1, null_mut(), &mut len, &mut rows), PCONN_NULL_ARGUMENT);
+        assert_eq!(pconn_fetch_php_serialized(result, 0, 0, 0, &mut data, &mut len, &mut rows), PCONN_INVALID_ARGUMENT);
+        assert_eq!(pconn_fetch_php_serialized(result, 1, 0, 0, null_mut(), &mut len, &mut rows), PCONN_NULL_ARGUMENT);
+        assert_eq!(pconn_fetch_php_serialized(result, 1, 0, 2, &mut data, &mut len, &mut rows), PCONN_INVALID_ARGUMENT);
+        ok(pconn_result_free(result), link);
+
+        // Keyed by column name, and cut by bytes (one row at least).
+        let result = exec(link, "SELECT n AS num, t AS \"the text\" FROM wide WHERE n IN (1000000007, 3000000021) ORDER BY n");
+        ok(pconn_fetch_php_serialized(result, 10, 1, pconn_php_rows::PCONN_PHP_ROWS_BY_NAME as c_int, &mut data, &mut len, &mut rows), link);
+        let text = unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) };
+        assert_eq!(rows, 1, "the byte limit ends the batch after one row");
+        assert_eq!(String::from_utf8_lossy(text), r#"a:1:{i:0;a:2:{s:3:"num";s:10:"1000000007";s:8:"the text";s:5:"row 1";}}"#);
+        ok(pconn_fetch_php_serialized(result, 10, 1 << 20, pconn_php_rows::PCONN_PHP_ROWS_BY_NAME as c_int, &mut data, &mut len, &mut rows), link);
+        assert_eq!(rows, 1);
+        ok(pconn_result_free(result), link);
+    });
+}
+
+/// A row that fails in the middle of a batch: the rows before it arrive, the error comes with
+/// the next fetch. (With StepAPI=1 SQLite's driver computes each row as it is fetched; abs() of
+/// the smallest integer overflows.)
+#[test]
+fn a_failing_row_ends_the_batch_without_losing_the_rows_before_it_sqlite() {
+    let conn = format!("{};StepAPI=1", conn_str(Backend::Sqlite));
+    with_request(|| {
+        let link = connect(&conn, false);
+        let result = exec(
+            link,
+            "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 5000) \
+             SELECT n, CASE WHEN n = 2500 THEN abs(-9223372036854775807 - 1) ELSE n END FROM c",
+        );
+        let (mut data, mut len, mut rows) = (null::<c_char>(), 0usize, 0u32);
+        let mut delivered = 0;
+        loop {
+            match pconn_fetch_php_serialized(result, 3000, 0, 0, &mut data, &mut len, &mut rows) {
+                PCONN_OK => delivered += rows,
+                PCONN_ERROR => break,
+                other => panic!("{other:?}: {}", errmsg(link)),
+            }
+        }
+        assert_eq!(delivered, 2499, "every row before the failing one");
+        assert!(errmsg(link).contains("overflow"), "{}", errmsg(link));
         ok(pconn_result_free(result), link);
     });
 }

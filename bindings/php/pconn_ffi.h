@@ -154,9 +154,15 @@ enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *value
 
 enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              uint32_t max_rows,
+                                             size_t max_bytes,
+                                             int flags,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+enum pconn_status pconn_column_type_name(pconn_result result,
+                                         uint16_t column,
+                                         const char **out_name);
 
 enum pconn_status pconn_result_next(pconn_result result);
 

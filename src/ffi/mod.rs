@@ -280,7 +280,9 @@ pub extern "C" fn pconn_result_columns(result: pconn_result, out_count: *mut u16
     })
 }
 
-/// Rows changed by the INSERT, UPDATE or DELETE that made this result; -1 when not known.
+/// Rows changed by the INSERT, UPDATE or DELETE that made this result; for a result set, its
+/// number of rows when the driver knows it before the rows are fetched (psqlODBC does); -1 when
+/// not known.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_result_affected_rows(result: pconn_result, out_rows: *mut i64) -> pconn_status {
     status_call(|| {

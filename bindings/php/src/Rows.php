@@ -14,9 +14,8 @@ use FFI;
  * Batch sizes: a batch ends where the library's block-cursor fetch ends (its fetch_batch option,
  * 1000 rows), so with drivers the library reads in blocks (psqlODBC) reading ahead never makes it
  * fetch a block early, and a row that fails fails with the same rows before it as row-by-row
- * reading. Where the library reads one row per fetch (drivers without SQL_GD_BLOCK, such as
- * SQLite's, and results with columns of unknown size), a row that fails fails its whole batch:
- * the C call returns the error, not the rows it read before it, so those rows are lost.
+ * reading. A row that fails ends its batch: the rows before it arrive, and the library reports
+ * the error on the next call.
  * Results with long or binary columns (text, bytea, BLOBs) start with one row, and every batch
  * is sized from the bytes per row of the one before, so large values do not pile up in memory
  * by the thousand (the C call has no byte limit: a batch of small rows followed by large ones
@@ -59,8 +58,8 @@ final class Rows
     /**
      * Reads the next batch into $batch: true when it has rows, false after the last.
      *
-     * @throws Exception the library's error (the rows before the failing row in this batch are
-     *                   not returned: the C call reports the error instead of the batch)
+     * @throws Exception the library's error (a failing row's error comes on the call after the
+     *                   batch with the rows before it)
      */
     public function fill(): bool
     {
@@ -77,7 +76,7 @@ final class Rows
         }
         $block = Library::fetchBatch();
         $max = min($this->wanted, $block - $this->delivered % $block);
-        $rc = $ffi->pconn_fetch_php_serialized($this->result, $max, Library::$textPtr, Library::$lenPtr, Library::$u32Ptr);
+        $rc = $ffi->pconn_fetch_php_serialized($this->result, $max, 0, 0, Library::$textPtr, Library::$lenPtr, Library::$u32Ptr);
         if ($rc === 100) {
             $this->exhausted = true;
             return false;
@@ -94,8 +93,8 @@ final class Rows
         $this->batch = $batch;
         $this->end = $count;
         $this->delivered += $count;
-        // fewer rows than asked for: the library reached the last row (no call needed to learn it)
-        $this->exhausted = $count < $max;
+        // Fewer rows than asked for does not mean the end: the library also ends a batch before
+        // a failing row (reporting its error on the next call), so only PCONN_NO_DATA ends it.
         $this->wanted = max(1, intdiv(self::BATCH_BYTES, max(1, intdiv($bytes, max(1, $count)))));
         return $count > 0;
     }

@@ -228,9 +228,7 @@ final class OdbcTest extends TestCase
         while (odbc_fetch_into($r, $row)) {
             $ids[] = (int) $row[0];
         }
-        $this->assertNotEmpty($ids);
-        $this->assertSame(range(1, count($ids)), $ids, 'the rows before the failure, in order');
-        $this->assertLessThan(2500, count($ids));
+        $this->assertSame(range(1, 2499), $ids, 'every row before the failure, in order');
         $this->assertCount(1, $this->warnings);
         $this->assertStringStartsWith('odbc_fetch_into(): SQL error:', $this->warnings[0]);
         $this->assertStringContainsString('integer overflow', odbc_errormsg($c));
