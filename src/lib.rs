@@ -4,6 +4,7 @@
 
 pub mod attributes;
 pub mod catalog;
+pub mod cleaner;
 pub mod config;
 pub mod diag;
 pub mod error;
