@@ -243,8 +243,35 @@ const PARSE_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Default)]
 struct ParseCache {
-    entries: HashMap<Box<str>, Arc<ParsedConnStr>>,
+    entries: HashMap<Arc<str>, Arc<ParsedConnStr>>,
     bytes: usize,
+    /// The entry found last: a server connecting with one string over and over finds it with one
+    /// comparison, without hashing the string.
+    last: Option<(Arc<str>, Arc<ParsedConnStr>)>,
+}
+
+impl ParseCache {
+    fn get(&mut self, conn_str: &str) -> Option<Arc<ParsedConnStr>> {
+        if let Some((raw, parsed)) = &self.last
+            && &**raw == conn_str
+        {
+            return Some(parsed.clone());
+        }
+        let (raw, parsed) = self.entries.get_key_value(conn_str)?;
+        self.last = Some((raw.clone(), parsed.clone()));
+        Some(parsed.clone())
+    }
+
+    fn insert(&mut self, conn_str: &str, parsed: Arc<ParsedConnStr>) {
+        let footprint = parsed.footprint(conn_str);
+        if self.entries.len() >= PARSE_CACHE_ENTRIES || self.bytes + footprint > PARSE_CACHE_BYTES {
+            self.entries.clear();
+            self.last = None;
+            self.bytes = 0;
+        }
+        self.bytes += footprint;
+        self.entries.insert(Arc::from(conn_str), parsed);
+    }
 }
 
 thread_local! {
@@ -252,22 +279,13 @@ thread_local! {
 }
 
 fn parse_cached(conn_str: &str) -> Result<Arc<ParsedConnStr>> {
-    let cached = PARSE_CACHE.try_with(|cache| cache.borrow().entries.get(conn_str).cloned()).ok().flatten();
+    let cached = PARSE_CACHE.try_with(|cache| cache.borrow_mut().get(conn_str)).ok().flatten();
     if let Some(parsed) = cached {
         return Ok(parsed);
     }
     let parsed = Arc::new(parse_conn_str(conn_str)?);
     if !parsed.has_password {
-        let _ = PARSE_CACHE.try_with(|cache| {
-            let mut cache = cache.borrow_mut();
-            let footprint = parsed.footprint(conn_str);
-            if cache.entries.len() >= PARSE_CACHE_ENTRIES || cache.bytes + footprint > PARSE_CACHE_BYTES {
-                cache.entries.clear();
-                cache.bytes = 0;
-            }
-            cache.bytes += footprint;
-            cache.entries.insert(Box::from(conn_str), parsed.clone());
-        });
+        let _ = PARSE_CACHE.try_with(|cache| cache.borrow_mut().insert(conn_str, parsed.clone()));
     }
     Ok(parsed)
 }
