@@ -1,12 +1,13 @@
 //! What makes two connect calls "identical": the parsed, normalised connection string, the user, and
 //! a salted SHA-256 digest of the password. The plaintext password never enters the pool.
 
+use crate::config::{Config, LinkSettings};
 use crate::error::{Error, Result};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::sync::{Arc, OnceLock};
 
 /// Attribute keys that carry the user name; the value becomes part of the key as `user`.
@@ -16,14 +17,18 @@ const PASSWORD_KEYS: &[&str] = &["PWD", "PASSWORD"];
 /// Attributes for pconn itself (`PconnReset=none`, …): part of the key, never sent to the driver.
 const PCONN_PREFIX: &str = "PCONN";
 
-/// A connection request, parsed: what goes to the driver, and what pconn keeps.
-pub struct ConnSpec {
+/// A connection request, parsed: what goes to the driver, and what pconn keeps. Lives for one
+/// connect call, on the caller's thread; the password is borrowed from the caller's argument (or,
+/// when it was in the string, held in a [`SecretString`]) and never copied into the pool.
+pub struct ConnSpec<'a> {
     parsed: Arc<ParsedConnStr>,
-    pub user: String,
-    password: SecretString,
-    /// pconn's own per-connection options, keys lower-cased without the `pconn` prefix.
-    pub options: Arc<Vec<(String, String)>>,
+    password: Password<'a>,
     pub key: LinkKey,
+}
+
+enum Password<'a> {
+    Argument(&'a str),
+    FromString(SecretString),
 }
 
 /// What a connection string says, apart from any password in it. Cached per thread by the exact
@@ -32,37 +37,78 @@ pub struct ConnSpec {
 struct ParsedConnStr {
     /// Driver attributes in the caller's order, without user, password and pconn's own attributes.
     driver_attrs: Vec<(String, String)>,
-    options: Arc<Vec<(String, String)>>,
+    /// pconn's own per-connection options, keys lower-cased without the `pconn` prefix.
+    options: Vec<(String, String)>,
     canonical: Arc<str>,
     user_in_string: Option<String>,
     has_password: bool,
+    /// The key last built from this string: the next call almost always has the same user and
+    /// password, and then reuses it instead of hashing and allocating again.
+    last_key: RefCell<Option<LinkKey>>,
+    /// The per-link settings last resolved for this string, with the configuration generation they
+    /// were resolved against.
+    settings: RefCell<Option<(u64, Arc<LinkSettings>)>>,
+}
+
+impl ParsedConnStr {
+    /// Roughly the heap bytes an entry of the parse cache holds, for its memory bound: about 1 KiB
+    /// for a typical string of 60 characters.
+    fn footprint(&self, conn_str: &str) -> usize {
+        let pairs = |attrs: &[(String, String)]| attrs.iter().map(|(k, v)| k.len() + v.len() + 64).sum::<usize>();
+        // The string twice (map key, canonical form), the attributes, and the structs, allocation
+        // headers, cached key and settings (counted from the types' sizes and malloc's overhead).
+        2 * conn_str.len() + pairs(&self.driver_attrs) + pairs(&self.options) + 768
+    }
 }
 
 /// Identity of a persistent link. Holds no secret: the password is present only as a salted digest.
-#[derive(Clone, PartialEq, Eq)]
-pub struct LinkKey {
+///
+/// One `Arc`: the key is cloned into the lease, the request and the idle pool on every hand-out,
+/// and each clone is one reference-count increment; comparing a key with a clone of itself is a
+/// pointer comparison.
+#[derive(Clone)]
+pub struct LinkKey(Arc<KeyData>);
+
+struct KeyData {
     /// Canonical `KEY=value;` list, keys upper-cased and sorted, user and password removed.
     canonical: Arc<str>,
     user: Arc<str>,
     password_digest: [u8; 32],
-    /// Computed once: the key is hashed in three maps on every hand-out.
+    /// Computed once: the key is hashed in several maps on every hand-out.
     hash: u64,
 }
 
+impl PartialEq for LinkKey {
+    fn eq(&self, other: &LinkKey) -> bool {
+        let (a, b) = (&*self.0, &*other.0);
+        Arc::ptr_eq(&self.0, &other.0)
+            || (a.hash == b.hash
+                && a.password_digest == b.password_digest
+                && (Arc::ptr_eq(&a.canonical, &b.canonical) || a.canonical == b.canonical)
+                && a.user == b.user)
+    }
+}
+
+impl Eq for LinkKey {}
+
 impl Hash for LinkKey {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
+        state.write_u64(self.0.hash);
     }
 }
 
 impl LinkKey {
     /// The key as shown in statistics: attributes and user, never the password or its digest.
     pub fn display_name(&self) -> String {
-        if self.user.is_empty() {
-            self.canonical.to_string()
+        if self.0.user.is_empty() {
+            self.0.canonical.to_string()
         } else {
-            format!("{}UID={};", self.canonical, self.user)
+            format!("{}UID={};", self.0.canonical, self.0.user)
         }
+    }
+
+    pub fn user(&self) -> &Arc<str> {
+        &self.0.user
     }
 }
 
@@ -72,27 +118,53 @@ impl fmt::Debug for LinkKey {
     }
 }
 
-impl ConnSpec {
+impl<'a> ConnSpec<'a> {
     /// Parses `conn_str` and folds in `user` and `password` when given (they win over `UID=`/`PWD=`
     /// in the string, as `odbc_connect`'s separate arguments do).
-    pub fn parse(conn_str: &str, user: Option<&str>, password: Option<&str>) -> Result<ConnSpec> {
+    pub fn parse(conn_str: &str, user: Option<&str>, password: Option<&'a str>) -> Result<ConnSpec<'a>> {
         let parsed = parse_cached(conn_str)?;
-        let user = user.map(str::to_owned).or_else(|| parsed.user_in_string.clone()).unwrap_or_default();
+        let user = user.or(parsed.user_in_string.as_deref()).unwrap_or_default();
         let password = match password {
-            Some(p) => SecretString(p.to_owned()),
-            None if parsed.has_password => password_from_string(conn_str)?,
-            None => SecretString::default(),
+            Some(p) => Password::Argument(p),
+            None if parsed.has_password => Password::FromString(password_from_string(conn_str)?),
+            None => Password::Argument(""),
         };
-        let password_digest = digest_password(&password.0);
-        let mut hasher = hash_state().build_hasher();
-        (&*parsed.canonical, &user, &password_digest).hash(&mut hasher);
-        let key = LinkKey {
-            canonical: parsed.canonical.clone(),
-            user: Arc::from(user.as_str()),
-            password_digest,
-            hash: hasher.finish(),
+        let password_digest = digest_password(password.as_str());
+        let cached = parsed
+            .last_key
+            .borrow()
+            .as_ref()
+            .filter(|key| &*key.0.user == user && key.0.password_digest == password_digest)
+            .cloned();
+        let key = match cached {
+            Some(key) => key,
+            None => {
+                let mut hasher = hash_state().build_hasher();
+                (&*parsed.canonical, user, &password_digest).hash(&mut hasher);
+                let key = LinkKey(Arc::new(KeyData {
+                    canonical: parsed.canonical.clone(),
+                    user: Arc::from(user),
+                    password_digest,
+                    hash: hasher.finish(),
+                }));
+                *parsed.last_key.borrow_mut() = Some(key.clone());
+                key
+            }
         };
-        Ok(ConnSpec { options: parsed.options.clone(), parsed, user, password, key })
+        Ok(ConnSpec { parsed, password, key })
+    }
+
+    /// The per-link settings: `config` with this string's `Pconn…` overrides applied. Resolved once
+    /// per string and configuration (a `pconn_set_option` makes a new generation).
+    pub fn settings(&self, config: &Config) -> Result<Arc<LinkSettings>> {
+        if let Some((generation, settings)) = &*self.parsed.settings.borrow()
+            && *generation == config.generation
+        {
+            return Ok(settings.clone());
+        }
+        let settings = Arc::new(LinkSettings::resolve(config, &self.parsed.options)?);
+        *self.parsed.settings.borrow_mut() = Some((config.generation, settings.clone()));
+        Ok(settings)
     }
 
     /// The string handed to `SQLDriverConnect`. Contains the password: build it right before
@@ -105,23 +177,33 @@ impl ConnSpec {
         if let Some(attribute) = crate::reset::startup_settings_attribute(&self.parsed.driver_attrs) {
             out.push_str(attribute);
         }
-        if !self.user.is_empty() {
-            push_attribute(&mut out, "UID", &self.user);
+        let user = self.key.user();
+        if !user.is_empty() {
+            push_attribute(&mut out, "UID", user);
         }
-        if !self.password.0.is_empty() {
-            push_attribute(&mut out, "PWD", &self.password.0);
+        if !self.password.as_str().is_empty() {
+            push_attribute(&mut out, "PWD", self.password.as_str());
         }
         SecretString(out)
     }
 
     /// The password, for scrubbing it out of driver messages.
     pub fn password(&self) -> &str {
-        &self.password.0
+        self.password.as_str()
     }
 
     /// A pconn option given in the connection string (`PconnReset=…` → `option("reset")`).
     pub fn option(&self, name: &str) -> Option<&str> {
-        self.options.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.parsed.options.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Password<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Password::Argument(p) => p,
+            Password::FromString(p) => p.as_str(),
+        }
     }
 }
 
@@ -130,27 +212,83 @@ fn hash_state() -> &'static std::collections::hash_map::RandomState {
     STATE.get_or_init(Default::default)
 }
 
-/// Entries kept per thread; a process with more distinct connection strings just parses more.
-const PARSE_CACHE_SIZE: usize = 256;
+/// Hashes a [`LinkKey`] by the hash it carries: computed once with a random SipHash key, so maps
+/// keyed by links do not hash the strings again on every hand-out.
+#[derive(Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only reached by types other than LinkKey; fold them in rather than fail.
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by link identity.
+pub type KeyMap<V> = HashMap<LinkKey, V, BuildHasherDefault<KeyHasher>>;
+
+/// Entries kept per thread, and their approximate heap bytes: enough for a server that uses
+/// thousands of distinct connection strings (one per tenant database, say), bounded for one that
+/// makes up a new string for every request or uses very long ones. When either bound is reached
+/// the cache starts over. (16k typical strings take ~16 MiB; the links behind them take far more.)
+const PARSE_CACHE_ENTRIES: usize = 16 * 1024;
+const PARSE_CACHE_BYTES: usize = 32 * 1024 * 1024;
+
+#[derive(Default)]
+struct ParseCache {
+    entries: HashMap<Arc<str>, Arc<ParsedConnStr>>,
+    bytes: usize,
+    /// The entry found last: a server connecting with one string over and over finds it with one
+    /// comparison, without hashing the string.
+    last: Option<(Arc<str>, Arc<ParsedConnStr>)>,
+}
+
+impl ParseCache {
+    fn get(&mut self, conn_str: &str) -> Option<Arc<ParsedConnStr>> {
+        if let Some((raw, parsed)) = &self.last
+            && &**raw == conn_str
+        {
+            return Some(parsed.clone());
+        }
+        let (raw, parsed) = self.entries.get_key_value(conn_str)?;
+        self.last = Some((raw.clone(), parsed.clone()));
+        Some(parsed.clone())
+    }
+
+    fn insert(&mut self, conn_str: &str, parsed: Arc<ParsedConnStr>) {
+        let footprint = parsed.footprint(conn_str);
+        if self.entries.len() >= PARSE_CACHE_ENTRIES || self.bytes + footprint > PARSE_CACHE_BYTES {
+            self.entries.clear();
+            self.last = None;
+            self.bytes = 0;
+        }
+        self.bytes += footprint;
+        self.entries.insert(Arc::from(conn_str), parsed);
+    }
+}
 
 thread_local! {
-    static PARSE_CACHE: RefCell<HashMap<String, Arc<ParsedConnStr>>> = RefCell::new(HashMap::new());
+    static PARSE_CACHE: RefCell<ParseCache> = RefCell::new(ParseCache::default());
 }
 
 fn parse_cached(conn_str: &str) -> Result<Arc<ParsedConnStr>> {
-    let cached = PARSE_CACHE.try_with(|cache| cache.borrow().get(conn_str).cloned()).ok().flatten();
+    let cached = PARSE_CACHE.try_with(|cache| cache.borrow_mut().get(conn_str)).ok().flatten();
     if let Some(parsed) = cached {
         return Ok(parsed);
     }
     let parsed = Arc::new(parse_conn_str(conn_str)?);
     if !parsed.has_password {
-        let _ = PARSE_CACHE.try_with(|cache| {
-            let mut cache = cache.borrow_mut();
-            if cache.len() >= PARSE_CACHE_SIZE {
-                cache.clear();
-            }
-            cache.insert(conn_str.to_owned(), parsed.clone());
-        });
+        let _ = PARSE_CACHE.try_with(|cache| cache.borrow_mut().insert(conn_str, parsed.clone()));
     }
     Ok(parsed)
 }
@@ -192,7 +330,15 @@ fn parse_conn_str(conn_str: &str) -> Result<ParsedConnStr> {
         ));
     }
     let canonical = Arc::from(canonical_form(&driver_attrs, &options));
-    Ok(ParsedConnStr { driver_attrs, options: Arc::new(options), canonical, user_in_string, has_password })
+    Ok(ParsedConnStr {
+        driver_attrs,
+        options,
+        canonical,
+        user_in_string,
+        has_password,
+        last_key: RefCell::new(None),
+        settings: RefCell::new(None),
+    })
 }
 
 /// A string that is overwritten with zeros when dropped, so a password does not linger in freed
@@ -344,6 +490,15 @@ fn salt() -> &'static [u8; 32] {
 }
 
 fn digest_password(password: &str) -> [u8; 32] {
+    if password.is_empty() {
+        // The common case of no password (SQLite, trust or peer authentication): digested once.
+        static EMPTY: OnceLock<[u8; 32]> = OnceLock::new();
+        return *EMPTY.get_or_init(|| salted_digest(""));
+    }
+    salted_digest(password)
+}
+
+fn salted_digest(password: &str) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(salt());
     hasher.update(password.as_bytes());
@@ -384,7 +539,7 @@ mod tests {
         let k = key("Driver=x;PWD=topsecret", Some("u"), None);
         assert!(!format!("{k:?}").contains("topsecret"));
         assert!(!k.display_name().contains("topsecret"));
-        assert!(!k.canonical.contains("topsecret"));
+        assert!(!k.0.canonical.contains("topsecret"));
         let spec = ConnSpec::parse("Driver=x;PWD=topsecret", Some("u"), None).unwrap();
         assert_eq!(spec.password(), "topsecret");
     }
@@ -412,6 +567,73 @@ mod tests {
         assert!(matches!(parse_attributes("A={open"), Err(Error::InvalidArgument(_))));
         assert!(matches!(ConnSpec::parse("", None, None), Err(Error::InvalidArgument(_))));
         assert!(matches!(ConnSpec::parse("=x", None, None), Err(Error::InvalidArgument(_))));
+    }
+
+    #[test]
+    fn the_parse_cache_holds_sixteen_thousand_strings_and_stays_bounded() {
+        // Runs on a thread of its own: the cache is per thread.
+        std::thread::spawn(|| {
+            let strings: Vec<String> = (0..PARSE_CACHE_ENTRIES).map(|n| format!("Driver=d;Database=db{n}")).collect();
+            let first: Vec<_> = strings.iter().map(|s| parse_cached(s).unwrap()).collect();
+            for (s, parsed) in strings.iter().zip(&first) {
+                assert!(Arc::ptr_eq(&parse_cached(s).unwrap(), parsed), "{s} was parsed again");
+            }
+            let len = PARSE_CACHE.with(|cache| cache.borrow().entries.len());
+            assert_eq!(len, PARSE_CACHE_ENTRIES);
+            // One more starts over rather than growing.
+            parse_cached("Driver=d;Database=one-more").unwrap();
+            let (len, bytes) = PARSE_CACHE.with(|cache| (cache.borrow().entries.len(), cache.borrow().bytes));
+            assert_eq!(len, 1);
+            assert!(bytes < 4096);
+            // Long strings are bounded by their size, long before the entry count.
+            let long: Vec<String> = (0..4000).map(|n| format!("Driver=d;Database=db{n};Comment={}", "x".repeat(10_000))).collect();
+            for s in &long {
+                parse_cached(s).unwrap();
+            }
+            let bytes = PARSE_CACHE.with(|cache| cache.borrow().bytes);
+            assert!(bytes <= PARSE_CACHE_BYTES, "{bytes}");
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn strings_with_a_password_are_not_cached() {
+        std::thread::spawn(|| {
+            let a = parse_cached("Driver=d;PWD=secret").unwrap();
+            let b = parse_cached("Driver=d;PWD=secret").unwrap();
+            assert!(!Arc::ptr_eq(&a, &b));
+            assert_eq!(PARSE_CACHE.with(|cache| cache.borrow().entries.len()), 0);
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
+    fn a_repeated_call_reuses_the_key_unless_user_or_password_differ() {
+        let a = ConnSpec::parse("Driver=reuse", Some("u"), Some("p")).unwrap().key;
+        let b = ConnSpec::parse("Driver=reuse", Some("u"), Some("p")).unwrap().key;
+        assert!(Arc::ptr_eq(&a.0, &b.0), "the same key, not rebuilt");
+        let other_password = ConnSpec::parse("Driver=reuse", Some("u"), Some("q")).unwrap().key;
+        let other_user = ConnSpec::parse("Driver=reuse", Some("v"), Some("p")).unwrap().key;
+        assert_ne!(a, other_password);
+        assert_ne!(a, other_user);
+        assert_ne!(other_password, other_user);
+        assert_eq!(a, ConnSpec::parse("DRIVER=reuse;", Some("u"), Some("p")).unwrap().key);
+    }
+
+    #[test]
+    fn settings_are_resolved_again_for_a_new_configuration() {
+        let spec = ConnSpec::parse("Driver=settings;PconnPingInterval=5", None, None).unwrap();
+        let mut config = Config::default();
+        let first = spec.settings(&config).unwrap();
+        assert_eq!(first.ping_interval, Some(std::time::Duration::from_secs(5)));
+        assert!(Arc::ptr_eq(&first, &spec.settings(&config).unwrap()), "cached for the same configuration");
+        config.set("ping_sql", "SELECT 2").unwrap();
+        config.generation += 1;
+        let second = spec.settings(&config).unwrap();
+        assert_eq!(&*second.ping_sql, "SELECT 2");
+        assert_eq!(second.ping_interval, Some(std::time::Duration::from_secs(5)), "the string's override still wins");
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod prepared;
 pub mod registry;
 pub mod request;
 pub mod reset;
+pub mod socket;
 pub mod statement;
 pub mod stats;
 

@@ -7,8 +7,10 @@ use crate::error::{Error, Result};
 use crate::key::{ConnSpec, LinkKey};
 use crate::odbc::{check, environment};
 use crate::reset::{self, Dbms, SessionBaseline};
+use crate::socket::{Peer, SocketFds, WatchedSocket};
 use crate::statement::ResultSet;
 use odbc_api::handles::{self, StatementImpl};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// How long a link lives.
@@ -45,6 +47,20 @@ impl DirtyMarks {
     }
 }
 
+/// What a link's socket says about its server session, without a round trip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketVerdict {
+    /// No socket is known for this link (the driver has none, or it could not be told apart).
+    Unknown,
+    /// Connected, nothing unexpected waiting.
+    Alive,
+    /// The peer closed or reset the connection.
+    Dead,
+    /// The server sent something unasked, or the descriptor no longer names the link's socket:
+    /// only a round trip can tell.
+    Doubtful,
+}
+
 /// What a cleaning did, for the statistics.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct CleanReport {
@@ -58,7 +74,8 @@ pub struct Link {
     pub kind: LinkKind,
     pub key: LinkKey,
     pub dbms: Dbms,
-    pub settings: LinkSettings,
+    /// Shared with the cache of resolved settings: handing the link out compares pointers first.
+    pub settings: Arc<LinkSettings>,
     pub(crate) baseline: SessionBaseline,
     pub(crate) autocommit: bool,
     pub dirty: DirtyMarks,
@@ -78,22 +95,28 @@ pub struct Link {
     pub broken: bool,
     /// The pid that opened the connection; only that process may send anything on it.
     pub owner_pid: u32,
+    /// The driver's socket, when it could be found at open: checked at every hand-out.
+    socket: Option<WatchedSocket>,
 }
 
 impl Link {
     /// Opens a new connection for `spec`.
-    pub fn open(spec: &ConnSpec, kind: LinkKind, settings: LinkSettings, login_timeout: u32) -> Result<Link> {
+    pub fn open(spec: &ConnSpec, kind: LinkKind, settings: Arc<LinkSettings>, login_timeout: u32) -> Result<Link> {
         let env = environment()?;
         let options = odbc_api::ConnectionOptions {
             login_timeout_sec: (login_timeout > 0).then_some(login_timeout),
             packet_size: None,
         };
         let conn_str = spec.driver_connection_string();
+        // The socket the driver opens is the one new connected stream socket of the process once
+        // it has connected (see socket.rs).
+        let sockets_before = SocketFds::snapshot();
         let conn = env.connect_with_connection_string(conn_str.as_str(), options).map_err(|e| {
             let mut diag = Diagnostic::from_odbc_error(&e);
             diag.scrub_literal(spec.password());
             Error::Database(diag)
         })?;
+        let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
         drop(conn_str);
         let conn = conn.into_handle();
         let mut link = Link {
@@ -115,6 +138,7 @@ impl Link {
             lifetime_jitter: lifetime_jitter(),
             broken: false,
             owner_pid: std::process::id(),
+            socket,
         };
         link.dbms = Dbms::detect(link.connection()?);
         match reset::capture_baseline(&mut link) {
@@ -153,6 +177,26 @@ impl Link {
             Some(conn) => !matches!(conn.is_dead(), handles::SqlResult::Success(false) | handles::SqlResult::SuccessWithInfo(false)),
             None => true,
         }
+    }
+
+    /// The kernel's view of the link's socket: one non-blocking `recv(MSG_PEEK)`, and an `fstat`
+    /// only when that reports something unusual. For idle links of the process that opened them
+    /// (the registry forgets links inherited across fork before anything looks at them).
+    pub fn socket_verdict(&self) -> SocketVerdict {
+        let Some(socket) = &self.socket else { return SocketVerdict::Unknown };
+        match socket.peek() {
+            Peer::Quiet => SocketVerdict::Alive,
+            Peer::Spoke => SocketVerdict::Doubtful,
+            Peer::Closed | Peer::Failed if socket.is_still_ours() => SocketVerdict::Dead,
+            // The number was closed (and maybe reused): not the link's socket any more, so its
+            // state says nothing about the session.
+            Peer::Closed | Peer::Failed => SocketVerdict::Doubtful,
+        }
+    }
+
+    /// Whether a socket check is made for this link.
+    pub fn has_socket(&self) -> bool {
+        self.socket.is_some()
     }
 
     /// A real round trip to the server.

@@ -2,17 +2,22 @@
 //! and the owner pid that makes a forked child start empty.
 //!
 //! Locking: one registry mutex, held only for map and counter updates — never across a server
-//! round trip. Each leased link has its own mutex, held for the duration of one call on it.
+//! round trip or a system call. A pconnect answered from the idle pool takes it once, and so does a
+//! request end (however many links the request had). Each leased link has its own mutex, held for
+//! the duration of one call on it.
 
 use crate::config::{self, Config, LinkSettings, OnLimit};
 use crate::diag::StoredError;
 use crate::error::{Error, Result};
-use crate::key::{ConnSpec, LinkKey};
-use crate::link::{Link, LinkKind};
-use crate::request;
+use crate::key::{ConnSpec, KeyMap, LinkKey};
+use crate::link::{CleanReport, Link, LinkKind, SocketVerdict};
+use crate::request::{self, RequestLink};
 use crate::stats::{Counters, DiscardReason, KeyCounts, Snapshot};
 use parking_lot::{Mutex, MutexGuard};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, Instant};
@@ -22,6 +27,9 @@ pub type LinkHandle = u64;
 
 /// A leased link. The slot is emptied when the lease ends, so another thread still holding the
 /// `Arc` finds no link rather than one that now belongs to someone else.
+///
+/// Slots are recycled for later leases only when nothing else holds them (`Arc::get_mut`), so a
+/// holder of an old lease's slot can never see a later lease's link.
 pub type LinkSlot = Arc<Mutex<Option<Box<Link>>>>;
 
 struct Lease {
@@ -30,25 +38,61 @@ struct Lease {
     key: LinkKey,
 }
 
+/// The persistent links of one key.
+#[derive(Default)]
+struct KeyLinks {
+    /// Idle links; the most recently returned at the end (handed out first, so rarely used links
+    /// age out under `idle_timeout`).
+    idle: Vec<Box<Link>>,
+    /// Persistent links of the key: idle, leased, and being opened. The entry is removed when this
+    /// reaches 0, not when `idle` empties: a busy key's entry stays put while its link goes back
+    /// and forth.
+    persistent: usize,
+}
+
+/// Hashes link handles: they are issued in sequence, so a multiplication spreads them over the
+/// hash bits hashbrown uses, without SipHash's cost.
+#[derive(Default)]
+struct HandleHasher(u64);
+
+impl Hasher for HandleHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 struct State {
     /// Incremented in the child after every fork; a mismatch with [`FORK_GENERATION`] means this
     /// state was inherited and must be forgotten.
     fork_generation: u64,
     owner_pid: u32,
     next_handle: u64,
-    leases: HashMap<LinkHandle, Lease>,
-    /// Idle persistent links per key; the most recently returned at the end (handed out first, so
-    /// rarely used links age out under `idle_timeout`).
-    idle: HashMap<LinkKey, Vec<Box<Link>>>,
+    leases: HashMap<LinkHandle, Lease, BuildHasherDefault<HandleHasher>>,
+    /// Persistent links per key.
+    keys: KeyMap<KeyLinks>,
     idle_total: usize,
-    /// Persistent links per key: idle, leased, and being opened.
-    persistent_per_key: HashMap<LinkKey, usize>,
     persistent_total: usize,
     /// Every open link of the process (idle, leased, being opened).
     links_total: usize,
     counters: Counters,
     last_sweep: Instant,
+    /// Empty slots of ended leases that nothing else referenced, for the next leases: a hand-out
+    /// allocates nothing.
+    spare_slots: Vec<LinkSlot>,
 }
+
+/// Spare slots kept at most: one per link a process has leased at once, in the usual case.
+const SPARE_SLOTS: usize = 256;
 
 static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
 static REGISTRY: OnceLock<Mutex<State>> = OnceLock::new();
@@ -69,14 +113,14 @@ impl State {
             fork_generation: FORK_GENERATION.load(Ordering::SeqCst),
             owner_pid: std::process::id(),
             next_handle: initial_handle(),
-            leases: HashMap::new(),
-            idle: HashMap::new(),
+            leases: HashMap::default(),
+            keys: KeyMap::default(),
             idle_total: 0,
-            persistent_per_key: HashMap::new(),
             persistent_total: 0,
             links_total: 0,
             counters: Counters::default(),
             last_sweep: Instant::now(),
+            spare_slots: Vec::new(),
         }
     }
 
@@ -88,14 +132,67 @@ impl State {
         self.next_handle
     }
 
+    /// Registers a lease of a `kind` link of `key`, holding `link` (or nothing yet: a hand-out
+    /// fills the slot once the link passed its check). Returns its handle and slot.
+    fn register_lease(&mut self, kind: LinkKind, key: &LinkKey, link: Option<Box<Link>>) -> (LinkHandle, LinkSlot) {
+        let mut slot = self.spare_slots.pop().unwrap_or_default();
+        match Arc::get_mut(&mut slot) {
+            Some(unshared) => *unshared.get_mut() = link,
+            // Spare slots are unshared; a new one is too. Should that ever not hold, a new slot.
+            None => slot = Arc::new(Mutex::new(link)),
+        }
+        let lease = Lease { slot: slot.clone(), kind, key: key.clone() };
+        // Handles wrap around after 2^32 leases: skip any still leased (a link held for hours).
+        loop {
+            let handle = self.issue_handle();
+            if let Entry::Vacant(vacant) = self.leases.entry(handle) {
+                vacant.insert(lease);
+                return (handle, slot);
+            }
+        }
+    }
+
+    /// Ends the registry's side of a lease whose link the caller took out of `slot`, and keeps the
+    /// slot for another lease when nothing else holds it.
+    fn unregister_lease(&mut self, handle: LinkHandle, mut slot: LinkSlot) {
+        if let Entry::Occupied(lease) = self.leases.entry(handle)
+            && Arc::ptr_eq(&lease.get().slot, &slot)
+        {
+            lease.remove();
+        }
+        if self.spare_slots.len() < SPARE_SLOTS
+            && let Some(unshared) = Arc::get_mut(&mut slot)
+            && unshared.get_mut().is_none()
+        {
+            self.spare_slots.push(slot);
+        }
+    }
+
+    fn pop_idle(&mut self, key: &LinkKey) -> Option<Box<Link>> {
+        let link = self.keys.get_mut(key)?.idle.pop()?;
+        self.idle_total -= 1;
+        Some(link)
+    }
+
+    fn push_idle(&mut self, link: Box<Link>) {
+        self.idle_total += 1;
+        // The entry exists while the key has persistent links, and this is one; looked up by
+        // reference so the common case clones no key.
+        if let Some(links) = self.keys.get_mut(&link.key) {
+            links.idle.push(link);
+        } else {
+            self.keys.entry(link.key.clone()).or_default().idle.push(link);
+        }
+    }
+
     fn forget_link_counts(&mut self, kind: LinkKind, key: &LinkKey) {
         self.links_total = self.links_total.saturating_sub(1);
         if kind == LinkKind::Persistent {
             self.persistent_total = self.persistent_total.saturating_sub(1);
-            if let Some(count) = self.persistent_per_key.get_mut(key) {
-                *count -= 1;
-                if *count == 0 {
-                    self.persistent_per_key.remove(key);
+            if let Some(links) = self.keys.get_mut(key) {
+                links.persistent = links.persistent.saturating_sub(1);
+                if links.persistent == 0 && links.idle.is_empty() {
+                    self.keys.remove(key);
                 }
             }
         }
@@ -105,19 +202,38 @@ impl State {
     /// connect reaches the limits only after taking its own key's idle links, so they are never
     /// closed to make room for themselves.)
     fn take_oldest_idle(&mut self) -> Option<Box<Link>> {
-        let key = self
-            .idle
-            .iter()
-            .filter(|(_, links)| !links.is_empty())
-            .min_by_key(|(_, links)| links[0].last_used)
-            .map(|(key, _)| key.clone())?;
-        let links = self.idle.get_mut(&key)?;
-        let link = links.remove(0);
-        if links.is_empty() {
-            self.idle.remove(&key);
-        }
+        let links = self
+            .keys
+            .values_mut()
+            .filter(|links| !links.idle.is_empty())
+            .min_by_key(|links| links.idle[0].last_used)?;
+        let link = links.idle.remove(0);
         self.idle_total -= 1;
         Some(link)
+    }
+
+    /// Takes out idle links past their idle timeout or lifetime, at most every [`SWEEP_EVERY`];
+    /// the caller closes them after unlocking.
+    fn sweep(&mut self, config: &Config, now: Instant, expired: &mut Vec<(Box<Link>, DiscardReason)>) {
+        if config.idle_timeout.is_none() && config.max_lifetime.is_none() {
+            return;
+        }
+        if now.saturating_duration_since(self.last_sweep) < SWEEP_EVERY {
+            return;
+        }
+        self.last_sweep = now;
+        let before = expired.len();
+        for links in self.keys.values_mut() {
+            let mut i = 0;
+            while i < links.idle.len() {
+                if let Some(reason) = expiry(&links.idle[i], config, now, true) {
+                    expired.push((links.idle.remove(i), reason));
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        self.idle_total -= expired.len() - before;
     }
 }
 
@@ -142,21 +258,24 @@ fn lock() -> MutexGuard<'static, State> {
 }
 
 /// In a forked child: every inherited link is forgotten without a byte sent on its socket (the
-/// parent's session lives on it), and the child starts with an empty pool.
+/// parent's session lives on it), and the child starts with an empty pool. Nothing looks at an
+/// inherited link's socket either: the liveness check runs only on links of this state.
 fn forget_inherited(state: &mut State, generation: u64) {
     let inherited = std::mem::replace(state, State::new());
     state.fork_generation = generation;
     state.next_handle = inherited.next_handle;
-    let State { leases, idle, .. } = inherited;
+    let State { leases, keys, spare_slots, .. } = inherited;
     for (_, lease) in leases {
         // The slot's mutex may have been held by a parent thread at fork time: never lock it.
         std::mem::forget(lease.slot);
     }
-    for (_, links) in idle {
-        for link in links {
+    for (_, links) in keys {
+        for link in links.idle {
             link.forget();
         }
     }
+    // Empty and never locked, but leaked too rather than reasoned about.
+    std::mem::forget(spare_slots);
 }
 
 fn install_process_hooks() {
@@ -203,11 +322,11 @@ fn disconnect_at_exit() {
     if state.fork_generation != FORK_GENERATION.load(Ordering::SeqCst) {
         return;
     }
-    let idle = std::mem::take(&mut state.idle);
+    let idle: Vec<Box<Link>> = state.keys.values_mut().flat_map(|links| std::mem::take(&mut links.idle)).collect();
     let leases = std::mem::take(&mut state.leases);
     state.idle_total = 0;
     drop(state);
-    for link in idle.into_values().flatten() {
+    for link in idle {
         close_link(link, Some(DiscardReason::Exit));
     }
     for lease in leases.into_values() {
@@ -241,47 +360,27 @@ fn expiry(link: &Link, config: &Config, now: Instant, idle: bool) -> Option<Disc
         return Some(DiscardReason::Uses);
     }
     if let Some(lifetime) = config.max_lifetime
-        && now.duration_since(link.opened_at) >= lifetime.mul_f64(link.lifetime_jitter)
+        && now.saturating_duration_since(link.opened_at) >= lifetime.mul_f64(link.lifetime_jitter)
     {
         return Some(DiscardReason::Lifetime);
     }
     if idle
         && let Some(timeout) = config.idle_timeout
-        && now.duration_since(link.last_used) >= timeout
+        && now.saturating_duration_since(link.last_used) >= timeout
     {
         return Some(DiscardReason::IdleTimeout);
     }
     None
 }
 
-/// Closes idle links past their idle timeout or lifetime. Runs lazily on connect calls.
+/// Closes idle links past their idle timeout or lifetime. Runs lazily on connects that do not
+/// hand out an idle link (those sweep in the same lock acquisition as the hand-out).
 fn sweep_idle(config: &Config) {
     if config.idle_timeout.is_none() && config.max_lifetime.is_none() {
         return;
     }
-    let now = Instant::now();
     let mut expired = Vec::new();
-    {
-        let mut state = lock();
-        if now.duration_since(state.last_sweep) < SWEEP_EVERY {
-            return;
-        }
-        state.last_sweep = now;
-        let mut removed = 0;
-        for links in state.idle.values_mut() {
-            let mut i = 0;
-            while i < links.len() {
-                if let Some(reason) = expiry(&links[i], config, now, true) {
-                    expired.push((links.remove(i), reason));
-                    removed += 1;
-                } else {
-                    i += 1;
-                }
-            }
-        }
-        state.idle.retain(|_, links| !links.is_empty());
-        state.idle_total -= removed;
-    }
+    lock().sweep(config, Instant::now(), &mut expired);
     for (link, reason) in expired {
         close_link(link, Some(reason));
     }
@@ -291,32 +390,35 @@ fn sweep_idle(config: &Config) {
 /// `pconn_new_connect`.
 pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
     let config = config::current()?;
-    let settings = LinkSettings::resolve(&config, &spec.options)?;
-    request::ensure_current();
-    if kind != LinkKind::Fresh
-        && let Some(handle) = request::find(kind, &spec.key)
-    {
+    let settings = spec.settings(&config)?;
+    if kind == LinkKind::Fresh {
+        request::ensure_current();
+    } else if let Some(handle) = request::find(kind, &spec.key) {
         if lock().leases.contains_key(&handle) {
             return Ok(handle);
         }
         request::forget_identity(kind, &spec.key);
     }
-    sweep_idle(&config);
     let opened = match kind {
-        LinkKind::Persistent => match checkout_idle(&spec.key, &settings, &config)? {
-            Some((link, now)) => return Ok(lease(link, kind, Some(now))),
-            None => match open_within_limits(spec, kind, &settings, &config) {
+        LinkKind::Persistent => {
+            if let Some(handle) = hand_out_idle(spec, &settings, &config)? {
+                return Ok(handle);
+            }
+            match open_within_limits(spec, kind, &settings, &config) {
                 Err(Error::Limit(_)) if config.on_limit == OnLimit::Fallback => {
                     lock().counters.limit_fallbacks += 1;
                     open_within_limits(spec, LinkKind::RequestScoped, &settings, &config)
                 }
                 other => other,
-            },
-        },
-        LinkKind::RequestScoped | LinkKind::Fresh => open_within_limits(spec, kind, &settings, &config),
+            }
+        }
+        LinkKind::RequestScoped | LinkKind::Fresh => {
+            sweep_idle(&config);
+            open_within_limits(spec, kind, &settings, &config)
+        }
     };
     match opened {
-        Ok(link) => Ok(lease(link, kind, None)),
+        Ok(link) => Ok(lease_new(link, kind)),
         Err(error) => {
             if let Error::Limit(_) = error {
                 lock().counters.limit_refusals += 1;
@@ -326,88 +428,118 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
     }
 }
 
-/// Registers a lease for `link` in the registry and in the calling thread's request.
-/// `reused_at`: the link came from the idle pool, checked at that time.
-fn lease(mut link: Box<Link>, requested: LinkKind, reused_at: Option<Instant>) -> LinkHandle {
+/// Registers a lease for a newly opened link in the registry and in the calling thread's request.
+fn lease_new(mut link: Box<Link>, requested: LinkKind) -> LinkHandle {
     link.uses += 1;
-    link.last_used = reused_at.unwrap_or_else(Instant::now);
-    let kind = link.kind;
-    let key = link.key.clone();
-    let handle = {
-        let mut state = lock();
-        if reused_at.is_some() {
-            state.counters.reused += 1;
-        }
-        let handle = state.issue_handle();
-        state.leases.insert(handle, Lease { slot: Arc::new(Mutex::new(Some(link))), kind, key: key.clone() });
-        handle
-    };
+    link.last_used = Instant::now();
+    let (kind, key) = (link.kind, link.key.clone());
+    let (handle, slot) = lock().register_lease(kind, &key, Some(link));
     // A fallback link answers later identical pconnects of this request too.
-    request::add(handle, requested, (requested != LinkKind::Fresh).then_some(key));
+    request::add(handle, slot, requested, (requested != LinkKind::Fresh).then_some(key));
     handle
 }
 
-/// Takes an idle link for `key` that is alive and within its limits, with the time it was
-/// checked; `None` when there is none.
+/// The outcome of checking an idle link at hand-out.
+enum Check {
+    Alive { pinged: bool },
+    Discard { reason: DiscardReason, pinged: bool },
+}
+
+/// Whether an idle link may be handed out: within its limits, its socket neither closed nor
+/// reset by the server (one `recv`, no round trip), not dead by the driver's own account, and
+/// answering a ping when one is due — after `ping_interval` idle, or when the server sent the
+/// idle session something (often the last words of a session it ended; a ping tells for sure).
 ///
 /// `settings` are the per-link options as configured now: a `pconn_set_option` at run time
 /// applies to links already in the pool too.
-fn checkout_idle(key: &LinkKey, settings: &LinkSettings, config: &Config) -> Result<Option<(Box<Link>, Instant)>> {
+fn check_idle(link: &mut Link, settings: &Arc<LinkSettings>, config: &Config, now: Instant) -> Check {
+    if !Arc::ptr_eq(&link.settings, settings) {
+        link.settings = settings.clone();
+    }
+    // Limits first: they need no system call, and an expired link is closed either way.
+    if let Some(reason) = expiry(link, config, now, true) {
+        return Check::Discard { reason, pinged: false };
+    }
+    let socket = link.socket_verdict();
+    // The driver's dead-connection attribute only when the socket told nothing: for a link idle
+    // since its last successful call it can only say what the kernel just said (and through
+    // unixODBC it costs a handle validation and a mutex).
+    let dead = match socket {
+        SocketVerdict::Dead => true,
+        SocketVerdict::Alive => false,
+        SocketVerdict::Unknown | SocketVerdict::Doubtful => link.is_dead_locally(),
+    };
+    if dead {
+        return Check::Discard { reason: DiscardReason::Broken, pinged: false };
+    }
+    let ping_due = socket == SocketVerdict::Doubtful
+        || link.settings.ping_interval.is_some_and(|interval| now.saturating_duration_since(link.last_used) >= interval);
+    if !ping_due {
+        return Check::Alive { pinged: false };
+    }
+    match link.ping() {
+        Ok(()) => Check::Alive { pinged: true },
+        Err(_) => Check::Discard { reason: DiscardReason::Broken, pinged: true },
+    }
+}
+
+/// Hands out an idle link of `spec.key` that passes [`check_idle`]: registered as a lease in the
+/// same lock acquisition that takes it from the pool (and sweeps, when due), then checked
+/// outside the lock. `None` when the key has no idle link left.
+fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config) -> Result<Option<LinkHandle>> {
+    let now = Instant::now();
     loop {
-        let candidate = {
+        let mut expired = Vec::new();
+        let taken = {
             let mut state = lock();
-            let Some(links) = state.idle.get_mut(key) else { return Ok(None) };
-            let link = links.pop();
-            if links.is_empty() {
-                state.idle.remove(key);
-            }
-            match link {
-                Some(link) => {
-                    state.idle_total -= 1;
-                    link
-                }
-                None => return Ok(None),
-            }
+            state.sweep(config, now, &mut expired);
+            state.pop_idle(&spec.key).map(|link| {
+                // Counted now, in this acquisition; taken back if the check fails.
+                state.counters.reused += 1;
+                let (handle, slot) = state.register_lease(LinkKind::Persistent, &spec.key, None);
+                (link, handle, slot)
+            })
         };
-        let mut link = candidate;
-        if link.settings != *settings {
-            link.settings = settings.clone();
-        }
-        let now = Instant::now();
-        if let Some(reason) = expiry(&link, config, now, true) {
+        for (link, reason) in expired {
             close_link(link, Some(reason));
-            continue;
         }
-        if link.is_dead_locally() {
-            lock().counters.dead_replaced += 1;
-            close_link(link, Some(DiscardReason::Broken));
-            continue;
-        }
-        let ping_due = link.settings.ping_interval.is_some_and(|interval| now.duration_since(link.last_used) >= interval);
-        if ping_due {
-            let alive = link.ping().is_ok();
-            let mut state = lock();
-            state.counters.pings += 1;
-            if !alive {
-                state.counters.dead_replaced += 1;
-                drop(state);
-                close_link(link, Some(DiscardReason::Broken));
-                continue;
+        let Some((mut link, handle, slot)) = taken else { return Ok(None) };
+        match check_idle(&mut link, settings, config, now) {
+            Check::Alive { pinged } => {
+                if pinged {
+                    lock().counters.pings += 1;
+                }
+                link.uses += 1;
+                link.last_used = now;
+                *slot.lock() = Some(link);
+                request::add(handle, slot, LinkKind::Persistent, Some(spec.key.clone()));
+                return Ok(Some(handle));
+            }
+            Check::Discard { reason, pinged } => {
+                {
+                    let mut state = lock();
+                    state.counters.reused -= 1;
+                    state.counters.pings += u64::from(pinged);
+                    if reason == DiscardReason::Broken {
+                        state.counters.dead_replaced += 1;
+                    }
+                    state.unregister_lease(handle, slot);
+                }
+                close_link(link, Some(reason));
             }
         }
-        return Ok(Some((link, now)));
     }
 }
 
 /// Opens a new link, first making room under the limits by closing idle links; refuses with
 /// [`Error::Limit`] naming the limit when there is no room.
-fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &LinkSettings, config: &Config) -> Result<Box<Link>> {
+fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc<LinkSettings>, config: &Config) -> Result<Box<Link>> {
     let persistent = kind == LinkKind::Persistent;
     let mut to_close = Vec::new();
     let reserved = {
         let mut state = lock();
         let reserved = loop {
-            let per_key = state.persistent_per_key.get(&spec.key).copied().unwrap_or(0);
+            let per_key = state.keys.get(&spec.key).map_or(0, |links| links.persistent);
             let blocked_by = if persistent && config.max_per_key.is_some_and(|max| per_key >= max) {
                 // Every link of this key is in use (its idle ones were just checked out or closed).
                 Some(("max_per_key", config.max_per_key.unwrap_or(0), false))
@@ -437,7 +569,7 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &LinkSettings, 
             state.links_total += 1;
             if persistent {
                 state.persistent_total += 1;
-                *state.persistent_per_key.entry(spec.key.clone()).or_default() += 1;
+                state.keys.entry(spec.key.clone()).or_default().persistent += 1;
             }
         }
         for _ in &to_close {
@@ -530,11 +662,19 @@ fn with_leased_link<R>(handle: LinkHandle, call: impl FnOnce(&mut Link) -> R) ->
             return Ok(call(link));
         }
     }
-    let slot = lock().leases.get(&handle).map(|lease| lease.slot.clone()).ok_or(Error::InvalidHandle("link"))?;
+    let slot = find_slot(handle)?;
     remember_slot(handle, generation, &slot);
     let mut guard = slot.lock();
     let link = guard.as_mut().ok_or(Error::InvalidHandle("link"))?;
     Ok(call(link))
+}
+
+/// The slot of a live lease, looked up in the registry.
+fn find_slot(handle: LinkHandle) -> Result<LinkSlot> {
+    if handle == 0 {
+        return Err(Error::InvalidHandle("link"));
+    }
+    lock().leases.get(&handle).map(|lease| lease.slot.clone()).ok_or(Error::InvalidHandle("link"))
 }
 
 fn remember_slot(handle: LinkHandle, generation: u64, slot: &LinkSlot) {
@@ -559,49 +699,108 @@ enum LeaseEnd {
     Drop,
 }
 
-fn end_lease(handle: LinkHandle, how: LeaseEnd) -> Result<()> {
-    let lease = lock().leases.remove(&handle).ok_or(Error::InvalidHandle("link"))?;
-    request::remove(handle);
-    // Waits for a call another thread may still be making on this link.
-    let Some(mut link) = lease.slot.lock().take() else { return Err(Error::InvalidHandle("link")) };
-    if how == LeaseEnd::Drop {
-        close_link(link, Some(DiscardReason::Dropped));
-        return Ok(());
-    }
-    if link.kind != LinkKind::Persistent {
-        close_link(link, None);
-        return Ok(());
-    }
-    if link.broken {
-        close_link(link, Some(DiscardReason::Broken));
-        return Ok(());
-    }
-    match link.clean() {
-        Ok(report) => {
-            let now = Instant::now();
-            link.last_used = now;
-            let config = config::current().unwrap_or_default();
-            let mut state = lock();
-            state.counters.rolled_back += report.rolled_back as u64;
-            state.counters.reset += report.reset as u64;
-            if let Some(reason) = expiry(&link, &config, now, false) {
-                drop(state);
-                close_link(link, Some(reason));
-            } else {
-                state.idle_total += 1;
-                state.idle.entry(link.key.clone()).or_default().push(link);
+/// Where a link goes when its lease ends.
+enum Fate {
+    Idle,
+    /// Closed: `None` for the ordinary close of a non-persistent link.
+    Close(Option<DiscardReason>),
+}
+
+/// A link taken out of its ended lease, cleaned, on its way to the idle pool or to be closed.
+struct Ended {
+    link: Box<Link>,
+    report: CleanReport,
+    fate: Fate,
+}
+
+thread_local! {
+    /// Scratch space for [`end_leases`], kept so that a request end allocates nothing.
+    static ENDED: RefCell<Vec<Ended>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Request-end work on one link, outside any registry lock: cleaning may make round trips.
+fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config) -> Ended {
+    let report = CleanReport::default();
+    let fate = if how == LeaseEnd::Drop {
+        Fate::Close(Some(DiscardReason::Dropped))
+    } else if link.kind != LinkKind::Persistent {
+        Fate::Close(None)
+    } else if link.broken {
+        Fate::Close(Some(DiscardReason::Broken))
+    } else {
+        match link.clean() {
+            Ok(report) => {
+                let now = Instant::now();
+                link.last_used = now;
+                let fate = match expiry(&link, config, now, false) {
+                    Some(reason) => Fate::Close(Some(reason)),
+                    None => Fate::Idle,
+                };
+                return Ended { link, report, fate };
             }
-        }
-        Err(error) => {
-            let reason = if matches!(error, Error::Broken(_)) || link.broken {
+            Err(error) => Fate::Close(Some(if matches!(error, Error::Broken(_)) || link.broken {
                 DiscardReason::Broken
             } else {
                 DiscardReason::FailedCleanup
-            };
-            close_link(link, Some(reason));
+            })),
+        }
+    };
+    Ended { link, report, fate }
+}
+
+/// Ends the leases of `links`, in order: each link is taken out of its slot (waiting for a call
+/// another thread may still be making on it; from then on its handle finds nothing there) and
+/// cleaned outside any lock; then one registry acquisition unregisters the leases, returns the
+/// clean persistent links to the idle pool and counts what was done; links to close are
+/// disconnected after it. Returns how many of the links were still leased (a handle another thread
+/// closed meanwhile is simply gone). `links` is left empty.
+fn end_leases(links: &mut Vec<RequestLink>, how: LeaseEnd) -> usize {
+    if links.is_empty() {
+        return 0;
+    }
+    let config = config::current().unwrap_or_default();
+    let mut ended = ENDED.try_with(|scratch| std::mem::take(&mut *scratch.borrow_mut())).unwrap_or_default();
+    // A slot found empty is another caller's to end (a handle closed from another thread): left
+    // alone, lease and all.
+    links.retain(|(_, slot)| {
+        let taken = slot.lock().take();
+        taken.map(|link| ended.push(finish_link(link, how, &config))).is_some()
+    });
+    let found = ended.len();
+    {
+        let mut state = lock();
+        for (handle, slot) in links.drain(..) {
+            state.unregister_lease(handle, slot);
+        }
+        let mut i = 0;
+        while i < ended.len() {
+            let Ended { report, fate, .. } = &ended[i];
+            state.counters.rolled_back += u64::from(report.rolled_back);
+            state.counters.reset += u64::from(report.reset);
+            if matches!(fate, Fate::Idle) {
+                state.push_idle(ended.swap_remove(i).link);
+            } else {
+                i += 1;
+            }
         }
     }
-    Ok(())
+    for Ended { link, fate, .. } in ended.drain(..) {
+        if let Fate::Close(reason) = fate {
+            close_link(link, reason);
+        }
+    }
+    let _ = ENDED.try_with(|scratch| *scratch.borrow_mut() = ended);
+    found
+}
+
+fn end_lease(handle: LinkHandle, how: LeaseEnd) -> Result<()> {
+    let slot = find_slot(handle)?;
+    request::remove(handle);
+    let mut links = vec![(handle, slot)];
+    match end_leases(&mut links, how) {
+        0 => Err(Error::InvalidHandle("link")),
+        _ => Ok(()),
+    }
 }
 
 /// `pconn_close`: a non-persistent link is rolled back and disconnected; a persistent link is
@@ -621,24 +820,22 @@ pub fn end_request() {
 }
 
 /// Ends the leases of a finished request, in the order they were handed out.
-pub fn end_handles(handles: Vec<LinkHandle>) {
-    for handle in handles {
-        // A handle closed earlier (here or by another thread) is simply gone.
-        let _ = end_lease(handle, LeaseEnd::Release);
-    }
+pub fn end_handles(mut links: Vec<RequestLink>) {
+    end_leases(&mut links, LeaseEnd::Release);
+    request::give_back(links);
 }
 
 /// `pconn_close_all`: closes every link of the calling thread's request (persistent ones for
 /// good) and every idle persistent link of the process. Links in other threads' requests are
 /// left to their requests.
 pub fn close_all() {
-    for handle in request::take_all() {
-        let _ = end_lease(handle, LeaseEnd::Drop);
-    }
+    let mut links = request::take_all();
+    end_leases(&mut links, LeaseEnd::Drop);
+    request::give_back(links);
     let idle: Vec<Box<Link>> = {
         let mut state = lock();
         state.idle_total = 0;
-        std::mem::take(&mut state.idle).into_values().flatten().collect()
+        state.keys.values_mut().flat_map(|links| std::mem::take(&mut links.idle)).collect()
     };
     for link in idle {
         close_link(link, Some(DiscardReason::Dropped));
@@ -649,8 +846,10 @@ pub fn close_all() {
 pub fn snapshot() -> Snapshot {
     let state = lock();
     let mut keys: std::collections::BTreeMap<String, KeyCounts> = Default::default();
-    for (key, links) in &state.idle {
-        keys.entry(key.display_name()).or_default().idle += links.len();
+    for (key, links) in &state.keys {
+        if !links.idle.is_empty() {
+            keys.entry(key.display_name()).or_default().idle += links.idle.len();
+        }
     }
     for lease in state.leases.values() {
         if lease.kind == LinkKind::Persistent {

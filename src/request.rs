@@ -1,22 +1,37 @@
 //! The request: per thread, the links handed out since the last request end, and which of them
 //! answer a repeated identical `pconn_pconnect`/`pconn_connect` within the same request.
 
-use crate::key::LinkKey;
+use crate::key::{KeyMap, LinkKey};
 use crate::link::LinkKind;
-use crate::registry::{self, LinkHandle};
+use crate::registry::{self, LinkHandle, LinkSlot};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bumped in a forked child: the forking thread's request was copied with the process and names
 /// links the child must never touch.
 static FORK_EPOCH: AtomicU64 = AtomicU64::new(0);
 
+/// A link handed out in this request, with its slot: request end reaches the link without a
+/// registry look-up.
+pub type RequestLink = (LinkHandle, LinkSlot);
+
 #[derive(Default)]
 struct Request {
     epoch: u64,
-    handles: Vec<LinkHandle>,
-    identity: HashMap<(LinkKind, LinkKey), LinkHandle>,
+    links: Vec<RequestLink>,
+    /// The link answering a repeated identical connect, per key: for `pconn_pconnect` and for
+    /// `pconn_connect`. Keyed by the key alone so that a look-up borrows it instead of cloning.
+    identity: KeyMap<[Option<LinkHandle>; 2]>,
+    /// The vector of the last ended request, given back empty: the next request reuses its memory.
+    spare: Vec<RequestLink>,
+}
+
+fn identity_index(kind: LinkKind) -> Option<usize> {
+    match kind {
+        LinkKind::Persistent => Some(0),
+        LinkKind::RequestScoped => Some(1),
+        LinkKind::Fresh => None,
+    }
 }
 
 impl Request {
@@ -24,7 +39,10 @@ impl Request {
         let epoch = FORK_EPOCH.load(Ordering::SeqCst);
         if self.epoch != epoch {
             // Inherited across fork: drop the bookkeeping only (the registry forgets the links).
-            *self = Request { epoch, ..Request::default() };
+            // The slots are leaked, not dropped: a parent thread may have held one's mutex, and
+            // nothing of the parent's links may run here.
+            let inherited = std::mem::replace(self, Request { epoch, ..Request::default() });
+            std::mem::forget(inherited.links);
         }
         self
     }
@@ -35,11 +53,13 @@ struct RequestCell(RefCell<Request>);
 
 impl Drop for RequestCell {
     fn drop(&mut self) {
-        let handles = std::mem::take(&mut self.0.get_mut().current().handles);
-        if handles.is_empty() {
+        let links = std::mem::take(&mut self.0.get_mut().current().links);
+        if links.is_empty() {
             return;
         }
-        let _ = std::panic::catch_unwind(|| registry::end_handles(handles));
+        // A panic must not unwind out of a thread-local destructor (that aborts the process); what it
+        // leaves half-done is no different from a panic in any call, which the C boundary catches.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| registry::end_handles(links)));
     }
 }
 
@@ -61,18 +81,26 @@ pub fn ensure_current() {
 }
 
 pub fn find(kind: LinkKind, key: &LinkKey) -> Option<LinkHandle> {
-    with(|r| r.identity.get(&(kind, key.clone())).copied()).flatten()
+    let index = identity_index(kind)?;
+    with(|r| r.identity.get(key).and_then(|handles| handles[index])).flatten()
 }
 
 pub fn forget_identity(kind: LinkKind, key: &LinkKey) {
-    with(|r| r.identity.remove(&(kind, key.clone())));
+    let Some(index) = identity_index(kind) else { return };
+    with(|r| {
+        if let Some(handles) = r.identity.get_mut(key) {
+            handles[index] = None;
+        }
+    });
 }
 
-pub fn add(handle: LinkHandle, requested: LinkKind, identity: Option<LinkKey>) {
+/// Records a link handed out to this request. `identity`: the key under which it answers later
+/// identical connects of `requested` kind.
+pub fn add(handle: LinkHandle, slot: LinkSlot, requested: LinkKind, identity: Option<LinkKey>) {
     with(|r| {
-        r.handles.push(handle);
-        if let Some(key) = identity {
-            r.identity.insert((requested, key), handle);
+        r.links.push((handle, slot));
+        if let (Some(key), Some(index)) = (identity, identity_index(requested)) {
+            r.identity.entry(key).or_default()[index] = Some(handle);
         }
     });
 }
@@ -80,20 +108,35 @@ pub fn add(handle: LinkHandle, requested: LinkKind, identity: Option<LinkKey>) {
 /// Forgets a handle whose lease ended (closed or dropped within the request).
 pub fn remove(handle: LinkHandle) {
     with(|r| {
-        r.handles.retain(|h| *h != handle);
-        r.identity.retain(|_, h| *h != handle);
+        r.links.retain(|(h, _)| *h != handle);
+        for handles in r.identity.values_mut() {
+            for h in handles.iter_mut().filter(|h| **h == Some(handle)) {
+                *h = None;
+            }
+        }
     });
 }
 
-/// Ends the bookkeeping of the request: returns its handles in the order they were handed out.
-pub fn take_all() -> Vec<LinkHandle> {
+/// Ends the bookkeeping of the request: returns its links in the order they were handed out.
+pub fn take_all() -> Vec<RequestLink> {
     with(|r| {
         r.identity.clear();
-        std::mem::take(&mut r.handles)
+        let spare = std::mem::take(&mut r.spare);
+        std::mem::replace(&mut r.links, spare)
     })
     .unwrap_or_default()
 }
 
+/// Gives back the vector [`take_all`] returned, emptied, so the next request needs no allocation.
+pub fn give_back(mut links: Vec<RequestLink>) {
+    links.clear();
+    with(|r| {
+        if r.spare.capacity() < links.capacity() {
+            r.spare = links;
+        }
+    });
+}
+
 pub fn handle_count() -> usize {
-    with(|r| r.handles.len()).unwrap_or(0)
+    with(|r| r.links.len()).unwrap_or(0)
 }
