@@ -109,7 +109,8 @@ fn run() {
     }
 }
 
-/// Whether a link of `key` is being cleaned or waiting to be.
+/// Whether a link of `key` is being cleaned or waiting to be. May be called with the registry
+/// locked (the queue is always taken after the registry, never before).
 pub fn pending(key: &LinkKey) -> bool {
     lock().pending.contains_key(key)
 }

@@ -74,6 +74,9 @@ pub struct Config {
     pub fetch_batch: usize,
     /// Seconds to wait for a login (0: the driver's default).
     pub login_timeout: u32,
+    /// Persistent links are reset on pconn's background thread after request end, not in
+    /// `pconn_request_end` itself.
+    pub background_reset: bool,
     /// Which configuration this is: every `set_option` makes a new one. What is derived from a
     /// configuration and cached (per-link settings) is valid while the generation matches.
     pub generation: u64,
@@ -94,6 +97,7 @@ impl Default for Config {
             max_uses: None,
             fetch_batch: 1000,
             login_timeout: 0,
+            background_reset: true,
             generation: 0,
         }
     }
@@ -120,6 +124,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     OptionInfo { name: "max_uses", default: "0", php_counterpart: "none", per_connection: false },
     OptionInfo { name: "fetch_batch", default: "1000", php_counterpart: "odbc.defaultlrl (different meaning)", per_connection: false },
     OptionInfo { name: "login_timeout", default: "0", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "background_reset", default: "on", php_counterpart: "none", per_connection: false },
 ];
 
 /// Option names compare case-insensitively and ignore `_` and `-`: `PING_INTERVAL`, `pingInterval`
@@ -217,6 +222,17 @@ impl Config {
                     Error::InvalidArgument(format!("option `login_timeout` wants whole seconds, not `{value}`"))
                 })?
             }
+            "background_reset" => {
+                self.background_reset = match value.trim().to_ascii_lowercase().as_str() {
+                    "on" | "1" | "true" | "yes" => true,
+                    "off" | "0" | "false" | "no" => false,
+                    _ => {
+                        return Err(Error::InvalidArgument(format!(
+                            "option `background_reset` must be on or off, not `{value}`"
+                        )));
+                    }
+                }
+            }
             _ => unreachable!("every entry of OPTIONS is handled"),
         }
         Ok(())
@@ -248,6 +264,7 @@ impl Config {
             "max_uses" => self.max_uses.map_or("0".into(), |n| n.to_string()),
             "fetch_batch" => self.fetch_batch.to_string(),
             "login_timeout" => self.login_timeout.to_string(),
+            "background_reset" => if self.background_reset { "on" } else { "off" }.into(),
             _ => unreachable!("every entry of OPTIONS is handled"),
         })
     }

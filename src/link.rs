@@ -298,6 +298,12 @@ impl Link {
     ///
     /// A link the request never touched costs nothing here: no statement ran, so there is nothing
     /// to roll back or reset, and no server round trip is made.
+    /// Whether request end has more to do than hand the link back: a round trip, or results or
+    /// statements to free.
+    pub fn needs_cleaning(&self) -> bool {
+        self.dirty.any() || !self.results.is_empty() || !self.statements.is_empty()
+    }
+
     pub fn clean(&mut self) -> Result<CleanReport> {
         let mut report = CleanReport::default();
         self.error = None;

@@ -6,6 +6,7 @@
 //! request end (however many links the request had). Each leased link has its own mutex, held for
 //! the duration of one call on it.
 
+use crate::cleaner;
 use crate::config::{self, Config, LinkSettings, OnLimit};
 use crate::diag::StoredError;
 use crate::error::{Error, Result};
@@ -287,14 +288,19 @@ fn install_process_hooks() {
             if let Some(registry) = REGISTRY.get() {
                 std::mem::forget(registry.lock());
             }
+            // After the registry: the background thread takes the registry without holding the
+            // queue, so this order cannot deadlock.
+            cleaner::before_fork();
         }
         extern "C" fn after_fork_in_parent() {
+            cleaner::after_fork_in_parent();
             if let Some(registry) = REGISTRY.get() {
                 // SAFETY: locked by this thread in before_fork.
                 unsafe { registry.force_unlock() };
             }
         }
         extern "C" fn after_fork_in_child() {
+            cleaner::after_fork_in_child();
             FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
             if let Some(registry) = REGISTRY.get() {
                 // SAFETY: locked by the forking thread (this one) in before_fork.
@@ -318,6 +324,8 @@ fn install_process_hooks() {
 /// forgotten at the first call after fork and are never touched.
 fn disconnect_at_exit() {
     let Some(registry) = REGISTRY.get() else { return };
+    // Let cleanings under way finish, so their links are disconnected too, not cut off.
+    cleaner::wait_all(Duration::from_secs(5));
     let Some(mut state) = registry.try_lock_for(Duration::from_millis(100)) else { return };
     if state.fork_generation != FORK_GENERATION.load(Ordering::SeqCst) {
         return;
@@ -490,20 +498,33 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
     let now = Instant::now();
     loop {
         let mut expired = Vec::new();
+        let being_cleaned;
         let taken = {
             let mut state = lock();
             state.sweep(config, now, &mut expired);
-            state.pop_idle(&spec.key).map(|link| {
+            let taken = state.pop_idle(&spec.key).map(|link| {
                 // Counted now, in this acquisition; taken back if the check fails.
                 state.counters.reused += 1;
                 let (handle, slot) = state.register_lease(LinkKind::Persistent, &spec.key, None);
                 (link, handle, slot)
-            })
+            });
+            // Asked with the registry locked: a cleaning returns its link to the pool under this
+            // lock before it stops counting as pending, so no link can slip between the two.
+            being_cleaned = taken.is_none() && cleaner::pending(&spec.key);
+            taken
         };
         for (link, reason) in expired {
             close_link(link, Some(reason));
         }
-        let Some((mut link, handle, slot)) = taken else { return Ok(None) };
+        let Some((mut link, handle, slot)) = taken else {
+            // A link of this key still being cleaned after its request is about to be idle:
+            // waiting for it beats opening another connection.
+            if being_cleaned {
+                cleaner::wait_for(&spec.key);
+                continue;
+            }
+            return Ok(None);
+        };
         match check_idle(&mut link, settings, config, now) {
             Check::Alive { pinged } => {
                 if pinged {
@@ -719,7 +740,10 @@ thread_local! {
 }
 
 /// Request-end work on one link, outside any registry lock: cleaning may make round trips.
-fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config) -> Ended {
+///
+/// `ended_at`: when its lease ended, which is when it became idle for `idle_timeout` and for
+/// which idle link is closed first to make room — not when a background cleaning finished.
+fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config, ended_at: Instant) -> Ended {
     let report = CleanReport::default();
     let fate = if how == LeaseEnd::Drop {
         Fate::Close(Some(DiscardReason::Dropped))
@@ -730,9 +754,8 @@ fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config) -> Ended {
     } else {
         match link.clean() {
             Ok(report) => {
-                let now = Instant::now();
-                link.last_used = now;
-                let fate = match expiry(&link, config, now, false) {
+                link.last_used = ended_at;
+                let fate = match expiry(&link, config, Instant::now(), false) {
                     Some(reason) => Fate::Close(Some(reason)),
                     None => Fate::Idle,
                 };
@@ -763,34 +786,79 @@ fn end_leases(links: &mut Vec<RequestLink>, how: LeaseEnd) -> usize {
     // A slot found empty is another caller's to end (a handle closed from another thread): left
     // alone, lease and all.
     links.retain(|(_, slot)| {
-        let taken = slot.lock().take();
-        taken.map(|link| ended.push(finish_link(link, how, &config))).is_some()
+        let Some(link) = slot.lock().take() else { return false };
+        let ended_at = Instant::now();
+        match clean_in_background(link, how, &config, ended_at) {
+            Ok(()) => {}
+            Err(link) => ended.push(finish_link(link, how, &config, ended_at)),
+        }
+        true
     });
-    let found = ended.len();
+    let found = links.len();
     {
         let mut state = lock();
         for (handle, slot) in links.drain(..) {
             state.unregister_lease(handle, slot);
         }
-        let mut i = 0;
-        while i < ended.len() {
-            let Ended { report, fate, .. } = &ended[i];
-            state.counters.rolled_back += u64::from(report.rolled_back);
-            state.counters.reset += u64::from(report.reset);
-            if matches!(fate, Fate::Idle) {
-                state.push_idle(ended.swap_remove(i).link);
-            } else {
-                i += 1;
-            }
+        settle(&mut state, &mut ended);
+    }
+    close_ended(&mut ended);
+    let _ = ENDED.try_with(|scratch| *scratch.borrow_mut() = ended);
+    found
+}
+
+/// Counts what cleaning did and returns the clean links to the idle pool; the rest stay in
+/// `ended` for [`close_ended`], after the lock is released.
+fn settle(state: &mut State, ended: &mut Vec<Ended>) {
+    let mut i = 0;
+    while i < ended.len() {
+        let Ended { report, fate, .. } = &ended[i];
+        state.counters.rolled_back += u64::from(report.rolled_back);
+        state.counters.reset += u64::from(report.reset);
+        if matches!(fate, Fate::Idle) {
+            state.push_idle(ended.swap_remove(i).link);
+        } else {
+            i += 1;
         }
     }
+}
+
+fn close_ended(ended: &mut Vec<Ended>) {
     for Ended { link, fate, .. } in ended.drain(..) {
         if let Fate::Close(reason) = fate {
             close_link(link, reason);
         }
     }
-    let _ = ENDED.try_with(|scratch| *scratch.borrow_mut() = ended);
-    found
+}
+
+/// Hands a persistent link whose request left work for request end (a reset's round trip) to
+/// the background thread (`cleaner.rs`), which returns it to the idle pool when clean. Gives the
+/// link back when it is to be finished here: not persistent, dropped, broken, nothing to clean,
+/// `background_reset` off, or no thread.
+fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, ended_at: Instant) -> std::result::Result<(), Box<Link>> {
+    if how != LeaseEnd::Release
+        || !config.background_reset
+        || link.kind != LinkKind::Persistent
+        || link.broken
+        || !link.needs_cleaning()
+    {
+        return Err(link);
+    }
+    let key = link.key.clone();
+    // The job owns the link until it is back in the pool; `Option` so a refused job returns it.
+    let parcel = Arc::new(Mutex::new(Some(link)));
+    let job_parcel = parcel.clone();
+    let job_config = config.clone();
+    let job = Box::new(move || {
+        let Some(link) = job_parcel.lock().take() else { return };
+        let mut ended = vec![finish_link(link, LeaseEnd::Release, &job_config, ended_at)];
+        settle(&mut lock(), &mut ended);
+        close_ended(&mut ended);
+    });
+    match cleaner::submit(key, job) {
+        Ok(()) => Ok(()),
+        Err(_) => Err(parcel.lock().take().expect("a refused job has not run")),
+    }
 }
 
 fn end_lease(handle: LinkHandle, how: LeaseEnd) -> Result<()> {
@@ -832,6 +900,8 @@ pub fn close_all() {
     let mut links = request::take_all();
     end_leases(&mut links, LeaseEnd::Drop);
     request::give_back(links);
+    // Links being cleaned are about to be idle: close them too.
+    cleaner::wait_all(Duration::from_secs(60));
     let idle: Vec<Box<Link>> = {
         let mut state = lock();
         state.idle_total = 0;
@@ -844,6 +914,8 @@ pub fn close_all() {
 
 /// A snapshot of the pool for statistics.
 pub fn snapshot() -> Snapshot {
+    // Statistics count what request ends did, including the cleanings still under way.
+    cleaner::wait_all(Duration::from_secs(60));
     let state = lock();
     let mut keys: std::collections::BTreeMap<String, KeyCounts> = Default::default();
     for (key, links) in &state.keys {

@@ -158,8 +158,12 @@ fn backend_pid(link: pconn_link) -> u32 {
     must(query(link, "SELECT pg_backend_pid()"), "backend pid").parse().unwrap()
 }
 
+/// Ends the request and waits until its links are back in the pool: their reset runs on pconn's
+/// background thread, and these tests then act on idle links (the server ends their sessions,
+/// a proxy cuts them). Reading the statistics waits for cleanings under way.
 fn end_request() {
     assert_eq!(pconn_request_end(), PCONN_OK);
+    let _ = pconn_stats_json();
 }
 
 /// The pool's statistics, parsed just enough for these tests.
@@ -1005,6 +1009,7 @@ fn bad_option_names_and_values_are_invalid_arguments() {
         ("max_links", "1.5"),
         ("on_limit", "sometimes"),
         ("ping_interval", "soon"),
+        ("background_reset", "sometimes"),
         ("ping_interval", "NaN"),
         ("idle_timeout", "inf"),
         ("reset", "bogus"),
