@@ -343,8 +343,7 @@ static GENERATION: AtomicU64 = AtomicU64::new(0);
 thread_local! {
     /// This thread's copy of the current configuration. A copy of its own, not a clone of the
     /// shared `Arc`: threads connecting at the same time would otherwise all increment one
-    /// reference count, and that cache line bouncing between cores costs more than the rest of a
-    /// pconnect hit.
+    /// reference count, and its cache line would bounce between cores on every connect.
     static THREAD_COPY: RefCell<Option<Arc<Config>>> = const { RefCell::new(None) };
 }
 

@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 /// Attribute keys that carry the user name; the value becomes part of the key as `user`.
@@ -21,7 +22,7 @@ const PCONN_PREFIX: &str = "PCONN";
 /// connect call, on the caller's thread; the password is borrowed from the caller's argument (or,
 /// when it was in the string, held in a [`SecretString`]) and never copied into the pool.
 pub struct ConnSpec<'a> {
-    parsed: Arc<ParsedConnStr>,
+    parsed: Rc<ParsedConnStr>,
     password: Password<'a>,
     pub key: LinkKey,
 }
@@ -33,7 +34,9 @@ enum Password<'a> {
 
 /// What a connection string says, apart from any password in it. Cached per thread by the exact
 /// string, because a server asks for the same link thousands of times and parsing dominates the
-/// cost of a pconnect hit. Strings that carry a password are never cached.
+/// cost of a pconnect hit. Strings that carry a password are never cached. Per thread, so shared
+/// with `Rc` and mutated through `RefCell`: nothing here crosses threads (a link keeps only the
+/// key and the settings, which are `Arc`s).
 struct ParsedConnStr {
     /// Driver attributes in the caller's order, without user, password and pconn's own attributes.
     driver_attrs: Vec<(String, String)>,
@@ -139,13 +142,11 @@ impl<'a> ConnSpec<'a> {
         let key = match cached {
             Some(key) => key,
             None => {
-                let mut hasher = hash_state().build_hasher();
-                (&*parsed.canonical, user, &password_digest).hash(&mut hasher);
                 let key = LinkKey(Arc::new(KeyData {
                     canonical: parsed.canonical.clone(),
                     user: Arc::from(user),
                     password_digest,
-                    hash: hasher.finish(),
+                    hash: hash_state().hash_one((&*parsed.canonical, user, &password_digest)),
                 }));
                 *parsed.last_key.borrow_mut() = Some(key.clone());
                 key
@@ -246,15 +247,15 @@ const PARSE_CACHE_BYTES: usize = 32 * 1024 * 1024;
 
 #[derive(Default)]
 struct ParseCache {
-    entries: HashMap<Arc<str>, Arc<ParsedConnStr>>,
+    entries: HashMap<Rc<str>, Rc<ParsedConnStr>>,
     bytes: usize,
     /// The entry found last: a server connecting with one string over and over finds it with one
     /// comparison, without hashing the string.
-    last: Option<(Arc<str>, Arc<ParsedConnStr>)>,
+    last: Option<(Rc<str>, Rc<ParsedConnStr>)>,
 }
 
 impl ParseCache {
-    fn get(&mut self, conn_str: &str) -> Option<Arc<ParsedConnStr>> {
+    fn get(&mut self, conn_str: &str) -> Option<Rc<ParsedConnStr>> {
         if let Some((raw, parsed)) = &self.last
             && &**raw == conn_str
         {
@@ -265,7 +266,7 @@ impl ParseCache {
         Some(parsed.clone())
     }
 
-    fn insert(&mut self, conn_str: &str, parsed: Arc<ParsedConnStr>) {
+    fn insert(&mut self, conn_str: &str, parsed: Rc<ParsedConnStr>) {
         let footprint = parsed.footprint(conn_str);
         if self.entries.len() >= PARSE_CACHE_ENTRIES || self.bytes + footprint > PARSE_CACHE_BYTES {
             self.entries.clear();
@@ -273,7 +274,7 @@ impl ParseCache {
             self.bytes = 0;
         }
         self.bytes += footprint;
-        self.entries.insert(Arc::from(conn_str), parsed);
+        self.entries.insert(Rc::from(conn_str), parsed);
     }
 }
 
@@ -281,12 +282,12 @@ thread_local! {
     static PARSE_CACHE: RefCell<ParseCache> = RefCell::new(ParseCache::default());
 }
 
-fn parse_cached(conn_str: &str) -> Result<Arc<ParsedConnStr>> {
+fn parse_cached(conn_str: &str) -> Result<Rc<ParsedConnStr>> {
     let cached = PARSE_CACHE.try_with(|cache| cache.borrow_mut().get(conn_str)).ok().flatten();
     if let Some(parsed) = cached {
         return Ok(parsed);
     }
-    let parsed = Arc::new(parse_conn_str(conn_str)?);
+    let parsed = Rc::new(parse_conn_str(conn_str)?);
     if !parsed.has_password {
         let _ = PARSE_CACHE.try_with(|cache| cache.borrow_mut().insert(conn_str, parsed.clone()));
     }
@@ -576,7 +577,7 @@ mod tests {
             let strings: Vec<String> = (0..PARSE_CACHE_ENTRIES).map(|n| format!("Driver=d;Database=db{n}")).collect();
             let first: Vec<_> = strings.iter().map(|s| parse_cached(s).unwrap()).collect();
             for (s, parsed) in strings.iter().zip(&first) {
-                assert!(Arc::ptr_eq(&parse_cached(s).unwrap(), parsed), "{s} was parsed again");
+                assert!(Rc::ptr_eq(&parse_cached(s).unwrap(), parsed), "{s} was parsed again");
             }
             let len = PARSE_CACHE.with(|cache| cache.borrow().entries.len());
             assert_eq!(len, PARSE_CACHE_ENTRIES);
@@ -602,7 +603,7 @@ mod tests {
         std::thread::spawn(|| {
             let a = parse_cached("Driver=d;PWD=secret").unwrap();
             let b = parse_cached("Driver=d;PWD=secret").unwrap();
-            assert!(!Arc::ptr_eq(&a, &b));
+            assert!(!Rc::ptr_eq(&a, &b));
             assert_eq!(PARSE_CACHE.with(|cache| cache.borrow().entries.len()), 0);
         })
         .join()

@@ -194,11 +194,6 @@ impl Link {
         }
     }
 
-    /// Whether a socket check is made for this link.
-    pub fn has_socket(&self) -> bool {
-        self.socket.is_some()
-    }
-
     /// A real round trip to the server.
     pub fn ping(&mut self) -> Result<()> {
         let sql = self.settings.ping_sql.clone();

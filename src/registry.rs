@@ -43,7 +43,9 @@ struct Lease {
 #[derive(Default)]
 struct KeyLinks {
     /// Idle links; the most recently returned at the end (handed out first, so rarely used links
-    /// age out under `idle_timeout`).
+    /// age out under `idle_timeout`). Boxed as in a [`LinkSlot`]: going between the two moves a
+    /// pointer, not the link.
+    #[allow(clippy::vec_box)]
     idle: Vec<Box<Link>>,
     /// Persistent links of the key: idle, leased, and being opened. The entry is removed when this
     /// reaches 0, not when `idle` empties: a busy key's entry stays put while its link goes back

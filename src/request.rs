@@ -39,8 +39,8 @@ impl Request {
         let epoch = FORK_EPOCH.load(Ordering::SeqCst);
         if self.epoch != epoch {
             // Inherited across fork: drop the bookkeeping only (the registry forgets the links).
-            // The slots are leaked, not dropped: a parent thread may have held one's mutex, and
-            // nothing of the parent's links may run here.
+            // The slots are leaked, not dropped: were one the last reference, dropping it would
+            // drop a parent's link here, and nothing of the parent's links may run in the child.
             let inherited = std::mem::replace(self, Request { epoch, ..Request::default() });
             std::mem::forget(inherited.links);
         }
