@@ -74,6 +74,22 @@ fn pconn_fetch_all(link: pconn_link) -> Tally {
     tally
 }
 
+/// The driver's share: the block cursor's fetches alone, no value read. No loop that reads the
+/// values through this driver can be faster than this.
+fn driver_block_fetch_only(link: pconn_link) -> Tally {
+    let mut tally = Tally::default();
+    let mut result = 0;
+    let sql = CString::new(QUERY).unwrap();
+    let start = Instant::now();
+    ok(pconn_exec(link, sql.as_ptr(), &mut result), link, "exec");
+    tally.execute = start.elapsed();
+    while pconn_fetch(result) == pconn_status::PCONN_OK {
+        tally.rows += 1;
+    }
+    ok(pconn_result_free(result), link, "free");
+    tally
+}
+
 /// The same through `pconn_fetch_row`: one call per row.
 fn pconn_fetch_rows(link: pconn_link) -> Tally {
     let mut tally = Tally::default();
@@ -212,9 +228,18 @@ fn run(conn_str: &str, user: &str, password: &str) {
     let full = format!("{conn_str};UID={user};PWD={password}");
     let conn = env.connect_with_connection_string(&full, odbc_api::ConnectionOptions::default()).expect("baseline connects");
     let mut conn = conn.into_handle();
-    let results = best_of_interleaved(&mut [&mut || pconn_fetch_rows(link), &mut || pconn_fetch_all(link), &mut || row_at_a_time(&conn)]);
+    let results = best_of_interleaved(&mut [
+        &mut || pconn_fetch_rows(link),
+        &mut || pconn_fetch_all(link),
+        &mut || row_at_a_time(&conn),
+        &mut || driver_block_fetch_only(link),
+    ]);
     let _ = conn.disconnect();
-    let [(rows_best, rows_tally), (pconn_best, pconn_tally), (baseline_best, baseline_tally)] = &results[..] else { unreachable!() };
+    let [(rows_best, rows_tally), (pconn_best, pconn_tally), (baseline_best, baseline_tally), (floor_best, floor_tally)] = &results[..]
+    else {
+        unreachable!()
+    };
+    assert_eq!(floor_tally.rows, ROWS);
     let (rows_time, rows_fetch) = (rows_best.total, rows_best.fetch);
     let (pconn_time, pconn_fetch) = (pconn_best.total, pconn_best.fetch);
     let (baseline_time, baseline_fetch) = (baseline_best.total, baseline_best.fetch);
@@ -241,6 +266,8 @@ fn run(conn_str: &str, user: &str, password: &str) {
     };
     ratio("pconn_fetch_row / row-at-a-time:", rows_time, rows_fetch);
     ratio("getters / row-at-a-time:", pconn_time, pconn_fetch);
+    line("(driver's block fetch alone, no value read)", floor_best.total, floor_best.fetch);
+    ratio("ceiling: driver alone / row-at-a-time:", floor_best.total, floor_best.fetch);
     println!("  (psqlODBC reads the whole result set during execute, which both loops pay alike.)");
     let drop_sql = CString::new("DROP TABLE bench_fetch").unwrap();
     ok(pconn_exec(link, drop_sql.as_ptr(), &mut result), link, "drop");
