@@ -47,10 +47,11 @@ final class Result implements \IteratorAggregate
     }
 
     /**
-     * Column $column (from 1): name, ODBC SQL type code and name, precision (column size), scale,
-     * nullable (1, 0, or -1 when unknown).
+     * Column $column (from 1): name, ODBC SQL type code and name, the driver's type name
+     * (PostgreSQL: "int4", "text"), precision (column size), scale, nullable (1, 0, or -1 when
+     * unknown).
      *
-     * @return array{name: string, sqlType: int, type: string, precision: int, scale: int, nullable: int}
+     * @return array{name: string, sqlType: int, type: string, typeName: string, precision: int, scale: int, nullable: int}
      */
     public function column(int $column): array
     {

@@ -496,10 +496,22 @@ function _meta(string $function, Result $statement, int $field, string $what): s
     }
 }
 
-/** The column's ODBC SQL type name ("INTEGER", "VARCHAR", …; ext/odbc gives the driver's own name). */
+/** The driver's name for the column's type, as ext/odbc (psqlODBC: "int4", "varchar", "text"). */
 function odbc_field_type(Result $statement, int $field): string|false
 {
-    return _meta('odbc_field_type', $statement, $field, 'type');
+    if (!_result('odbc_field_type', $statement)) {
+        return false;
+    }
+    $i = _field('odbc_field_type', $statement, $field);
+    if ($i === false) {
+        return false;
+    }
+    try {
+        return Metadata::typeName($statement->link->handle, $statement->handle, $i + 1);
+    } catch (Exception $e) {
+        State::fail('odbc_field_type', $e, $statement->link, 'SQLColAttributes');
+        return false;
+    }
 }
 
 /** The column size (characters for text, digits for numbers), as ext/odbc: the same as odbc_field_precision. */
