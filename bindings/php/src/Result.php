@@ -58,7 +58,10 @@ final class Result implements \IteratorAggregate
         return Metadata::column($this->link, $this->result, $column);
     }
 
-    /** Rows changed by the INSERT/UPDATE/DELETE (-1 when unknown or for a SELECT). */
+    /**
+     * Rows changed by the INSERT/UPDATE/DELETE; for a SELECT what the driver says: its number of
+     * rows where the driver knows it before they are read (psqlODBC), else -1 or 0 (SQLite's).
+     */
     public function affectedRows(): int
     {
         return Raw::affectedRows($this->result);

@@ -83,7 +83,7 @@ final class OdbcTest extends TestCase
     }
 
     /** @dataProvider backends */
-    public function testExecFetchAndResult(string $dsn, ?string $user, ?string $password): void
+    public function testExecFetchAndResult(string $dsn, ?string $user, ?string $password, string $name): void
     {
         $c = odbc_pconnect($dsn, (string) $user, (string) $password);
         $this->assertInstanceOf(Pconn\Odbc\Link::class, $c);
@@ -93,6 +93,9 @@ final class OdbcTest extends TestCase
         $this->assertSame(3, odbc_num_rows($r));
         $r = odbc_exec($c, 'SELECT id, name, v FROM php_odbc ORDER BY id');
         $this->assertSame(3, odbc_num_fields($r));
+        // as ext/odbc: the row count of a SELECT where the driver knows it before the rows are read
+        // (psqlODBC); SQLite's driver says 0 there, with ext/odbc too
+        $this->assertSame($name === 'postgresql' ? 3 : 0, odbc_num_rows($r));
         $this->assertSame('1', odbc_result($r, 1), 'odbc_result fetches the first row itself');
         $this->assertTrue(odbc_fetch_row($r));
         $this->assertSame('two', odbc_result($r, 2));

@@ -433,7 +433,10 @@ function odbc_result_all(Result $statement, string $format = ''): int|false
     return $statement->fetched();
 }
 
-/** Rows changed by an INSERT, UPDATE or DELETE; -1 when the driver does not say (and for a SELECT). */
+/**
+ * Rows changed by an INSERT, UPDATE or DELETE; for a SELECT what the driver says, as ext/odbc: its
+ * number of rows where the driver knows it before they are fetched (psqlODBC), else -1 or 0 (SQLite's).
+ */
 function odbc_num_rows(Result $statement): int
 {
     if (!_result('odbc_num_rows', $statement) || $statement->handle === 0) {
