@@ -119,6 +119,63 @@ final class OdbcTest extends TestCase
         $this->assertSame([], $this->warnings);
     }
 
+    /**
+     * Rows are read ahead keyed by name for odbc_fetch_array/odbc_fetch_object and as lists for
+     * the others, chosen by the function that needs the next batch: whichever function comes
+     * next on the same result still gets its own form of the row.
+     *
+     * @dataProvider backends
+     */
+    public function testRowFunctionsMixOnOneResultWhicheverReadTheRowsAhead(string $dsn, ?string $user, ?string $password): void
+    {
+        $this->assertRowFunctionsMix('Pconn\\Odbc\\', $dsn, $user, $password);
+    }
+
+    /** @param string $ns the namespace of the odbc_* functions to call ('' for the global ones) */
+    private function assertRowFunctionsMix(string $ns, string $dsn, ?string $user, ?string $password): void
+    {
+        [$fetchArray, $fetchInto, $fetchObject, $fetchRow, $result] = array_map(fn (string $f): string => $ns . $f,
+            ['odbc_fetch_array', 'odbc_fetch_into', 'odbc_fetch_object', 'odbc_fetch_row', 'odbc_result']);
+        $c = odbc_connect($dsn, (string) $user, (string) $password);
+        $sql = "SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, 'y' UNION ALL SELECT 3, 'z' UNION ALL SELECT 4, 'w' ORDER BY 1";
+
+        $r = odbc_exec($c, $sql);
+        $this->assertSame(['a' => '1', 'b' => 'x'], $fetchArray($r), 'reads the rows ahead keyed by name');
+        $this->assertSame('1', $result($r, 1));
+        $this->assertSame('x', $result($r, 'B'));
+        $this->assertSame(2, $fetchInto($r, $into));
+        $this->assertSame(['2', 'y'], $into);
+        $this->assertTrue($fetchRow($r));
+        $this->assertSame(['3', 'z'], [$result($r, 1), $result($r, 'b')]);
+        $this->assertEquals((object) ['a' => '4', 'b' => 'w'], $fetchObject($r));
+        $this->assertFalse($fetchArray($r));
+
+        $r = odbc_exec($c, $sql);
+        $this->assertSame(2, $fetchInto($r, $into), 'reads the rows ahead as lists');
+        $this->assertSame(['1', 'x'], $into);
+        $this->assertSame(['a' => '2', 'b' => 'y'], $fetchArray($r));
+        $this->assertEquals((object) ['a' => '3', 'b' => 'z'], $fetchObject($r));
+        $this->assertTrue($fetchRow($r));
+        $this->assertSame('w', $result($r, 2));
+        $this->assertFalse($fetchInto($r, $into));
+
+        $r = odbc_exec($c, $sql);
+        $rows = [];
+        while ($row = $fetchArray($r)) {
+            $rows[] = $row['a'] . $row['b'];
+        }
+        $this->assertSame(['1x', '2y', '3z', '4w'], $rows);
+
+        // two columns of one name: odbc_fetch_array keeps the later one (as ext/odbc), and the
+        // other functions still see both
+        $r = odbc_exec($c, 'SELECT 1 AS a, 2 AS a, 3 AS b UNION ALL SELECT 4, 5, 6');
+        $this->assertSame(['a' => '2', 'b' => '3'], $fetchArray($r));
+        $this->assertSame(3, $fetchInto($r, $into));
+        $this->assertSame(['4', '5', '6'], $into);
+        $this->assertSame('4', $result($r, 'a'), 'by name: the first of equal names, as ext/odbc');
+        $this->assertSame([], $this->warnings);
+    }
+
     /** @dataProvider backends */
     public function testPrepareExecute(string $dsn, ?string $user, ?string $password): void
     {

@@ -9,8 +9,11 @@
 // and warnings are E_USER_WARNING (userland cannot raise E_WARNING).
 //
 // Rows are read from the library in batches (Pconn\Rows) and handed out from the batch: the row
-// functions start with a short path for the common case (the next row is read already, no error
-// to clear, no odbc_binmode/odbc_longreadlen setting) because they run once per row.
+// functions start with a short path for the common case (the next row is read already and in the
+// form the function returns, no error to clear, no odbc_binmode/odbc_longreadlen setting) because
+// they run once per row. The function that finds its batch used up picks the next batch's form:
+// odbc_fetch_array/odbc_fetch_object by name (the row is then returned as it is), the others
+// lists; a row of the other form is converted (Result::current(), Result::currentByName()).
 declare(strict_types=1);
 
 namespace Pconn\Odbc;
@@ -61,8 +64,11 @@ function _result(string $function, Result $result): bool
     return true;
 }
 
-/** @internal moves to the next row (or to row $row, forward only); false when there is none */
-function _fetch(string $function, Result $result, ?int $row): bool
+/**
+ * @internal moves to the next row (or to row $row, forward only); false when there is none.
+ * Batches read on the way come keyed by name when $byName and the names allow it.
+ */
+function _fetch(string $function, Result $result, ?int $row, bool $byName = false): bool
 {
     $rows = $result->rows;
     if ($rows === null) {
@@ -77,13 +83,13 @@ function _fetch(string $function, Result $result, ?int $row): bool
             return false;
         }
         while ($rows->before + $rows->next < $row - 1) {
-            if ($rows->next >= $rows->end && !_fill($function, $result)) {
+            if ($rows->next >= $rows->end && !_fill($function, $result, $byName)) {
                 return false;
             }
             $rows->next += min($rows->end - $rows->next, $row - 1 - $rows->before - $rows->next);
         }
     }
-    if ($rows->next >= $rows->end && !_fill($function, $result)) {
+    if ($rows->next >= $rows->end && !_fill($function, $result, $byName)) {
         return false;
     }
     $rows->next++;
@@ -91,10 +97,10 @@ function _fetch(string $function, Result $result, ?int $row): bool
 }
 
 /** @internal reads the next batch of rows; false after the last row or on an error (warned) */
-function _fill(string $function, Result $result): bool
+function _fill(string $function, Result $result, bool $byName): bool
 {
     try {
-        if ($result->rows->fill()) {
+        if ($result->rows->fill($byName && $result->canFetchByName())) {
             return true;
         }
     } catch (Exception $e) {
@@ -284,35 +290,35 @@ function odbc_fetch_array(Result $statement, ?int $row = null): array|false
 {
     $rows = $statement->rows;
     $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->keys !== null
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
-        return array_combine($statement->keys, $rows->batch[$rows->next++]);
+        return $rows->batch[$rows->next++];
     }
-    if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row)) {
+    if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row, $statement->asRead)) {
         return false;
     }
-    return array_combine($statement->names(), _shaped($statement));
+    return $statement->asRead ? $statement->currentByName() : array_combine($statement->names(), _shaped($statement));
 }
 
 function odbc_fetch_object(Result $statement, ?int $row = null): \stdClass|false
 {
     $rows = $statement->rows;
     $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->keys !== null
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
-        return (object) array_combine($statement->keys, $rows->batch[$rows->next++]);
+        return (object) $rows->batch[$rows->next++];
     }
-    if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row)) {
+    if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row, $statement->asRead)) {
         return false;
     }
-    return (object) array_combine($statement->names(), _shaped($statement));
+    return (object) ($statement->asRead ? $statement->currentByName() : array_combine($statement->names(), _shaped($statement)));
 }
 
 function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|false
 {
     $rows = $statement->rows;
     $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->asRead
+    if ($row === null && $rows !== null && $rows->next < $rows->end && !$rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
         $array = $rows->batch[$rows->next++];
         return $statement->columns;
