@@ -131,6 +131,20 @@ final class OdbcTest extends TestCase
         $this->assertRowFunctionsMix('Pconn\\Odbc\\', $dsn, $user, $password);
     }
 
+    /**
+     * The same through the global odbc_* functions, which hand out rows read ahead themselves
+     * (a copy of the row functions' common case, see tools/gen-global).
+     *
+     * @dataProvider backends
+     */
+    public function testGlobalRowFunctionsMixOnOneResult(string $dsn, ?string $user, ?string $password): void
+    {
+        if (extension_loaded('odbc')) {
+            $this->markTestSkipped('the global odbc_* functions are ext/odbc\'s');
+        }
+        $this->assertRowFunctionsMix('', $dsn, $user, $password);
+    }
+
     /** @param string $ns the namespace of the odbc_* functions to call ('' for the global ones) */
     private function assertRowFunctionsMix(string $ns, string $dsn, ?string $user, ?string $password): void
     {

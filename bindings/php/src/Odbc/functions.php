@@ -273,6 +273,7 @@ function odbc_execute(Result $statement, array $params = []): bool
 
 function odbc_fetch_row(Result $statement, ?int $row = null): bool
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
     if ($row === null && $rows !== null && $rows->next < $rows->end
@@ -280,6 +281,7 @@ function odbc_fetch_row(Result $statement, ?int $row = null): bool
         $rows->next++;
         return true;
     }
+    // end of fast path
     if (!_result('odbc_fetch_row', $statement)) {
         return false;
     }
@@ -288,12 +290,14 @@ function odbc_fetch_row(Result $statement, ?int $row = null): bool
 
 function odbc_fetch_array(Result $statement, ?int $row = null): array|false
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
     if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
         return $rows->batch[$rows->next++];
     }
+    // end of fast path
     if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row, $statement->asRead)) {
         return false;
     }
@@ -302,12 +306,14 @@ function odbc_fetch_array(Result $statement, ?int $row = null): array|false
 
 function odbc_fetch_object(Result $statement, ?int $row = null): \stdClass|false
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
     if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
         return (object) $rows->batch[$rows->next++];
     }
+    // end of fast path
     if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row, $statement->asRead)) {
         return false;
     }
@@ -316,6 +322,7 @@ function odbc_fetch_object(Result $statement, ?int $row = null): \stdClass|false
 
 function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|false
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
     if ($row === null && $rows !== null && $rows->next < $rows->end && !$rows->byName && $statement->asRead
@@ -323,6 +330,7 @@ function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|fals
         $array = $rows->batch[$rows->next++];
         return $statement->columns;
     }
+    // end of fast path
     if (!_result('odbc_fetch_into', $statement)) {
         return false;
     }
