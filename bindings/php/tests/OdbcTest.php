@@ -359,26 +359,48 @@ final class OdbcTest extends TestCase
     }
 
     /** @dataProvider backends */
-    public function testCatalogFunctions(string $dsn, ?string $user, ?string $password): void
+    public function testCatalogFunctionsAnswerAsExtOdbcWithItsColumnNames(string $dsn, ?string $user, ?string $password, string $name): void
     {
         $c = odbc_connect($dsn, (string) $user, (string) $password);
+        odbc_exec($c, 'DROP VIEW IF EXISTS php_cat_view');
         odbc_exec($c, 'DROP TABLE IF EXISTS php_cat');
-        odbc_exec($c, 'CREATE TABLE php_cat (id integer PRIMARY KEY, name varchar(20) NOT NULL)');
+        odbc_exec($c, 'CREATE TABLE php_cat (id integer PRIMARY KEY, name varchar(20) NOT NULL, note varchar(5))');
+        odbc_exec($c, 'CREATE VIEW php_cat_view AS SELECT id FROM php_cat');
+        $schema = $name === 'postgresql' ? 'public' : null;   // SQLite has no schemas
+
+        $r = odbc_tables($c, null, null, 'php_cat%');
+        // ext/odbc works in ODBC 2 mode: its drivers name the first columns TABLE_QUALIFIER and TABLE_OWNER
+        $this->assertSame(['TABLE_QUALIFIER', 'TABLE_OWNER', 'TABLE_NAME', 'TABLE_TYPE', 'REMARKS'],
+            array_map(fn (int $i) => odbc_field_name($r, $i), range(1, 5)));
         $found = [];
-        $r = odbc_tables($c, null, null, 'php_cat');
         while ($row = odbc_fetch_array($r)) {
-            $found[] = [$row['TABLE_NAME'], $row['TABLE_TYPE']];
+            $found[] = [$row['TABLE_OWNER'], $row['TABLE_NAME'], $row['TABLE_TYPE']];
         }
-        $this->assertSame([['php_cat', 'TABLE']], $found);
+        $this->assertSame([[$schema, 'php_cat', 'TABLE'], [$schema, 'php_cat_view', 'VIEW']], $found);
+        $r = odbc_tables($c, null, null, 'php_cat%', "'VIEW'");
+        $this->assertSame('php_cat_view', odbc_fetch_array($r)['TABLE_NAME']);
+        $this->assertFalse(odbc_fetch_array($r), 'only views');
+
         $cols = [];
         $r = odbc_columns($c, null, null, 'php_cat');
-        while ($row = odbc_fetch_array($r)) {
-            $cols[] = [$row['COLUMN_NAME'], $row['IS_NULLABLE']];
+        while (odbc_fetch_into($r, $row)) {
+            $cols[] = $row;
         }
-        $this->assertSame([['id', $cols[0][1]], ['name', 'NO']], $cols);
+        $this->assertSame(['id', 'name', 'note'], array_column($cols, 3), 'COLUMN_NAME, in order');
+        $r = odbc_columns($c, null, null, 'php_cat', 'n%');
+        $byName = [];
+        while ($row = odbc_fetch_array($r)) {
+            $byName[$row['COLUMN_NAME']] = [$row['PRECISION'], $row['NULLABLE'], $row['ORDINAL_POSITION'] !== null];
+        }
+        $this->assertSame(['name' => ['20', '0', true], 'note' => ['5', '1', true]], $byName);
+
         $r = odbc_primarykeys($c, null, '', 'php_cat');
         $pk = odbc_fetch_array($r);
-        $this->assertSame('id', $pk['COLUMN_NAME']);
+        $this->assertSame(['TABLE_QUALIFIER', 'TABLE_OWNER', 'TABLE_NAME', 'COLUMN_NAME', 'KEY_SEQ', 'PK_NAME'], array_keys($pk));
+        $this->assertSame(['php_cat', 'id', '1'], [$pk['TABLE_NAME'], $pk['COLUMN_NAME'], $pk['KEY_SEQ']]);
+        $this->assertFalse(odbc_fetch_array($r));
+        $this->assertSame([], $this->warnings);
+        odbc_exec($c, 'DROP VIEW php_cat_view');
         odbc_exec($c, 'DROP TABLE php_cat');
     }
 

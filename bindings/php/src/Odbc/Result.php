@@ -28,6 +28,8 @@ final class Result
      * and odbc_fetch_object then read batches keyed by name and hand their rows out as they are
      */
     public bool $byName = false;
+    /** @var array<string, string>|null @internal driver's column name => the name shown instead (see rename()) */
+    public ?array $renames = null;
     /** @var array<string, int>|null @internal lower-case column name => first index (odbc_result by name) */
     public ?array $nameIndex = null;
     /** @internal the rows read ahead (the current row is the last handed out); null when there is no result set */
@@ -67,18 +69,30 @@ final class Result
     public function names(): array
     {
         if ($this->names === null) {
-            $this->names = Raw::columnNames($this->link->handle, $this->handle, $this->columns);
-            $this->byName = Rows::namesAreKeys($this->names);
+            $names = Raw::columnNames($this->link->handle, $this->handle, $this->columns);
+            if ($this->renames === null) {
+                $this->byName = Rows::namesAreKeys($names);
+            } else {
+                foreach ($names as $i => $name) {
+                    $names[$i] = $this->renames[$name] ?? $name;
+                }
+                $this->byName = false;   // the library keys rows by the driver's names: lists get these
+            }
+            $this->names = $names;
         }
         return $this->names;
     }
 
-    /** @internal @param list<string> $names column names to show instead of the driver's */
-    public function useNames(array $names): void
+    /**
+     * @internal shows columns under other names (driver's name => name), for every result set of
+     * this result; the rows then come as lists and are keyed by these names here
+     * @param array<string, string> $renames
+     */
+    public function rename(array $renames): void
     {
-        $this->names = $names;
+        $this->renames = $renames;
+        $this->names = null;
         $this->nameIndex = null;
-        $this->byName = false;   // the library keys rows by the driver's names: lists get these
     }
 
     /** @internal whether rows can be read keyed by name (see $byName) */

@@ -22,7 +22,6 @@ use Pconn\Exception;
 use Pconn\Library;
 use Pconn\Metadata;
 use Pconn\Raw;
-use Pconn\Sql;
 
 
 /** @internal */
@@ -145,20 +144,17 @@ function _shaped(Result $result): array
     return $row;
 }
 
-/** @internal runs SQL on a link into a new result ($names: column names to use instead of the driver's) */
-function _run(string $function, Link $link, string $sql, ?array $names = null, string $call = 'SQLExecDirect'): Result|false
+/** @internal runs SQL on a link into a new result */
+function _run(string $function, Link $link, string $sql): Result|false
 {
     try {
         $handle = Raw::exec($link->handle, $sql);
     } catch (Exception $e) {
-        State::fail($function, $e, $link, $call);
+        State::fail($function, $e, $link, 'SQLExecDirect');
         return false;
     }
     $result = new Result($link);
     $result->attach($handle);
-    if ($names !== null) {
-        $result->useNames($names);
-    }
     return $result;
 }
 
@@ -678,95 +674,66 @@ function odbc_cursor(Result $statement): string|false
     return 'SQL_CUR' . $statement->handle;
 }
 
-/** @internal ODBC search pattern → SQL condition on $column */
-function _like(string $column, ?string $pattern): string
+/**
+ * @internal ext/odbc runs in ODBC 2 mode (SQLAllocEnv), so drivers name the catalog functions'
+ * columns as ODBC 2 did; pconn runs in ODBC 3 mode. Scripts written for ext/odbc read
+ * $row['TABLE_OWNER'], so the drop-in shows ext/odbc's names (ODBC 3 name => ODBC 2 name).
+ */
+const CATALOG_NAMES = [
+    'TABLE_CAT' => 'TABLE_QUALIFIER', 'TABLE_SCHEM' => 'TABLE_OWNER', 'COLUMN_SIZE' => 'PRECISION',
+    'BUFFER_LENGTH' => 'LENGTH', 'DECIMAL_DIGITS' => 'SCALE', 'NUM_PREC_RADIX' => 'RADIX',
+];
+
+/**
+ * @internal runs one of the library's catalog functions ($call: pconn_tables, pconn_columns or
+ * pconn_primary_keys, with $args after the link) into a new result: the driver's own answer, with
+ * its columns (ODBC's and any of the driver's own) named as ext/odbc shows them (CATALOG_NAMES)
+ */
+function _catalog(string $function, Link $link, string $call, string $odbcCall, ?string ...$args): Result|false
 {
-    if ($pattern === null || $pattern === '' || $pattern === '%') {
-        return '';
+    try {
+        Raw::check($link->handle, Library::ffi()->$call($link->handle, ...[...$args, Library::$resultPtr]));
+    } catch (Exception $e) {
+        State::fail($function, $e, $link, $odbcCall);
+        return false;
     }
-    return " AND $column LIKE " . Sql::quote($pattern);
+    $result = new Result($link);
+    $result->rename(CATALOG_NAMES);
+    $result->attach(Library::$result->cdata);
+    return $result;
 }
 
+/** Tables (SQLTables): arguments are search patterns (`%`, `_`), null for any; $types e.g. "'TABLE','VIEW'". */
 function odbc_tables(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $types = null): Result|false
 {
     if (!_live('odbc_tables', $odbc)) {
         return false;
     }
-    $typeList = [];
-    foreach (explode(',', (string) $types) as $t) {
-        $t = strtoupper(trim($t, " '\""));
-        if ($t !== '') {
-            $typeList[] = Sql::quote($t);
-        }
+    if ($schema === '' && $table !== null && $table !== '') {
+        $schema = null;   // as ext/odbc (for MS Access): an empty schema with a table name means any schema
     }
-    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'TABLE_TYPE', 'REMARKS'];
-    if ($odbc->dialect() === 'sqlite') {
-        $sql = "SELECT NULL, NULL, name, upper(type), NULL FROM sqlite_master WHERE type IN ('table', 'view')"
-            . _like('name', $table)
-            . ($typeList ? ' AND upper(type) IN (' . implode(',', $typeList) . ')' : '')
-            . ' ORDER BY 4, 3';
-    } else {
-        $sql = "SELECT * FROM (SELECT table_catalog, table_schema, table_name, CASE table_type WHEN 'BASE TABLE' THEN 'TABLE' "
-            . "ELSE table_type END AS table_type, CAST(NULL AS varchar(1)) AS remarks FROM information_schema.tables) t WHERE 1=1"
-            . _like('table_catalog', $catalog) . _like('table_schema', $schema) . _like('table_name', $table)
-            . ($typeList ? ' AND table_type IN (' . implode(',', $typeList) . ')' : '')
-            . ' ORDER BY 4, 1, 2, 3';
-    }
-    return _run('odbc_tables', $odbc, $sql, $names, 'SQLTables');
+    return _catalog('odbc_tables', $odbc, 'pconn_tables', 'SQLTables', $catalog, $schema, $table, $types);
 }
 
+/** Columns (SQLColumns): arguments are search patterns (`%`, `_`), null for any. */
 function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): Result|false
 {
     if (!_live('odbc_columns', $odbc)) {
         return false;
     }
-    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'COLUMN_NAME', 'TYPE_NAME', 'COLUMN_SIZE',
-        'DECIMAL_DIGITS', 'NULLABLE', 'REMARKS', 'COLUMN_DEF', 'ORDINAL_POSITION', 'IS_NULLABLE'];
-    if ($odbc->dialect() === 'sqlite') {
-        $tables = [];
-        $r = _run('odbc_columns', $odbc, "SELECT name FROM sqlite_master WHERE type IN ('table','view')" . _like('name', $table) . ' ORDER BY name');
-        if ($r === false) {
-            return false;
-        }
-        while (_fetch('odbc_columns', $r, null)) {
-            $tables[] = $r->current()[0];
-        }
-        odbc_free_result($r);
-        $parts = [];
-        foreach ($tables as $t) {
-            $parts[] = 'SELECT NULL, NULL, ' . Sql::quote($t) . ', name, type, NULL, NULL, CASE WHEN "notnull" THEN 0 ELSE 1 END, NULL, dflt_value, cid + 1, '
-                . "CASE WHEN \"notnull\" THEN 'NO' ELSE 'YES' END FROM pragma_table_info(" . Sql::quote($t) . ') WHERE 1=1' . _like('name', $column);
-        }
-        $sql = $parts === [] ? 'SELECT ' . implode(', ', array_fill(0, 12, 'NULL')) . ' WHERE 0' : implode(' UNION ALL ', $parts);
-    } else {
-        $sql = 'SELECT table_catalog, table_schema, table_name, column_name, data_type, '
-            . 'COALESCE(character_maximum_length, numeric_precision), numeric_scale, '
-            . "CASE is_nullable WHEN 'YES' THEN 1 ELSE 0 END, CAST(NULL AS varchar(1)), column_default, ordinal_position, is_nullable "
-            . 'FROM information_schema.columns WHERE 1=1'
-            . _like('table_catalog', $catalog) . _like('table_schema', $schema) . _like('table_name', $table) . _like('column_name', $column)
-            . ' ORDER BY 1, 2, 3, 11';
+    if ($schema === '' && $table !== null && $table !== '') {
+        $schema = null;   // as ext/odbc, see odbc_tables
     }
-    return _run('odbc_columns', $odbc, $sql, $names, 'SQLColumns');
+    return _catalog('odbc_columns', $odbc, 'pconn_columns', 'SQLColumns', $catalog, $schema, $table, $column);
 }
 
+/** The primary key columns of table $table (SQLPrimaryKeys; not patterns). */
 function odbc_primarykeys(Link $odbc, ?string $catalog, string $schema, string $table): Result|false
 {
     if (!_live('odbc_primarykeys', $odbc)) {
         return false;
     }
-    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'COLUMN_NAME', 'KEY_SEQ', 'PK_NAME'];
-    if ($odbc->dialect() === 'sqlite') {
-        $sql = 'SELECT NULL, NULL, ' . Sql::quote($table) . ', name, pk, NULL FROM pragma_table_info(' . Sql::quote($table) . ') WHERE pk > 0 ORDER BY pk';
-    } else {
-        $sql = 'SELECT k.table_catalog, k.table_schema, k.table_name, k.column_name, k.ordinal_position, k.constraint_name '
-            . 'FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k '
-            . 'ON k.constraint_name = c.constraint_name AND k.constraint_schema = c.constraint_schema AND k.table_name = c.table_name '
-            . "WHERE c.constraint_type = 'PRIMARY KEY' AND k.table_name = " . Sql::quote($table)
-            . ($schema !== '' ? ' AND k.table_schema = ' . Sql::quote($schema) : '')
-            . ($catalog !== null && $catalog !== '' ? ' AND k.table_catalog = ' . Sql::quote($catalog) : '')
-            . ' ORDER BY 5';
-    }
-    return _run('odbc_primarykeys', $odbc, $sql, $names, 'SQLPrimaryKeys');
+    return _catalog('odbc_primarykeys', $odbc, 'pconn_primary_keys', 'SQLPrimaryKeys', $catalog, $schema, $table);
 }
 
 /**
