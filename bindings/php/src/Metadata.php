@@ -13,9 +13,8 @@ use FFI;
 final class Metadata
 {
     /**
-     * ODBC's names of its SQL type codes. The C API gives the code, not the driver's own type name
-     * (ext/odbc's odbc_field_type says "int4" or "varchar" on PostgreSQL), so these are what
-     * odbc_field_type returns.
+     * ODBC's names of its SQL type codes, the driver-independent 'type' of column(); the driver's
+     * own name ("int4", "varchar" on PostgreSQL) is typeName(), as ext/odbc's odbc_field_type.
      */
     public const TYPE_NAMES = [
         1 => 'CHAR', 12 => 'VARCHAR', -1 => 'LONGVARCHAR', -8 => 'WCHAR', -9 => 'WVARCHAR',
@@ -54,12 +53,19 @@ final class Metadata
         return $types;
     }
 
+    /** The driver's name for the type of column $column (from 1): psqlODBC says "int4", "text". */
+    public static function typeName(int $link, int $result, int $column): string
+    {
+        Raw::check($link, Library::ffi()->pconn_column_type_name($result, $column, Library::$textPtr));
+        return FFI::string(Library::$text);
+    }
+
     /**
      * Everything known about column $column (from 1). precision is the column size (characters
      * for text, digits for numbers; 0 when unknown), which is also what ext/odbc's
      * odbc_field_len returns; nullable is 1, 0 or -1 (unknown).
      *
-     * @return array{name: string, sqlType: int, type: string, precision: int, scale: int, nullable: int}
+     * @return array{name: string, sqlType: int, type: string, typeName: string, precision: int, scale: int, nullable: int}
      */
     public static function column(int $link, int $result, int $column): array
     {
@@ -78,6 +84,7 @@ final class Metadata
             'name' => $name,
             'sqlType' => $sqlType,
             'type' => self::TYPE_NAMES[$sqlType] ?? "SQL_TYPE($sqlType)",
+            'typeName' => self::typeName($link, $result, $column),
             'precision' => $precision,
             'scale' => $scale,
             'nullable' => $nullable,

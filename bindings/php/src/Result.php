@@ -14,6 +14,8 @@ final class Result implements \IteratorAggregate
     private int $columns;
     /** @var list<string>|null */
     private ?array $names = null;
+    /** Rows can be read keyed by name (no two columns share a name), so iteration hands them out as read. */
+    private bool $byName = false;
     /** The rows read ahead; null when there is nothing (more) to read. */
     private ?Rows $rows;
     private bool $freed = false;
@@ -27,7 +29,7 @@ final class Result implements \IteratorAggregate
     public function __construct(private int $link, private int $result, private ?Statement $statement = null)
     {
         $this->columns = Raw::columns($result);
-        $this->rows = $this->columns > 0 ? new Rows($link, $result, $this->columns) : null;
+        $this->rows = $this->columns > 0 ? new Rows($link, $result) : null;
     }
 
     public function __destruct()
@@ -43,21 +45,29 @@ final class Result implements \IteratorAggregate
     /** @return list<string> */
     public function columnNames(): array
     {
-        return $this->names ??= $this->columns === 0 ? [] : Raw::columnNames($this->link, $this->result, $this->columns);
+        if ($this->names === null) {
+            $this->names = $this->columns === 0 ? [] : Raw::columnNames($this->link, $this->result, $this->columns);
+            $this->byName = Rows::namesAreKeys($this->names);
+        }
+        return $this->names;
     }
 
     /**
-     * Column $column (from 1): name, ODBC SQL type code and name, precision (column size), scale,
-     * nullable (1, 0, or -1 when unknown).
+     * Column $column (from 1): name, ODBC SQL type code and name, the driver's type name
+     * (PostgreSQL: "int4", "text"), precision (column size), scale, nullable (1, 0, or -1 when
+     * unknown).
      *
-     * @return array{name: string, sqlType: int, type: string, precision: int, scale: int, nullable: int}
+     * @return array{name: string, sqlType: int, type: string, typeName: string, precision: int, scale: int, nullable: int}
      */
     public function column(int $column): array
     {
         return Metadata::column($this->link, $this->result, $column);
     }
 
-    /** Rows changed by the INSERT/UPDATE/DELETE (-1 when unknown or for a SELECT). */
+    /**
+     * Rows changed by the INSERT/UPDATE/DELETE; for a SELECT what the driver says: its number of
+     * rows where the driver knows it before they are read (psqlODBC), else -1 or 0 (SQLite's).
+     */
     public function affectedRows(): int
     {
         return Raw::affectedRows($this->result);
@@ -66,14 +76,16 @@ final class Result implements \IteratorAggregate
     /** The next row keyed by column name, or null after the last. @return array<string, string|null>|null */
     public function fetch(): ?array
     {
-        $row = $this->nextRow();
-        return $row === null ? null : array_combine($this->names ?? $this->columnNames(), $row);
+        $names = $this->names ?? $this->columnNames();
+        $row = $this->nextRow($this->byName);
+        return $row === null || $this->rows->byName ? $row : array_combine($names, $row);
     }
 
     /** The next row as a list, or null after the last. @return list<string|null>|null */
     public function fetchNumeric(): ?array
     {
-        return $this->nextRow();
+        $row = $this->nextRow(false);
+        return $row === null || !$this->rows->byName ? $row : array_values($row);
     }
 
     /** The remaining rows. @return list<array<string, string|null>> */
@@ -89,8 +101,11 @@ final class Result implements \IteratorAggregate
     public function getIterator(): \Generator
     {
         $names = $this->columnNames();
-        while (($rows = $this->rows) !== null && ($rows->next < $rows->end || $this->fill($rows))) {
-            yield array_combine($names, $rows->batch[$rows->next++]);
+        // Batches filled here come keyed by name (unless names repeat): the rows go out as read.
+        // A batch a fetchNumeric() call filled comes as lists and gets its keys here.
+        while (($rows = $this->rows) !== null && ($rows->next < $rows->end || $this->fill($rows, $this->byName))) {
+            $row = $rows->batch[$rows->next++];
+            yield $rows->byName ? $row : array_combine($names, $row);
         }
         $this->checkNotSuperseded();
         $this->free();
@@ -109,7 +124,8 @@ final class Result implements \IteratorAggregate
         $more = Raw::nextResult($this->link, $this->result);
         $this->columns = $more ? Raw::columns($this->result) : 0;
         $this->names = null;
-        $this->rows = $this->columns > 0 ? new Rows($this->link, $this->result, $this->columns) : null;
+        $this->byName = false;
+        $this->rows = $this->columns > 0 ? new Rows($this->link, $this->result) : null;
         return $more;
     }
 
@@ -140,20 +156,25 @@ final class Result implements \IteratorAggregate
         $this->statement = null;
     }
 
-    /** @return list<string|null>|null */
-    private function nextRow(): ?array
+    /**
+     * The next row in the form of its batch ($this->rows->byName says which), or null after the
+     * last; a batch read here is keyed by name when $byName.
+     *
+     * @return array<string|int, string|null>|null
+     */
+    private function nextRow(bool $byName): ?array
     {
         $rows = $this->rows;
-        if ($rows === null || ($rows->next >= $rows->end && !$this->fill($rows))) {
+        if ($rows === null || ($rows->next >= $rows->end && !$this->fill($rows, $byName))) {
             $this->checkNotSuperseded();
             return null;
         }
         return $rows->batch[$rows->next++];
     }
 
-    private function fill(Rows $rows): bool
+    private function fill(Rows $rows, bool $byName): bool
     {
-        if ($rows->fill()) {
+        if ($rows->fill($byName)) {
             return true;
         }
         $this->rows = null;   // the last row was read: nothing to ask the library for any more

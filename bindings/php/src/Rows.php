@@ -7,19 +7,24 @@ use FFI;
 
 /**
  * The rows of one result set, read from the library in batches: one pconn_fetch_php_serialized
- * call and one unserialize() bring many rows as PHP arrays (lists of strings and nulls), where
- * reading value by value would cost an FFI call per value. Callers hand out $batch[$next++]
- * while $next < $end and call fill() when the batch is used up.
+ * call and one unserialize() bring many rows as PHP arrays, where reading value by value would
+ * cost an FFI call per value. Callers hand out $batch[$next++] while $next < $end and call fill()
+ * when the batch is used up.
+ *
+ * A batch comes in one of two forms, chosen by whoever fills it: rows keyed by column name
+ * (PCONN_PHP_ROWS_BY_NAME: what odbc_fetch_array and the object API's iteration return, handed
+ * out as they are) or lists keyed 0..n-1 (odbc_fetch_into, odbc_result). A reader wanting the
+ * other form converts the row ($byName says which form the batch has); asking by name is only
+ * right when the column names are unique, since a later column of the same name replaces an
+ * earlier one and a list could not be rebuilt from the row.
  *
  * Batch sizes: a batch ends where the library's block-cursor fetch ends (its fetch_batch option,
  * 1000 rows), so with drivers the library reads in blocks (psqlODBC) reading ahead never makes it
  * fetch a block early, and a row that fails fails with the same rows before it as row-by-row
- * reading. A row that fails ends its batch: the rows before it arrive, and the library reports
- * the error on the next call.
- * Results with long or binary columns (text, bytea, BLOBs) start with one row, and every batch
- * is sized from the bytes per row of the one before, so large values do not pile up in memory
- * by the thousand (the C call has no byte limit: a batch of small rows followed by large ones
- * still reads up to the end of the library's block).
+ * reading. It also ends once its text reaches BATCH_BYTES (the library's max_bytes), so rows of
+ * long or binary values (text, bytea, BLOBs: megabytes each) never pile up by the thousand, even
+ * when they follow many small ones. A row that fails ends its batch: the rows before it arrive,
+ * and the library reports the error on the next call.
  *
  * The row handed out last is $batch[$next - 1] ($next is 0 after the last row, or a failure).
  *
@@ -27,15 +32,12 @@ use FFI;
  */
 final class Rows
 {
-    /** Bytes of serialized rows one batch aims at. */
+    /** pconn_php_rows: rows keyed by column name instead of 0..n-1. */
+    public const BY_NAME = 1;
+    /** Bytes of serialized rows after which a batch ends (one row more at most). */
     private const BATCH_BYTES = 1 << 20;
-    /**
-     * The first batch of a result with long or binary columns: one row, as ext/odbc reads, since
-     * such rows may be megabytes each; later batches follow the size of the rows read.
-     */
-    private const FIRST_BATCH_WITH_LARGE_VALUES = 1;
 
-    /** @var list<list<string|null>> the rows read ahead */
+    /** @var list<array<string|int, string|null>> the rows read ahead */
     public array $batch = [];
     /** Index in $batch of the next row to hand out. */
     public int $next = 0;
@@ -43,25 +45,26 @@ final class Rows
     public int $end = 0;
     /** Rows of the batches before this one: $before + $next rows were handed out (or skipped). */
     public int $before = 0;
+    /** The rows of $batch are keyed by column name (else they are lists). */
+    public bool $byName = false;
 
     /** Rows the library has handed over for this result set (batches align with its blocks). */
     private int $delivered = 0;
     /** The library said there are no more rows. */
     private bool $exhausted = false;
-    /** Upper bound for the next batch, from the size of the rows so far. */
-    private int $wanted = 0;
 
-    public function __construct(private int $link, private int $result, private int $columns)
+    public function __construct(private int $link, private int $result)
     {
     }
 
     /**
-     * Reads the next batch into $batch: true when it has rows, false after the last.
+     * Reads the next batch into $batch, keyed by column name when $byName: true when it has rows,
+     * false after the last.
      *
      * @throws Exception the library's error (a failing row's error comes on the call after the
      *                   batch with the rows before it)
      */
-    public function fill(): bool
+    public function fill(bool $byName = false): bool
     {
         $this->before += $this->end;
         $this->batch = [];
@@ -70,13 +73,9 @@ final class Rows
         if ($this->exhausted) {
             return false;
         }
-        $ffi = Library::ffi();
-        if ($this->wanted === 0) {
-            $this->wanted = $this->mayHoldLargeValues() ? self::FIRST_BATCH_WITH_LARGE_VALUES : PHP_INT_MAX;
-        }
         $block = Library::fetchBatch();
-        $max = min($this->wanted, $block - $this->delivered % $block);
-        $rc = $ffi->pconn_fetch_php_serialized($this->result, $max, 0, 0, Library::$textPtr, Library::$lenPtr, Library::$u32Ptr);
+        $rc = Library::ffi()->pconn_fetch_php_serialized($this->result, $block - $this->delivered % $block, self::BATCH_BYTES,
+            $byName ? self::BY_NAME : 0, Library::$textPtr, Library::$lenPtr, Library::$u32Ptr);
         if ($rc === 100) {
             $this->exhausted = true;
             return false;
@@ -85,28 +84,23 @@ final class Rows
             throw Exception::fromLink($this->link, $rc);
         }
         $count = Library::$u32->cdata;
-        $bytes = Library::$len->cdata;
-        $batch = unserialize(FFI::string(Library::$text, $bytes), ['allowed_classes' => false]);
+        $batch = unserialize(FFI::string(Library::$text, Library::$len->cdata), ['allowed_classes' => false]);
         if (!is_array($batch) || count($batch) !== $count) {
             throw new Exception('pconn: a batch of rows could not be decoded', 'HY000', 0, 1);
         }
         $this->batch = $batch;
         $this->end = $count;
+        $this->byName = $byName;
         $this->delivered += $count;
-        // Fewer rows than asked for does not mean the end: the library also ends a batch before
-        // a failing row (reporting its error on the next call), so only PCONN_NO_DATA ends it.
-        $this->wanted = max(1, intdiv(self::BATCH_BYTES, max(1, intdiv($bytes, max(1, $count)))));
+        // Fewer rows than asked for does not mean the end: the library also ends a batch at
+        // max_bytes and before a failing row (reporting its error on the next call), so only
+        // PCONN_NO_DATA ends it.
         return $count > 0;
     }
 
-    /** Whether a column is long or binary (SQLite's BLOBs say 255 bytes and hold any size). */
-    private function mayHoldLargeValues(): bool
+    /** Whether rows may be asked for by name: no two of $names are equal (as PHP array keys). */
+    public static function namesAreKeys(array $names): bool
     {
-        foreach (Metadata::types($this->link, $this->result, $this->columns) as $type) {
-            if (isset(Metadata::LONG_TYPES[$type]) || isset(Metadata::BINARY_TYPES[$type])) {
-                return true;
-            }
-        }
-        return false;
+        return count(array_flip($names)) === count($names);
     }
 }

@@ -45,21 +45,47 @@ function odbc_execute(\Pconn\Odbc\Result $statement, array $params = []): bool
 
 function odbc_fetch_row(\Pconn\Odbc\Result $statement, ?int $row = null): bool
 {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end
+        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+        $rows->next++;
+        return true;
+    }
     return \Pconn\Odbc\odbc_fetch_row($statement, $row);
 }
 
 function odbc_fetch_array(\Pconn\Odbc\Result $statement, ?int $row = null): array|false
 {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
+        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+        return $rows->batch[$rows->next++];
+    }
     return \Pconn\Odbc\odbc_fetch_array($statement, $row);
 }
 
 function odbc_fetch_object(\Pconn\Odbc\Result $statement, ?int $row = null): \stdClass|false
 {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
+        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+        return (object) $rows->batch[$rows->next++];
+    }
     return \Pconn\Odbc\odbc_fetch_object($statement, $row);
 }
 
 function odbc_fetch_into(\Pconn\Odbc\Result $statement, &$array, ?int $row = null): int|false
 {
+    $rows = $statement->rows;
+    $link = $statement->link;
+    if ($row === null && $rows !== null && $rows->next < $rows->end && !$rows->byName && $statement->asRead
+        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+        $array = $rows->batch[$rows->next++];
+        return $statement->columns;
+    }
     return \Pconn\Odbc\odbc_fetch_into($statement, $array, $row);
 }
 

@@ -87,10 +87,14 @@ final class ManyRowsTest extends TestCase
         $c = odbc_connect($dsn, (string) $user, (string) $password);
         $r = odbc_exec($c, 'SELECT id, t, b, v FROM php_many ORDER BY id');
         $numRows = odbc_num_rows($r);
-        // the row functions take turns on one result: they share what was read ahead
+        // The row functions take turns on one result: they share what was read ahead. The
+        // function that needs the next batch chooses its form (by name for odbc_fetch_array and
+        // odbc_fetch_object, lists for the others); shifting the turns by one every 1000 rows
+        // makes each kind of function start a batch (at rows 1, 1001, 2001 and after the 1 MiB
+        // values, where batches end early).
         for ($id = 1; $id <= self::ROWS; $id++) {
             $expected = self::row($id);
-            switch ($id % 4) {
+            switch (($id + intdiv($id, 1000)) % 4) {
                 case 0:
                     $this->assertSame($expected, odbc_fetch_array($r), "row $id");
                     break;
@@ -131,6 +135,43 @@ final class ManyRowsTest extends TestCase
         $this->assertSame((string) self::ROWS, odbc_result($r, 1));
         $this->assertFalse(odbc_fetch_row($r, self::ROWS + 1));
         $this->assertSame([], $this->warnings);
+    }
+
+    /**
+     * Rows are read ahead, but never more than about 1 MiB of values at a time: many small rows
+     * followed by large ones do not bring the large ones into memory by the dozen.
+     *
+     * @dataProvider backends
+     */
+    public function testLargeRowsAfterSmallOnesAreNotAllHeldAtOnce(string $dsn, ?string $user, ?string $password): void
+    {
+        $db = Connection::connect($dsn, $user, $password);
+        $db->execute('DROP TABLE IF EXISTS php_big');
+        $db->execute('CREATE TABLE php_big (id integer PRIMARY KEY, t text)');
+        $insert = $db->prepare('INSERT INTO php_big (id, t) VALUES (?, ?)');
+        $large = str_repeat('0123456789abcdef', 65536);   // 1 MiB
+        $db->transaction(function () use ($insert, $large): void {
+            for ($id = 1; $id <= 120; $id++) {
+                $insert->execute([$id, $id <= 100 ? "small $id" : $large]);
+            }
+        });
+        unset($insert);
+        $c = odbc_connect($dsn, (string) $user, (string) $password);
+        $r = odbc_exec($c, 'SELECT id, t FROM php_big ORDER BY id');
+        $before = memory_get_usage();
+        $peak = 0;
+        $ids = 0;
+        while ($row = odbc_fetch_array($r)) {
+            $this->assertSame($row['id'] <= 100 ? "small {$row['id']}" : $large, $row['t']);
+            $ids++;
+            $peak = max($peak, memory_get_usage() - $before);
+        }
+        $this->assertSame(120, $ids);
+        // one batch of at most 1 MiB plus one row, its serialized text and the current row: about
+        // 4 MiB; reading ahead by row count alone would hold the 20 large rows (20 MiB)
+        $this->assertLessThan(8 << 20, $peak);
+        $this->assertSame([], $this->warnings);
+        $db->execute('DROP TABLE php_big');
     }
 
     /** @dataProvider backends */

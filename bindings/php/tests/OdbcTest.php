@@ -83,7 +83,7 @@ final class OdbcTest extends TestCase
     }
 
     /** @dataProvider backends */
-    public function testExecFetchAndResult(string $dsn, ?string $user, ?string $password): void
+    public function testExecFetchAndResult(string $dsn, ?string $user, ?string $password, string $name): void
     {
         $c = odbc_pconnect($dsn, (string) $user, (string) $password);
         $this->assertInstanceOf(Pconn\Odbc\Link::class, $c);
@@ -93,6 +93,9 @@ final class OdbcTest extends TestCase
         $this->assertSame(3, odbc_num_rows($r));
         $r = odbc_exec($c, 'SELECT id, name, v FROM php_odbc ORDER BY id');
         $this->assertSame(3, odbc_num_fields($r));
+        // as ext/odbc: the row count of a SELECT where the driver knows it before the rows are read
+        // (psqlODBC); SQLite's driver says 0 there, with ext/odbc too
+        $this->assertSame($name === 'postgresql' ? 3 : 0, odbc_num_rows($r));
         $this->assertSame('1', odbc_result($r, 1), 'odbc_result fetches the first row itself');
         $this->assertTrue(odbc_fetch_row($r));
         $this->assertSame('two', odbc_result($r, 2));
@@ -113,6 +116,77 @@ final class OdbcTest extends TestCase
         $this->assertFalse(odbc_next_result($r));
         $this->assertSame('one', odbc_result(odbc_exec($c, 'SELECT name FROM php_odbc WHERE id = 1'), 'name'));
         $this->assertStringStartsWith('SQL_CUR', odbc_cursor($r));
+        $this->assertSame([], $this->warnings);
+    }
+
+    /**
+     * Rows are read ahead keyed by name for odbc_fetch_array/odbc_fetch_object and as lists for
+     * the others, chosen by the function that needs the next batch: whichever function comes
+     * next on the same result still gets its own form of the row.
+     *
+     * @dataProvider backends
+     */
+    public function testRowFunctionsMixOnOneResultWhicheverReadTheRowsAhead(string $dsn, ?string $user, ?string $password): void
+    {
+        $this->assertRowFunctionsMix('Pconn\\Odbc\\', $dsn, $user, $password);
+    }
+
+    /**
+     * The same through the global odbc_* functions, which hand out rows read ahead themselves
+     * (a copy of the row functions' common case, see tools/gen-global).
+     *
+     * @dataProvider backends
+     */
+    public function testGlobalRowFunctionsMixOnOneResult(string $dsn, ?string $user, ?string $password): void
+    {
+        if (extension_loaded('odbc')) {
+            $this->markTestSkipped('the global odbc_* functions are ext/odbc\'s');
+        }
+        $this->assertRowFunctionsMix('', $dsn, $user, $password);
+    }
+
+    /** @param string $ns the namespace of the odbc_* functions to call ('' for the global ones) */
+    private function assertRowFunctionsMix(string $ns, string $dsn, ?string $user, ?string $password): void
+    {
+        [$fetchArray, $fetchInto, $fetchObject, $fetchRow, $result] = array_map(fn (string $f): string => $ns . $f,
+            ['odbc_fetch_array', 'odbc_fetch_into', 'odbc_fetch_object', 'odbc_fetch_row', 'odbc_result']);
+        $c = odbc_connect($dsn, (string) $user, (string) $password);
+        $sql = "SELECT 1 AS a, 'x' AS b UNION ALL SELECT 2, 'y' UNION ALL SELECT 3, 'z' UNION ALL SELECT 4, 'w' ORDER BY 1";
+
+        $r = odbc_exec($c, $sql);
+        $this->assertSame(['a' => '1', 'b' => 'x'], $fetchArray($r), 'reads the rows ahead keyed by name');
+        $this->assertSame('1', $result($r, 1));
+        $this->assertSame('x', $result($r, 'B'));
+        $this->assertSame(2, $fetchInto($r, $into));
+        $this->assertSame(['2', 'y'], $into);
+        $this->assertTrue($fetchRow($r));
+        $this->assertSame(['3', 'z'], [$result($r, 1), $result($r, 'b')]);
+        $this->assertEquals((object) ['a' => '4', 'b' => 'w'], $fetchObject($r));
+        $this->assertFalse($fetchArray($r));
+
+        $r = odbc_exec($c, $sql);
+        $this->assertSame(2, $fetchInto($r, $into), 'reads the rows ahead as lists');
+        $this->assertSame(['1', 'x'], $into);
+        $this->assertSame(['a' => '2', 'b' => 'y'], $fetchArray($r));
+        $this->assertEquals((object) ['a' => '3', 'b' => 'z'], $fetchObject($r));
+        $this->assertTrue($fetchRow($r));
+        $this->assertSame('w', $result($r, 2));
+        $this->assertFalse($fetchInto($r, $into));
+
+        $r = odbc_exec($c, $sql);
+        $rows = [];
+        while ($row = $fetchArray($r)) {
+            $rows[] = $row['a'] . $row['b'];
+        }
+        $this->assertSame(['1x', '2y', '3z', '4w'], $rows);
+
+        // two columns of one name: odbc_fetch_array keeps the later one (as ext/odbc), and the
+        // other functions still see both
+        $r = odbc_exec($c, 'SELECT 1 AS a, 2 AS a, 3 AS b UNION ALL SELECT 4, 5, 6');
+        $this->assertSame(['a' => '2', 'b' => '3'], $fetchArray($r));
+        $this->assertSame(3, $fetchInto($r, $into));
+        $this->assertSame(['4', '5', '6'], $into);
+        $this->assertSame('4', $result($r, 'a'), 'by name: the first of equal names, as ext/odbc');
         $this->assertSame([], $this->warnings);
     }
 
@@ -197,12 +271,15 @@ final class OdbcTest extends TestCase
         $r = odbc_exec($c, 'SELECT i, v, n FROM php_meta');
         $this->assertSame(3, odbc_num_fields($r));
         $this->assertSame(['i', 'v', 'n'], [odbc_field_name($r, 1), odbc_field_name($r, 2), odbc_field_name($r, 3)]);
-        $this->assertSame('INTEGER', odbc_field_type($r, 1));
-        $this->assertSame('VARCHAR', odbc_field_type($r, 2));
+        // the driver's own type names, as ext/odbc shows them
+        $this->assertSame($name === 'postgresql' ? 'int4' : 'INTEGER', odbc_field_type($r, 1));
+        $this->assertSame('varchar', odbc_field_type($r, 2));
+        $this->assertSame('numeric', odbc_field_type($r, 3));
         $this->assertSame(20, odbc_field_len($r, 2));
         $this->assertSame(20, odbc_field_precision($r, 2));
         if ($name === 'postgresql') {
-            $this->assertSame('NUMERIC', odbc_field_type($r, 3));
+            $this->assertSame('text', odbc_field_type(odbc_exec($c, "SELECT 'a'::text"), 1));
+            $this->assertSame('int8', odbc_field_type(odbc_exec($c, 'SELECT 1::int8'), 1));
             $this->assertSame(10, odbc_field_precision($r, 3));
             $this->assertSame(2, odbc_field_scale($r, 3));
         }
@@ -282,26 +359,48 @@ final class OdbcTest extends TestCase
     }
 
     /** @dataProvider backends */
-    public function testCatalogFunctions(string $dsn, ?string $user, ?string $password): void
+    public function testCatalogFunctionsAnswerAsExtOdbcWithItsColumnNames(string $dsn, ?string $user, ?string $password, string $name): void
     {
         $c = odbc_connect($dsn, (string) $user, (string) $password);
+        odbc_exec($c, 'DROP VIEW IF EXISTS php_cat_view');
         odbc_exec($c, 'DROP TABLE IF EXISTS php_cat');
-        odbc_exec($c, 'CREATE TABLE php_cat (id integer PRIMARY KEY, name varchar(20) NOT NULL)');
+        odbc_exec($c, 'CREATE TABLE php_cat (id integer PRIMARY KEY, name varchar(20) NOT NULL, note varchar(5))');
+        odbc_exec($c, 'CREATE VIEW php_cat_view AS SELECT id FROM php_cat');
+        $schema = $name === 'postgresql' ? 'public' : null;   // SQLite has no schemas
+
+        $r = odbc_tables($c, null, null, 'php_cat%');
+        // ext/odbc works in ODBC 2 mode: its drivers name the first columns TABLE_QUALIFIER and TABLE_OWNER
+        $this->assertSame(['TABLE_QUALIFIER', 'TABLE_OWNER', 'TABLE_NAME', 'TABLE_TYPE', 'REMARKS'],
+            array_map(fn (int $i) => odbc_field_name($r, $i), range(1, 5)));
         $found = [];
-        $r = odbc_tables($c, null, null, 'php_cat');
         while ($row = odbc_fetch_array($r)) {
-            $found[] = [$row['TABLE_NAME'], $row['TABLE_TYPE']];
+            $found[] = [$row['TABLE_OWNER'], $row['TABLE_NAME'], $row['TABLE_TYPE']];
         }
-        $this->assertSame([['php_cat', 'TABLE']], $found);
+        $this->assertSame([[$schema, 'php_cat', 'TABLE'], [$schema, 'php_cat_view', 'VIEW']], $found);
+        $r = odbc_tables($c, null, null, 'php_cat%', "'VIEW'");
+        $this->assertSame('php_cat_view', odbc_fetch_array($r)['TABLE_NAME']);
+        $this->assertFalse(odbc_fetch_array($r), 'only views');
+
         $cols = [];
         $r = odbc_columns($c, null, null, 'php_cat');
-        while ($row = odbc_fetch_array($r)) {
-            $cols[] = [$row['COLUMN_NAME'], $row['IS_NULLABLE']];
+        while (odbc_fetch_into($r, $row)) {
+            $cols[] = $row;
         }
-        $this->assertSame([['id', $cols[0][1]], ['name', 'NO']], $cols);
+        $this->assertSame(['id', 'name', 'note'], array_column($cols, 3), 'COLUMN_NAME, in order');
+        $r = odbc_columns($c, null, null, 'php_cat', 'n%');
+        $byName = [];
+        while ($row = odbc_fetch_array($r)) {
+            $byName[$row['COLUMN_NAME']] = [$row['PRECISION'], $row['NULLABLE'], $row['ORDINAL_POSITION'] !== null];
+        }
+        $this->assertSame(['name' => ['20', '0', true], 'note' => ['5', '1', true]], $byName);
+
         $r = odbc_primarykeys($c, null, '', 'php_cat');
         $pk = odbc_fetch_array($r);
-        $this->assertSame('id', $pk['COLUMN_NAME']);
+        $this->assertSame(['TABLE_QUALIFIER', 'TABLE_OWNER', 'TABLE_NAME', 'COLUMN_NAME', 'KEY_SEQ', 'PK_NAME'], array_keys($pk));
+        $this->assertSame(['php_cat', 'id', '1'], [$pk['TABLE_NAME'], $pk['COLUMN_NAME'], $pk['KEY_SEQ']]);
+        $this->assertFalse(odbc_fetch_array($r));
+        $this->assertSame([], $this->warnings);
+        odbc_exec($c, 'DROP VIEW php_cat_view');
         odbc_exec($c, 'DROP TABLE php_cat');
     }
 

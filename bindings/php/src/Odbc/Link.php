@@ -14,10 +14,4 @@ final class Link
     public function __construct(public readonly int $handle, public readonly bool $persistent, public readonly string $dsn)
     {
     }
-
-    /** "sqlite" or "" (other DBMS: catalog calls use information_schema). */
-    public function dialect(): string
-    {
-        return stripos($this->dsn, 'sqlite') !== false ? 'sqlite' : '';
-    }
 }

@@ -24,10 +24,12 @@ final class Result
     /** @var list<string>|null @internal column names, read when first needed */
     public ?array $names = null;
     /**
-     * @var list<string>|null @internal the names once read, while rows go out as read: the row
-     * functions' short path needs both and tests this one property
+     * @internal no two columns share a name (known once the names are read): odbc_fetch_array
+     * and odbc_fetch_object then read batches keyed by name and hand their rows out as they are
      */
-    public ?array $keys = null;
+    public bool $byName = false;
+    /** @var array<string, string>|null @internal driver's column name => the name shown instead (see rename()) */
+    public ?array $renames = null;
     /** @var array<string, int>|null @internal lower-case column name => first index (odbc_result by name) */
     public ?array $nameIndex = null;
     /** @internal the rows read ahead (the current row is the last handed out); null when there is no result set */
@@ -55,9 +57,9 @@ final class Result
         }
         $this->handle = $handle;
         $this->columns = Raw::columns($handle);
-        $this->rows = $this->columns > 0 ? new Rows($this->link->handle, $handle, $this->columns) : null;
+        $this->rows = $this->columns > 0 ? new Rows($this->link->handle, $handle) : null;
         $this->names = null;
-        $this->keys = null;
+        $this->byName = false;
         $this->nameIndex = null;
         $this->shapedColumns = null;
         $this->freed = false;
@@ -67,24 +69,66 @@ final class Result
     public function names(): array
     {
         if ($this->names === null) {
-            $this->useNames(Raw::columnNames($this->link->handle, $this->handle, $this->columns));
+            $names = Raw::columnNames($this->link->handle, $this->handle, $this->columns);
+            if ($this->renames === null) {
+                $this->byName = Rows::namesAreKeys($names);
+            } else {
+                foreach ($names as $i => $name) {
+                    $names[$i] = $this->renames[$name] ?? $name;
+                }
+                $this->byName = false;   // the library keys rows by the driver's names: lists get these
+            }
+            $this->names = $names;
         }
         return $this->names;
     }
 
-    /** @internal @param list<string> $names */
-    public function useNames(array $names): void
+    /**
+     * @internal shows columns under other names (driver's name => name), for every result set of
+     * this result; the rows then come as lists and are keyed by these names here
+     * @param array<string, string> $renames
+     */
+    public function rename(array $renames): void
     {
-        $this->names = $names;
+        $this->renames = $renames;
+        $this->names = null;
         $this->nameIndex = null;
-        $this->keys = $this->asRead ? $names : null;
     }
 
-    /** @internal @return list<string|null>|null the current row as the library gave it */
+    /** @internal whether rows can be read keyed by name (see $byName) */
+    public function canFetchByName(): bool
+    {
+        $this->names();
+        return $this->byName;
+    }
+
+    /**
+     * @internal the current row as a list of the library's values, whichever form its batch has
+     * @return list<string|null>|null
+     */
     public function current(): ?array
     {
         $rows = $this->rows;
-        return $rows !== null && $rows->next > 0 ? $rows->batch[$rows->next - 1] : null;
+        if ($rows === null || $rows->next === 0) {
+            return null;
+        }
+        $row = $rows->batch[$rows->next - 1];
+        return $rows->byName ? array_values($row) : $row;
+    }
+
+    /**
+     * @internal the current row keyed by column name (a later column of the same name wins, as
+     * ext/odbc), whichever form its batch has; null when there is none
+     * @return array<string|int, string|null>|null
+     */
+    public function currentByName(): ?array
+    {
+        $rows = $this->rows;
+        if ($rows === null || $rows->next === 0) {
+            return null;
+        }
+        $row = $rows->batch[$rows->next - 1];
+        return $rows->byName ? $row : array_combine($this->names(), $row);
     }
 
     /** @internal rows handed to the script or skipped (ext/odbc's result->fetched) */
@@ -109,7 +153,6 @@ final class Result
     public function settingsChanged(): void
     {
         $this->asRead = $this->longReadLen <= 0 && $this->binMode === 1;
-        $this->keys = $this->asRead ? $this->names : null;
     }
 
     /**

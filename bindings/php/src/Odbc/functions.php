@@ -9,8 +9,11 @@
 // and warnings are E_USER_WARNING (userland cannot raise E_WARNING).
 //
 // Rows are read from the library in batches (Pconn\Rows) and handed out from the batch: the row
-// functions start with a short path for the common case (the next row is read already, no error
-// to clear, no odbc_binmode/odbc_longreadlen setting) because they run once per row.
+// functions start with a short path for the common case (the next row is read already and in the
+// form the function returns, no error to clear, no odbc_binmode/odbc_longreadlen setting) because
+// they run once per row. The function that finds its batch used up picks the next batch's form:
+// odbc_fetch_array/odbc_fetch_object by name (the row is then returned as it is), the others
+// lists; a row of the other form is converted (Result::current(), Result::currentByName()).
 declare(strict_types=1);
 
 namespace Pconn\Odbc;
@@ -19,7 +22,6 @@ use Pconn\Exception;
 use Pconn\Library;
 use Pconn\Metadata;
 use Pconn\Raw;
-use Pconn\Sql;
 
 
 /** @internal */
@@ -61,8 +63,11 @@ function _result(string $function, Result $result): bool
     return true;
 }
 
-/** @internal moves to the next row (or to row $row, forward only); false when there is none */
-function _fetch(string $function, Result $result, ?int $row): bool
+/**
+ * @internal moves to the next row (or to row $row, forward only); false when there is none.
+ * Batches read on the way come keyed by name when $byName and the names allow it.
+ */
+function _fetch(string $function, Result $result, ?int $row, bool $byName = false): bool
 {
     $rows = $result->rows;
     if ($rows === null) {
@@ -77,13 +82,13 @@ function _fetch(string $function, Result $result, ?int $row): bool
             return false;
         }
         while ($rows->before + $rows->next < $row - 1) {
-            if ($rows->next >= $rows->end && !_fill($function, $result)) {
+            if ($rows->next >= $rows->end && !_fill($function, $result, $byName)) {
                 return false;
             }
             $rows->next += min($rows->end - $rows->next, $row - 1 - $rows->before - $rows->next);
         }
     }
-    if ($rows->next >= $rows->end && !_fill($function, $result)) {
+    if ($rows->next >= $rows->end && !_fill($function, $result, $byName)) {
         return false;
     }
     $rows->next++;
@@ -91,10 +96,10 @@ function _fetch(string $function, Result $result, ?int $row): bool
 }
 
 /** @internal reads the next batch of rows; false after the last row or on an error (warned) */
-function _fill(string $function, Result $result): bool
+function _fill(string $function, Result $result, bool $byName): bool
 {
     try {
-        if ($result->rows->fill()) {
+        if ($result->rows->fill($byName && $result->canFetchByName())) {
             return true;
         }
     } catch (Exception $e) {
@@ -139,20 +144,17 @@ function _shaped(Result $result): array
     return $row;
 }
 
-/** @internal runs SQL on a link into a new result ($names: column names to use instead of the driver's) */
-function _run(string $function, Link $link, string $sql, ?array $names = null, string $call = 'SQLExecDirect'): Result|false
+/** @internal runs SQL on a link into a new result */
+function _run(string $function, Link $link, string $sql): Result|false
 {
     try {
         $handle = Raw::exec($link->handle, $sql);
     } catch (Exception $e) {
-        State::fail($function, $e, $link, $call);
+        State::fail($function, $e, $link, 'SQLExecDirect');
         return false;
     }
     $result = new Result($link);
     $result->attach($handle);
-    if ($names !== null) {
-        $result->useNames($names);
-    }
     return $result;
 }
 
@@ -267,6 +269,7 @@ function odbc_execute(Result $statement, array $params = []): bool
 
 function odbc_fetch_row(Result $statement, ?int $row = null): bool
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
     if ($row === null && $rows !== null && $rows->next < $rows->end
@@ -274,6 +277,7 @@ function odbc_fetch_row(Result $statement, ?int $row = null): bool
         $rows->next++;
         return true;
     }
+    // end of fast path
     if (!_result('odbc_fetch_row', $statement)) {
         return false;
     }
@@ -282,41 +286,47 @@ function odbc_fetch_row(Result $statement, ?int $row = null): bool
 
 function odbc_fetch_array(Result $statement, ?int $row = null): array|false
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->keys !== null
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
-        return array_combine($statement->keys, $rows->batch[$rows->next++]);
+        return $rows->batch[$rows->next++];
     }
-    if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row)) {
+    // end of fast path
+    if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row, $statement->asRead)) {
         return false;
     }
-    return array_combine($statement->names(), _shaped($statement));
+    return $statement->asRead ? $statement->currentByName() : array_combine($statement->names(), _shaped($statement));
 }
 
 function odbc_fetch_object(Result $statement, ?int $row = null): \stdClass|false
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->keys !== null
+    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
-        return (object) array_combine($statement->keys, $rows->batch[$rows->next++]);
+        return (object) $rows->batch[$rows->next++];
     }
-    if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row)) {
+    // end of fast path
+    if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row, $statement->asRead)) {
         return false;
     }
-    return (object) array_combine($statement->names(), _shaped($statement));
+    return (object) ($statement->asRead ? $statement->currentByName() : array_combine($statement->names(), _shaped($statement)));
 }
 
 function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|false
 {
+    // fast path (tools/gen-global copies it into the global function, saving a call per row)
     $rows = $statement->rows;
     $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $statement->asRead
+    if ($row === null && $rows !== null && $rows->next < $rows->end && !$rows->byName && $statement->asRead
         && $link->errorState === '' && State::$state === '' && !$link->closed) {
         $array = $rows->batch[$rows->next++];
         return $statement->columns;
     }
+    // end of fast path
     if (!_result('odbc_fetch_into', $statement)) {
         return false;
     }
@@ -433,7 +443,10 @@ function odbc_result_all(Result $statement, string $format = ''): int|false
     return $statement->fetched();
 }
 
-/** Rows changed by an INSERT, UPDATE or DELETE; -1 when the driver does not say (and for a SELECT). */
+/**
+ * Rows changed by an INSERT, UPDATE or DELETE; for a SELECT what the driver says, as ext/odbc: its
+ * number of rows where the driver knows it before they are fetched (psqlODBC), else -1 or 0 (SQLite's).
+ */
 function odbc_num_rows(Result $statement): int
 {
     if (!_result('odbc_num_rows', $statement) || $statement->handle === 0) {
@@ -496,10 +509,22 @@ function _meta(string $function, Result $statement, int $field, string $what): s
     }
 }
 
-/** The column's ODBC SQL type name ("INTEGER", "VARCHAR", …; ext/odbc gives the driver's own name). */
+/** The driver's name for the column's type, as ext/odbc (psqlODBC: "int4", "varchar", "text"). */
 function odbc_field_type(Result $statement, int $field): string|false
 {
-    return _meta('odbc_field_type', $statement, $field, 'type');
+    if (!_result('odbc_field_type', $statement)) {
+        return false;
+    }
+    $i = _field('odbc_field_type', $statement, $field);
+    if ($i === false) {
+        return false;
+    }
+    try {
+        return Metadata::typeName($statement->link->handle, $statement->handle, $i + 1);
+    } catch (Exception $e) {
+        State::fail('odbc_field_type', $e, $statement->link, 'SQLColAttributes');
+        return false;
+    }
 }
 
 /** The column size (characters for text, digits for numbers), as ext/odbc: the same as odbc_field_precision. */
@@ -649,95 +674,66 @@ function odbc_cursor(Result $statement): string|false
     return 'SQL_CUR' . $statement->handle;
 }
 
-/** @internal ODBC search pattern → SQL condition on $column */
-function _like(string $column, ?string $pattern): string
+/**
+ * @internal ext/odbc runs in ODBC 2 mode (SQLAllocEnv), so drivers name the catalog functions'
+ * columns as ODBC 2 did; pconn runs in ODBC 3 mode. Scripts written for ext/odbc read
+ * $row['TABLE_OWNER'], so the drop-in shows ext/odbc's names (ODBC 3 name => ODBC 2 name).
+ */
+const CATALOG_NAMES = [
+    'TABLE_CAT' => 'TABLE_QUALIFIER', 'TABLE_SCHEM' => 'TABLE_OWNER', 'COLUMN_SIZE' => 'PRECISION',
+    'BUFFER_LENGTH' => 'LENGTH', 'DECIMAL_DIGITS' => 'SCALE', 'NUM_PREC_RADIX' => 'RADIX',
+];
+
+/**
+ * @internal runs one of the library's catalog functions ($call: pconn_tables, pconn_columns or
+ * pconn_primary_keys, with $args after the link) into a new result: the driver's own answer, with
+ * its columns (ODBC's and any of the driver's own) named as ext/odbc shows them (CATALOG_NAMES)
+ */
+function _catalog(string $function, Link $link, string $call, string $odbcCall, ?string ...$args): Result|false
 {
-    if ($pattern === null || $pattern === '' || $pattern === '%') {
-        return '';
+    try {
+        Raw::check($link->handle, Library::ffi()->$call($link->handle, ...[...$args, Library::$resultPtr]));
+    } catch (Exception $e) {
+        State::fail($function, $e, $link, $odbcCall);
+        return false;
     }
-    return " AND $column LIKE " . Sql::quote($pattern);
+    $result = new Result($link);
+    $result->rename(CATALOG_NAMES);
+    $result->attach(Library::$result->cdata);
+    return $result;
 }
 
+/** Tables (SQLTables): arguments are search patterns (`%`, `_`), null for any; $types e.g. "'TABLE','VIEW'". */
 function odbc_tables(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $types = null): Result|false
 {
     if (!_live('odbc_tables', $odbc)) {
         return false;
     }
-    $typeList = [];
-    foreach (explode(',', (string) $types) as $t) {
-        $t = strtoupper(trim($t, " '\""));
-        if ($t !== '') {
-            $typeList[] = Sql::quote($t);
-        }
+    if ($schema === '' && $table !== null && $table !== '') {
+        $schema = null;   // as ext/odbc (for MS Access): an empty schema with a table name means any schema
     }
-    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'TABLE_TYPE', 'REMARKS'];
-    if ($odbc->dialect() === 'sqlite') {
-        $sql = "SELECT NULL, NULL, name, upper(type), NULL FROM sqlite_master WHERE type IN ('table', 'view')"
-            . _like('name', $table)
-            . ($typeList ? ' AND upper(type) IN (' . implode(',', $typeList) . ')' : '')
-            . ' ORDER BY 4, 3';
-    } else {
-        $sql = "SELECT * FROM (SELECT table_catalog, table_schema, table_name, CASE table_type WHEN 'BASE TABLE' THEN 'TABLE' "
-            . "ELSE table_type END AS table_type, CAST(NULL AS varchar(1)) AS remarks FROM information_schema.tables) t WHERE 1=1"
-            . _like('table_catalog', $catalog) . _like('table_schema', $schema) . _like('table_name', $table)
-            . ($typeList ? ' AND table_type IN (' . implode(',', $typeList) . ')' : '')
-            . ' ORDER BY 4, 1, 2, 3';
-    }
-    return _run('odbc_tables', $odbc, $sql, $names, 'SQLTables');
+    return _catalog('odbc_tables', $odbc, 'pconn_tables', 'SQLTables', $catalog, $schema, $table, $types);
 }
 
+/** Columns (SQLColumns): arguments are search patterns (`%`, `_`), null for any. */
 function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): Result|false
 {
     if (!_live('odbc_columns', $odbc)) {
         return false;
     }
-    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'COLUMN_NAME', 'TYPE_NAME', 'COLUMN_SIZE',
-        'DECIMAL_DIGITS', 'NULLABLE', 'REMARKS', 'COLUMN_DEF', 'ORDINAL_POSITION', 'IS_NULLABLE'];
-    if ($odbc->dialect() === 'sqlite') {
-        $tables = [];
-        $r = _run('odbc_columns', $odbc, "SELECT name FROM sqlite_master WHERE type IN ('table','view')" . _like('name', $table) . ' ORDER BY name');
-        if ($r === false) {
-            return false;
-        }
-        while (_fetch('odbc_columns', $r, null)) {
-            $tables[] = $r->current()[0];
-        }
-        odbc_free_result($r);
-        $parts = [];
-        foreach ($tables as $t) {
-            $parts[] = 'SELECT NULL, NULL, ' . Sql::quote($t) . ', name, type, NULL, NULL, CASE WHEN "notnull" THEN 0 ELSE 1 END, NULL, dflt_value, cid + 1, '
-                . "CASE WHEN \"notnull\" THEN 'NO' ELSE 'YES' END FROM pragma_table_info(" . Sql::quote($t) . ') WHERE 1=1' . _like('name', $column);
-        }
-        $sql = $parts === [] ? 'SELECT ' . implode(', ', array_fill(0, 12, 'NULL')) . ' WHERE 0' : implode(' UNION ALL ', $parts);
-    } else {
-        $sql = 'SELECT table_catalog, table_schema, table_name, column_name, data_type, '
-            . 'COALESCE(character_maximum_length, numeric_precision), numeric_scale, '
-            . "CASE is_nullable WHEN 'YES' THEN 1 ELSE 0 END, CAST(NULL AS varchar(1)), column_default, ordinal_position, is_nullable "
-            . 'FROM information_schema.columns WHERE 1=1'
-            . _like('table_catalog', $catalog) . _like('table_schema', $schema) . _like('table_name', $table) . _like('column_name', $column)
-            . ' ORDER BY 1, 2, 3, 11';
+    if ($schema === '' && $table !== null && $table !== '') {
+        $schema = null;   // as ext/odbc, see odbc_tables
     }
-    return _run('odbc_columns', $odbc, $sql, $names, 'SQLColumns');
+    return _catalog('odbc_columns', $odbc, 'pconn_columns', 'SQLColumns', $catalog, $schema, $table, $column);
 }
 
+/** The primary key columns of table $table (SQLPrimaryKeys; not patterns). */
 function odbc_primarykeys(Link $odbc, ?string $catalog, string $schema, string $table): Result|false
 {
     if (!_live('odbc_primarykeys', $odbc)) {
         return false;
     }
-    $names = ['TABLE_CAT', 'TABLE_SCHEM', 'TABLE_NAME', 'COLUMN_NAME', 'KEY_SEQ', 'PK_NAME'];
-    if ($odbc->dialect() === 'sqlite') {
-        $sql = 'SELECT NULL, NULL, ' . Sql::quote($table) . ', name, pk, NULL FROM pragma_table_info(' . Sql::quote($table) . ') WHERE pk > 0 ORDER BY pk';
-    } else {
-        $sql = 'SELECT k.table_catalog, k.table_schema, k.table_name, k.column_name, k.ordinal_position, k.constraint_name '
-            . 'FROM information_schema.table_constraints c JOIN information_schema.key_column_usage k '
-            . 'ON k.constraint_name = c.constraint_name AND k.constraint_schema = c.constraint_schema AND k.table_name = c.table_name '
-            . "WHERE c.constraint_type = 'PRIMARY KEY' AND k.table_name = " . Sql::quote($table)
-            . ($schema !== '' ? ' AND k.table_schema = ' . Sql::quote($schema) : '')
-            . ($catalog !== null && $catalog !== '' ? ' AND k.table_catalog = ' . Sql::quote($catalog) : '')
-            . ' ORDER BY 5';
-    }
-    return _run('odbc_primarykeys', $odbc, $sql, $names, 'SQLPrimaryKeys');
+    return _catalog('odbc_primarykeys', $odbc, 'pconn_primary_keys', 'SQLPrimaryKeys', $catalog, $schema, $table);
 }
 
 /**
