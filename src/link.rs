@@ -293,10 +293,15 @@ impl Link {
     ///
     /// A link the request never touched costs nothing here: no statement ran, so there is nothing
     /// to roll back or reset, and no server round trip is made.
-    /// Whether request end has more to do than hand the link back: a round trip, or results or
-    /// statements to free.
-    pub fn needs_cleaning(&self) -> bool {
-        self.dirty.any() || !self.results.is_empty() || !self.statements.is_empty()
+    /// Whether cleaning this link at request end will wait for the server: a session reset
+    /// (unless the DBMS runs in-process, as SQLite does) or the rollback of a manual-commit
+    /// transaction. Only then is handing it to the background thread worth the thread switch.
+    pub fn cleaning_waits_for_server(&self) -> bool {
+        if !self.dirty.any() || self.dbms == Dbms::Sqlite {
+            return false;
+        }
+        let resets = self.dirty.session_touched && self.settings.reset != ResetPolicy::None;
+        resets || !self.autocommit
     }
 
     pub fn clean(&mut self) -> Result<CleanReport> {

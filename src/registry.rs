@@ -835,14 +835,14 @@ fn close_ended(ended: &mut Vec<Ended>) {
 
 /// Hands a persistent link whose request left work for request end (a reset's round trip) to
 /// the background thread (`cleaner.rs`), which returns it to the idle pool when clean. Gives the
-/// link back when it is to be finished here: not persistent, dropped, broken, nothing to clean,
-/// `background_reset` off, or no thread.
+/// link back when it is to be finished here: not persistent, dropped, broken, nothing that waits
+/// for the server (cheaper than a thread switch), `background_reset` off, or no thread.
 fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, ended_at: Instant) -> std::result::Result<(), Box<Link>> {
     if how != LeaseEnd::Release
         || !config.background_reset
         || link.kind != LinkKind::Persistent
         || link.broken
-        || !link.needs_cleaning()
+        || !link.cleaning_waits_for_server()
     {
         return Err(link);
     }

@@ -11,24 +11,48 @@ $seconds = (float) (getenv('BENCH_SECONDS') ?: 3);
 $select1 = __DIR__ . '/select1.php';
 $fetch = __DIR__ . '/fetch.php';
 
-function rate(Fpm $fpm, string $script, string $query, float $seconds): float
+/**
+ * Requests per second of each run, measured in slices of 0.25 s that the runs take in turn for
+ * $seconds each in all, so that a noisy neighbour (this machine has many) slows all of them
+ * alike; returns name => requests/s over all of a run's slices.
+ *
+ * @param array<string, array{Fpm, string}> $runs name => [pool, query string]
+ * @return array<string, float>
+ */
+function rates(array $runs, string $script, float $seconds): array
 {
-    $c = $fpm->client();
-    for ($i = 0; $i < 50; $i++) {              // warm up: links opened, opcache filled
-        $c->request($script, $query);
-    }
-    $n = 0;
-    $t0 = hrtime(true);
-    $end = $t0 + (int) ($seconds * 1e9);
-    do {
-        [, $body] = $c->request($script, $query);
-        if ($body !== '1') {
-            throw new RuntimeException("unexpected response: $body\n" . $fpm->logs());
+    // One client at a time per pool: a pool has one worker, which serves one connection.
+    foreach ($runs as $name => [$fpm, $query]) {
+        $client = $fpm->client();
+        for ($i = 0; $i < 50; $i++) {          // warm up: links opened, opcache filled
+            $client->request($script, $query);
         }
-        $n++;
-    } while (hrtime(true) < $end);
-    $c->close();
-    return $n / ((hrtime(true) - $t0) / 1e9);
+        $client->close();
+    }
+    $slice = 0.25;
+    $count = array_fill_keys(array_keys($runs), 0);
+    $time = array_fill_keys(array_keys($runs), 0);
+    for ($round = 0; $round < max(1, (int) round($seconds / $slice)); $round++) {
+        foreach ($runs as $name => [$fpm, $query]) {
+            $client = $fpm->client();
+            $t0 = hrtime(true);
+            $end = $t0 + (int) ($slice * 1e9);
+            do {
+                [, $body] = $client->request($script, $query);
+                if ($body !== '1') {
+                    throw new RuntimeException("unexpected response: $body\n" . $fpm->logs());
+                }
+                $count[$name]++;
+            } while (hrtime(true) < $end);
+            $time[$name] += hrtime(true) - $t0;
+            $client->close();
+        }
+    }
+    $rates = [];
+    foreach ($runs as $name => $_) {
+        $rates[$name] = $count[$name] / ($time[$name] / 1e9);
+    }
+    return $rates;
 }
 
 /**
@@ -60,12 +84,15 @@ try {
         $pools[$name] = new Fpm($mode, 1, 0, ['memory_limit' => '1G']);
         $pools[$name]->start();
     }
-    printf("php-fpm, 1 worker each, one request = get a link + SELECT 1 on PostgreSQL (%.0f s per figure)\n", $seconds);
-    $native = rate($pools['native'], $select1, 'how=pconnect', $seconds);
-    $nativeConnect = rate($pools['native'], $select1, 'how=connect', $seconds);
-    $pp = rate($pools['pconn (preload)'], $select1, 'how=pconnect', $seconds);
-    $pc = rate($pools['pconn (preload)'], $select1, 'how=connect', $seconds);
-    $cp = rate($pools['pconn (ffi.enable=true)'], $select1, 'how=pconnect', $seconds);
+    printf("php-fpm, 1 worker each, one request = get a link + SELECT 1 on PostgreSQL (%.0f s per figure, in turns)\n", $seconds);
+    $r = rates([
+        'native' => [$pools['native'], 'how=pconnect'],
+        'native connect' => [$pools['native'], 'how=connect'],
+        'preload' => [$pools['pconn (preload)'], 'how=pconnect'],
+        'preload connect' => [$pools['pconn (preload)'], 'how=connect'],
+        'cdef' => [$pools['pconn (ffi.enable=true)'], 'how=pconnect'],
+    ], $select1, $seconds);
+    [$native, $nativeConnect, $pp, $pc, $cp] = [$r['native'], $r['native connect'], $r['preload'], $r['preload connect'], $r['cdef']];
     printf("  %-44s %9.0f req/s\n", 'native ext/odbc odbc_pconnect (no cleanup)', $native);
     printf("  %-44s %9.0f req/s\n", 'native ext/odbc odbc_connect', $nativeConnect);
     printf("  %-44s %9.0f req/s  = %.2fx native pconnect\n", 'pconn odbc_pconnect, preload', $pp, $pp / $native);
