@@ -95,6 +95,9 @@ pub struct Link {
     pub owner_pid: u32,
     /// The driver's socket, when it could be found at open: checked at every hand-out.
     socket: Option<WatchedSocket>,
+    /// The thread that returned the link to the idle pool last (a number of the registry's): the
+    /// next hand-out to that thread prefers it.
+    pub(crate) returned_by: u64,
 }
 
 impl Link {
@@ -137,6 +140,7 @@ impl Link {
             broken: false,
             owner_pid: std::process::id(),
             socket,
+            returned_by: 0,
         };
         link.dbms = Dbms::detect(link.connection()?);
         match reset::capture_baseline(&mut link) {

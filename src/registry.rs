@@ -170,8 +170,15 @@ impl State {
         }
     }
 
-    fn pop_idle(&mut self, key: &LinkKey) -> Option<Box<Link>> {
-        let link = self.keys.get_mut(key)?.idle.pop()?;
+    /// Takes an idle link of `key`: among the most recently returned few, the one this thread
+    /// returned last if there is one — its socket and driver state are likely still in this core's
+    /// cache, where another thread's link would have to be fetched from another core's.
+    fn pop_idle(&mut self, key: &LinkKey, thread: u64) -> Option<Box<Link>> {
+        const LOOK_AT: usize = 4;
+        let idle = &mut self.keys.get_mut(key)?.idle;
+        let last = idle.len().checked_sub(1)?;
+        let at = idle.iter().rev().take(LOOK_AT).position(|link| link.returned_by == thread).map_or(last, |back| last - back);
+        let link = idle.remove(at);
         self.idle_total -= 1;
         Some(link)
     }
@@ -237,6 +244,15 @@ impl State {
         }
         self.idle_total -= expired.len() - before;
     }
+}
+
+/// A number for the calling thread, for [`State::pop_idle`]'s preference: 0 for none.
+fn this_thread() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local! {
+        static THIS: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    THIS.try_with(|this| *this).unwrap_or(0)
 }
 
 /// Handles start at a random point so that a handle from another process (or garbage) is very
@@ -495,7 +511,7 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
         let taken = {
             let mut state = lock();
             state.sweep(config, now, &mut expired);
-            state.pop_idle(&spec.key).map(|link| {
+            state.pop_idle(&spec.key, this_thread()).map(|link| {
                 // Counted now, in this acquisition; taken back if the check fails.
                 state.counters.reused += 1;
                 let (handle, slot) = state.register_lease(LinkKind::Persistent, &spec.key, None);
@@ -677,6 +693,7 @@ fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config) -> Ended {
             Ok(report) => {
                 let now = Instant::now();
                 link.last_used = now;
+                link.returned_by = this_thread();
                 let fate = match expiry(&link, config, now, false) {
                     Some(reason) => Fate::Close(Some(reason)),
                     None => Fate::Idle,
