@@ -11,8 +11,8 @@
 //! part of the key and is not sent to the driver). Each thread walks all keys in turn, so with many
 //! keys every hand-out touches a cold part of the pool.
 //!
-//! The last rows are PostgreSQL (one key): there the local check is the `recv(MSG_PEEK)` on the
-//! link's socket, a system call per hand-out. The server is the one `PCONN_PG_CONNSTR` names, or a
+//! The last rows are PostgreSQL (one key): there the local check is a `poll` of the link's
+//! socket, a system call per hand-out. The server is the one `PCONN_PG_CONNSTR` names, or a
 //! throwaway one (`scripts/pg-tmp`).
 //!
 //! `PCONN_BENCH_MS` sets the time per measurement (default 1000 ms); `PCONN_BENCH_DRIVER`

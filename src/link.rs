@@ -180,8 +180,8 @@ impl Link {
         }
     }
 
-    /// The kernel's view of the link's socket: one non-blocking `recv(MSG_PEEK)`, and an `fstat`
-    /// only when that reports something unusual. For idle links of the process that opened them
+    /// The kernel's view of the link's socket: one `poll` with no timeout, and an `fstat` only
+    /// when that reports the socket closed or failed. For idle links of the process that opened them
     /// (the registry forgets links inherited across fork before anything looks at them).
     pub fn socket_verdict(&self) -> SocketVerdict {
         let Some(socket) = &self.socket else { return SocketVerdict::Unknown };

@@ -464,9 +464,10 @@ enum Check {
 }
 
 /// Whether an idle link may be handed out: within its limits, its socket neither closed nor
-/// reset by the server (one `recv`, no round trip), not dead by the driver's own account, and
+/// reset by the server (one `poll`, no round trip), not dead by the driver's own account, and
 /// answering a ping when one is due — after `ping_interval` idle, or when the server sent the
-/// idle session something (often the last words of a session it ended; a ping tells for sure).
+/// idle session something and kept the connection open (a notice: a ping tells whether the session
+/// is still good, and lets the driver read what was sent).
 ///
 /// `settings` are the per-link options as configured now: a `pconn_set_option` at run time
 /// applies to links already in the pool too.
