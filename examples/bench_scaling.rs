@@ -11,8 +11,8 @@
 //! part of the key and is not sent to the driver). Each thread walks all keys in turn, so with many
 //! keys every hand-out touches a cold part of the pool.
 //!
-//! The last rows are PostgreSQL (one key): there the local check is the `recv(MSG_PEEK)` on the
-//! link's socket, a system call per hand-out. The server is the one `PCONN_PG_CONNSTR` names, or a
+//! The last rows are PostgreSQL (one key): there the local check is a `poll` of the link's
+//! socket, a system call per hand-out. The server is the one `PCONN_PG_CONNSTR` names, or a
 //! throwaway one (`scripts/pg-tmp`).
 //!
 //! `PCONN_BENCH_MS` sets the time per measurement (default 1000 ms); `PCONN_BENCH_DRIVER`
@@ -24,7 +24,7 @@ mod support;
 
 use pconn::ffi::*;
 use std::ffi::{CStr, CString};
-use std::sync::{Arc, Barrier};
+use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
 fn ok(status: pconn_status, what: &str) {
@@ -61,16 +61,28 @@ fn cycle(key: &Key) {
 /// one thread, cycles per second of all threads together).
 fn measure(keys: &Arc<Vec<Key>>, threads: usize, budget: Duration) -> (f64, f64) {
     let barrier = Arc::new(Barrier::new(threads));
+    let turn = Arc::new(Mutex::new(()));
     let workers: Vec<_> = (0..threads)
         .map(|t| {
             let keys = keys.clone();
             let barrier = barrier.clone();
+            let turn = turn.clone();
             std::thread::spawn(move || {
-                // Warm: every key has an idle link for this thread, the caches are filled.
+                // Warm: every key gets a link of this thread's, held until every thread is warm, so
+                // each key has one idle link per thread. One thread at a time: the sockets of links
+                // opened at the same moment by two threads cannot be told apart, and those links
+                // would get no socket check.
                 let offset = t * keys.len() / threads.max(1);
-                for i in 0..keys.len() {
-                    cycle(&keys[(i + offset) % keys.len()]);
+                {
+                    let _turn = turn.lock().unwrap();
+                    for i in 0..keys.len() {
+                        let key = &keys[(i + offset) % keys.len()];
+                        let mut link = 0;
+                        ok(pconn_pconnect(key.conn.as_ptr(), key.user.as_ptr(), key.password.as_ptr(), &mut link), "pconnect");
+                    }
                 }
+                barrier.wait();
+                ok(pconn_request_end(), "request end");
                 barrier.wait();
                 let start = Instant::now();
                 let mut n = 0usize;

@@ -97,6 +97,9 @@ pub struct Link {
     pub owner_pid: u32,
     /// The driver's socket, when it could be found at open: checked at every hand-out.
     socket: Option<WatchedSocket>,
+    /// The thread that returned the link to the idle pool last (a number of the registry's): the
+    /// next hand-out to that thread prefers it.
+    pub(crate) returned_by: u64,
 }
 
 impl Link {
@@ -139,6 +142,7 @@ impl Link {
             broken: false,
             owner_pid: std::process::id(),
             socket,
+            returned_by: 0,
         };
         link.dbms = Dbms::detect(link.connection()?);
         match reset::capture_baseline(&mut link) {
@@ -179,8 +183,8 @@ impl Link {
         }
     }
 
-    /// The kernel's view of the link's socket: one non-blocking `recv(MSG_PEEK)`, and an `fstat`
-    /// only when that reports something unusual. For idle links of the process that opened them
+    /// The kernel's view of the link's socket: one `poll` with no timeout, and an `fstat` only
+    /// when that reports the socket closed or failed. For idle links of the process that opened them
     /// (the registry forgets links inherited across fork before anything looks at them).
     pub fn socket_verdict(&self) -> SocketVerdict {
         let Some(socket) = &self.socket else { return SocketVerdict::Unknown };

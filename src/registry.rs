@@ -171,8 +171,15 @@ impl State {
         }
     }
 
-    fn pop_idle(&mut self, key: &LinkKey) -> Option<Box<Link>> {
-        let link = self.keys.get_mut(key)?.idle.pop()?;
+    /// Takes an idle link of `key`: among the most recently returned few, the one this thread
+    /// returned last if there is one — its socket and driver state are likely still in this core's
+    /// cache, where another thread's link would have to be fetched from another core's.
+    fn pop_idle(&mut self, key: &LinkKey, thread: u64) -> Option<Box<Link>> {
+        const LOOK_AT: usize = 4;
+        let idle = &mut self.keys.get_mut(key)?.idle;
+        let last = idle.len().checked_sub(1)?;
+        let at = idle.iter().rev().take(LOOK_AT).position(|link| link.returned_by == thread).map_or(last, |back| last - back);
+        let link = idle.remove(at);
         self.idle_total -= 1;
         Some(link)
     }
@@ -238,6 +245,15 @@ impl State {
         }
         self.idle_total -= expired.len() - before;
     }
+}
+
+/// A number for the calling thread, for [`State::pop_idle`]'s preference: 0 for none.
+fn this_thread() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    thread_local! {
+        static THIS: u64 = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    THIS.try_with(|this| *this).unwrap_or(0)
 }
 
 /// Handles start at a random point so that a handle from another process (or garbage) is very
@@ -456,9 +472,10 @@ enum Check {
 }
 
 /// Whether an idle link may be handed out: within its limits, its socket neither closed nor
-/// reset by the server (one `recv`, no round trip), not dead by the driver's own account, and
+/// reset by the server (one `poll`, no round trip), not dead by the driver's own account, and
 /// answering a ping when one is due — after `ping_interval` idle, or when the server sent the
-/// idle session something (often the last words of a session it ended; a ping tells for sure).
+/// idle session something and kept the connection open (a notice: a ping tells whether the session
+/// is still good, and lets the driver read what was sent).
 ///
 /// `settings` are the per-link options as configured now: a `pconn_set_option` at run time
 /// applies to links already in the pool too.
@@ -504,7 +521,7 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
         let taken = {
             let mut state = lock();
             state.sweep(config, now, &mut expired);
-            let taken = state.pop_idle(&spec.key).map(|link| {
+            let taken = state.pop_idle(&spec.key, this_thread()).map(|link| {
                 // Counted now, in this acquisition; taken back if the check fails.
                 state.counters.reused += 1;
                 let (handle, slot) = state.register_lease(LinkKind::Persistent, &spec.key, None);
@@ -788,8 +805,11 @@ fn end_leases(links: &mut Vec<RequestLink>, how: LeaseEnd) -> usize {
     // A slot found empty is another caller's to end (a handle closed from another thread): left
     // alone, lease and all.
     links.retain(|(_, slot)| {
-        let Some(link) = slot.lock().take() else { return false };
+        let Some(mut link) = slot.lock().take() else { return false };
         let ended_at = Instant::now();
+        // The thread whose request ends, not the one that may clean the link: it gets this link
+        // back first (see `pop_idle`).
+        link.returned_by = this_thread();
         match clean_in_background(link, how, &config, ended_at) {
             Ok(()) => {}
             Err(link) => ended.push(finish_link(link, how, &config, ended_at)),

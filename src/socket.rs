@@ -3,10 +3,13 @@
 //!
 //! Drivers' own dead-connection attribute (`SQL_ATTR_CONNECTION_DEAD`) reflects what the driver
 //! last saw, and psqlODBC's does not notice a server that closed an idle session (after
-//! `pg_terminate_backend`, a restart, an idle timeout of a proxy). The kernel does: the peer's FIN or
-//! RST, or the last message the server sent before closing, is waiting in the socket's receive
-//! queue. One non-blocking `recv(MSG_PEEK)` reads that without consuming anything the driver would
-//! read later.
+//! `pg_terminate_backend`, a restart, an idle timeout of a proxy). The kernel does: the peer's FIN
+//! or RST has arrived, often behind the last message the server sent before closing. One
+//! `poll(POLLIN | POLLRDHUP)` with no timeout reads that state without consuming anything the
+//! driver would read later. (It was first a `recv(MSG_PEEK | MSG_DONTWAIT)`; `poll` is one system
+//! call too, cheaper — TCP answers it without taking the socket's lock — and it sees a FIN queued
+//! behind data, where a peek sees only the data: PostgreSQL's FATAL message before it closes would
+//! otherwise need a round trip to interpret.)
 //!
 //! ODBC has no way to ask a driver for its socket, so it is found by difference: the process's
 //! socket descriptors before and after the driver connects. This works for any driver that talks
@@ -93,13 +96,13 @@ fn is_connected_stream(fd: RawFd) -> bool {
 pub enum Peer {
     /// Nothing to read and the connection is open: the normal state of an idle session.
     Quiet,
-    /// The peer closed the connection (orderly shutdown, nothing left to read).
+    /// The peer closed its side (FIN), whatever it sent before: a database server does not
+    /// half-close a session it means to keep.
     Closed,
-    /// The server sent something to a session that asked nothing: often its last words before
-    /// closing (PostgreSQL's FATAL 57P01), sometimes a harmless notice. Only a round trip tells.
+    /// The server sent something to a session that asked nothing, and kept the connection open: a
+    /// notice, a parameter change. Only a round trip tells whether the session is still good.
     Spoke,
-    /// The socket is in error (reset by the peer, timed out), or the descriptor is no longer a
-    /// socket.
+    /// The socket is in error (reset by the peer, timed out), or the descriptor is not open.
     Failed,
 }
 
@@ -112,24 +115,27 @@ pub struct WatchedSocket {
 }
 
 impl WatchedSocket {
-    /// One non-blocking `recv(MSG_PEEK)` of one byte: the whole cost of the check on a live link.
+    /// One `poll` with no timeout: the whole cost of the check on a live link.
     pub fn peek(&self) -> Peer {
-        let mut byte = 0u8;
+        let mut poll = libc::pollfd { fd: self.fd, events: libc::POLLIN | libc::POLLRDHUP, revents: 0 };
         loop {
-            // SAFETY: a one-byte buffer that lives across the call; MSG_DONTWAIT never blocks.
-            let n = unsafe {
-                libc::recv(self.fd, (&raw mut byte).cast(), 1, libc::MSG_PEEK | libc::MSG_DONTWAIT)
-            };
-            return match n {
-                0 => Peer::Closed,
-                n if n > 0 => Peer::Spoke,
-                _ => match std::io::Error::last_os_error().raw_os_error() {
-                    Some(libc::EAGAIN) => Peer::Quiet,
-                    #[allow(unreachable_patterns)] // EWOULDBLOCK == EAGAIN on Linux
-                    Some(libc::EWOULDBLOCK) => Peer::Quiet,
-                    Some(libc::EINTR) => continue,
-                    _ => Peer::Failed,
-                },
+            // SAFETY: one valid pollfd; a timeout of 0 never blocks.
+            let ready = unsafe { libc::poll(&mut poll, 1, 0) };
+            if ready < 0 {
+                if std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+                    continue;
+                }
+                return Peer::Failed;
+            }
+            let events = poll.revents;
+            return if events & (libc::POLLERR | libc::POLLNVAL) != 0 {
+                Peer::Failed
+            } else if events & (libc::POLLRDHUP | libc::POLLHUP) != 0 {
+                Peer::Closed
+            } else if events & libc::POLLIN != 0 {
+                Peer::Spoke
+            } else {
+                Peer::Quiet
             };
         }
     }
@@ -232,16 +238,24 @@ mod tests {
         assert_eq!(socket.peek(), Peer::Quiet);
         assert_eq!(socket.peek(), Peer::Quiet);
 
-        // What PostgreSQL does to a session it terminates: a last message, then the close.
-        server.write_all(b"E").unwrap();
-        server.shutdown(Shutdown::Both).unwrap();
-        drop(server);
+        // A notice to an idle session: the connection stays open.
+        server.write_all(b"N").unwrap();
         assert_eq!(first_news(&socket), Peer::Spoke);
         assert_eq!(socket.peek(), Peer::Spoke, "the message is still there for the driver to read");
         let mut byte = [0u8; 1];
         client.read_exact(&mut byte).unwrap();
-        assert_eq!(&byte, b"E");
+        assert_eq!(&byte, b"N");
+        assert_eq!(socket.peek(), Peer::Quiet);
+
+        // What PostgreSQL does to a session it terminates: a last message, then the close. The
+        // close is seen behind the message, which stays for the driver.
+        server.write_all(b"E").unwrap();
+        server.shutdown(Shutdown::Both).unwrap();
+        drop(server);
         assert_eq!(first_news(&socket), Peer::Closed);
+        client.read_exact(&mut byte).unwrap();
+        assert_eq!(&byte, b"E");
+        assert_eq!(socket.peek(), Peer::Closed);
     }
 
     #[test]
@@ -266,9 +280,7 @@ mod tests {
         assert_eq!(rc, 0);
         drop(server);
         let socket = watched(client.as_raw_fd());
-        // The kernel reports the reset once (ECONNRESET), then the connection as closed.
         assert_eq!(first_news(&socket), Peer::Failed);
-        assert_eq!(socket.peek(), Peer::Closed);
     }
 
     #[test]
@@ -284,5 +296,14 @@ mod tests {
         assert_eq!(socket.peek(), Peer::Quiet);
         drop(b);
         assert_eq!(socket.peek(), Peer::Closed);
+    }
+
+    #[test]
+    fn a_descriptor_that_is_not_open_is_failed() {
+        let _guard = one_at_a_time();
+        // Far above anything this process opens.
+        let socket = WatchedSocket { fd: 1 << 20, inode: 1 };
+        assert_eq!(socket.peek(), Peer::Failed);
+        assert!(!socket.is_still_ours());
     }
 }

@@ -293,6 +293,9 @@ mod proxy {
             for client in listener.incoming() {
                 let Ok(client) = client else { continue };
                 let Ok(upstream) = TcpStream::connect(upstream) else { continue };
+                // What the proxy sends goes out at once, not held back for an acknowledgement.
+                let _ = client.set_nodelay(true);
+                let _ = upstream.set_nodelay(true);
                 let pumps = [
                     pump(client.try_clone().unwrap(), upstream.try_clone().unwrap()),
                     pump(upstream.try_clone().unwrap(), client.try_clone().unwrap()),
@@ -310,14 +313,40 @@ mod proxy {
         })
     }
 
+    /// A PostgreSQL NoticeResponse, as a server sends one to a session at any time.
+    fn notice() -> Vec<u8> {
+        let fields: &[u8] = b"SNOTICE\0VNOTICE\0C00000\0Ma notice from the proxy\0\0";
+        let mut message = vec![b'N'];
+        message.extend_from_slice(&(fields.len() as u32 + 4).to_be_bytes());
+        message.extend_from_slice(fields);
+        message
+    }
+
     impl Connections {
+        /// `notice` sends every client a notice, as if from the server; `fin` and `rst` cut the
+        /// connections. Returns how many connections there were.
+        pub fn command(&self, command: &str) -> usize {
+            if command == "notice" {
+                let carried = self.0.lock().unwrap();
+                for connection in carried.iter() {
+                    std::io::Write::write_all(&mut &connection.client, &notice()).unwrap();
+                    wait_acknowledged(&connection.client);
+                }
+                return carried.len();
+            }
+            self.cut(command)
+        }
+
         /// Drops every connection carried: `fin` closes the client's side, `rst` resets it; then
         /// the server's side is closed. Returns how many there were, once all are gone.
         pub fn cut(&self, how: &str) -> usize {
             let carried = std::mem::take(&mut *self.0.lock().unwrap());
             for connection in &carried {
                 match how {
-                    "fin" => connection.client.shutdown(Shutdown::Both).unwrap(),
+                    "fin" => {
+                        connection.client.shutdown(Shutdown::Write).unwrap();
+                        wait_acknowledged(&connection.client);
+                    }
                     // connect() to AF_UNSPEC disconnects a TCP socket at once, with a reset,
                     // whatever other descriptors of it the pumps hold.
                     "rst" => {
@@ -349,17 +378,31 @@ mod proxy {
         }
     }
 
+    /// Waits until the peer's kernel has acknowledged everything sent on `stream` (data and FIN):
+    /// then it is in the peer's socket, where pconn's check looks. Bounded, for a peer that is gone.
+    fn wait_acknowledged(stream: &TcpStream) {
+        for _ in 0..10_000 {
+            let mut unacknowledged: libc::c_int = 0;
+            // SAFETY: TIOCOUTQ (SIOCOUTQ for sockets: bytes not yet acknowledged) writes one int.
+            let rc = unsafe { libc::ioctl(stream.as_raw_fd(), libc::TIOCOUTQ, &mut unacknowledged) };
+            if rc != 0 || unacknowledged == 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    }
+
     /// The proxy as a process of its own (this test binary, run again): its sockets are not this
     /// process's, so pconn tells the driver's socket apart as it would in production. Commands on
-    /// stdin (`fin`, `rst`), answers on stdout.
+    /// stdin (`notice`, `fin`, `rst`), answers on stdout.
     pub fn child_main(upstream: &str) {
         let (port, connections) = serve(upstream.parse().unwrap());
         let mut out = std::io::stdout();
         writeln!(out, "proxy-port {port}").unwrap();
         out.flush().unwrap();
         for line in std::io::stdin().lock().lines() {
-            let count = connections.cut(line.unwrap().trim());
-            writeln!(out, "proxy-cut {count}").unwrap();
+            let count = connections.command(line.unwrap().trim());
+            writeln!(out, "proxy-done {count}").unwrap();
             out.flush().unwrap();
         }
     }
@@ -405,12 +448,13 @@ impl ProxyProcess {
         proxied_target(self.port, extra)
     }
 
-    /// Drops every connection the proxy carries (`fin` or `rst`); how many there were.
-    fn cut(&mut self, how: &str) -> usize {
+    /// Sends every client a notice (`notice`) or drops every connection (`fin`, `rst`); returns
+    /// how many connections the proxy carried, once done.
+    fn command(&mut self, command: &str) -> usize {
         use std::io::Write;
-        writeln!(self.stdin, "{how}").unwrap();
+        writeln!(self.stdin, "{command}").unwrap();
         self.stdin.flush().unwrap();
-        Self::answer(&mut self.stdout, "proxy-cut ").parse().unwrap()
+        Self::answer(&mut self.stdout, "proxy-done ").parse().unwrap()
     }
 }
 
@@ -456,13 +500,16 @@ fn proxied_target(port: u16, extra: &str) -> Target {
 // ---------------------------------------------------------------------------------------------
 // The server ends the session
 
-/// The server ends an idle link's session between requests: the next pconnect pings (interval 0
-/// for this key), finds it dead, opens a new one, and the caller sees no error.
+/// The server ends an idle link's session between requests, and the link has no socket check (its
+/// socket could not be told apart: a proxy in this very process opened two more while the driver
+/// connected). With `ping_interval` 0 the next pconnect pings, finds the session gone, opens a new
+/// link, and the caller sees no error.
 #[test]
-fn session_ended_between_requests_is_replaced_silently() {
+fn session_ended_between_requests_is_found_by_the_ping_without_a_socket_check() {
     let _serial = serial();
     let pg = common::pg::pg();
-    let target = Target::pg("PconnPingInterval=0");
+    let proxy = InProcessProxy::start(pg.port);
+    let target = proxy.target("PconnPingInterval=0");
     let link = must(pconnect(&target), "first pconnect");
     let first_pid = backend_pid(link);
     end_request();
@@ -486,10 +533,10 @@ fn session_ended_between_requests_is_replaced_silently() {
     assert_eq!(after.key("PCONNPINGINTERVAL=0"), (1, 0));
 }
 
-/// The same after a full server restart, with the default `ping_interval` (60 s, never reached
-/// here): the local socket check at hand-out finds the server's last words ("terminating
-/// connection due to administrator command") waiting on the idle link's socket, pings to be sure,
-/// and replaces the link. The caller never sees the restart.
+/// A full server restart, with the default `ping_interval` (60 s, never reached here): the socket
+/// check at hand-out finds the connection closed by the server (behind its last words,
+/// "terminating connection due to administrator command") and replaces the link without a round
+/// trip. The caller never sees the restart.
 #[test]
 fn server_restart_is_survived_without_waiting_for_the_ping_interval() {
     let _serial = serial();
@@ -510,15 +557,14 @@ fn server_restart_is_survived_without_waiting_for_the_ping_interval() {
     assert_moved(
         &before,
         &stats(),
-        &[("pings", 1), ("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
+        &[("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
     );
 }
 
 /// The server ends an idle link's session between requests, well within `ping_interval`: no
-/// round trip is due, but the socket check at hand-out sees what the server sent before closing,
-/// the ping it makes then fails, and a new link takes the old one's place. The caller sees no
-/// error, and a new server session. Also with pings turned off (`-1`): the socket check does not
-/// depend on them.
+/// round trip is due, but the socket check at hand-out sees the connection closed, and a new link
+/// takes the old one's place. The caller sees no error, and a new server session. Also with pings
+/// turned off (`-1`): the socket check does not depend on them.
 #[test]
 fn session_ended_within_ping_interval_is_replaced_silently() {
     let _serial = serial();
@@ -540,12 +586,10 @@ fn session_ended_within_ping_interval_is_replaced_silently() {
         assert_eq!(pconn_last_status(link), PCONN_OK, "{extra}");
         end_request();
         let after = stats();
-        // PostgreSQL's FATAL 57P01 was waiting on the socket: one ping, which found the session
-        // gone.
         assert_moved(
             &before,
             &after,
-            &[("pings", 1), ("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
+            &[("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
         );
         assert_eq!(after.key(key), (1, 0), "{extra}");
     }
@@ -563,7 +607,7 @@ fn connection_dropped_by_a_proxy_is_replaced_without_a_round_trip() {
         let link = must(pconnect(&target), "first pconnect");
         let first_pid = backend_pid(link);
         end_request();
-        assert_eq!(proxy.cut(cut), 1, "{cut}: the proxy carried the link's connection");
+        assert_eq!(proxy.command(cut), 1, "{cut}: the proxy carried the link's connection");
         wait_backend_gone(first_pid);
 
         let before = stats();
@@ -577,6 +621,34 @@ fn connection_dropped_by_a_proxy_is_replaced_without_a_round_trip() {
             &[("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
         );
     }
+}
+
+/// The server sends an idle session a notice and keeps the connection: the socket check cannot
+/// tell a notice from bad news, so the hand-out pings; the ping succeeds (the driver reads the
+/// notice on the way), and the caller gets the same session.
+#[test]
+fn a_notice_to_an_idle_session_costs_a_ping_not_the_link() {
+    let _serial = serial();
+    let mut proxy = ProxyProcess::start();
+    let target = proxy.target("PconnPingSql=SELECT 'notice'");
+    let link = must(pconnect(&target), "first pconnect");
+    let pid = backend_pid(link);
+    end_request();
+    assert_eq!(proxy.command("notice"), 1, "the proxy carried the link's connection");
+
+    let before = stats();
+    let link = must(pconnect(&target), "pconnect after the notice");
+    assert_eq!(pconn_last_status(0), PCONN_OK);
+    assert_eq!(backend_pid(link), pid, "the same session");
+    end_request();
+    assert_moved(&before, &stats(), &[("reused", 1), ("pings", 1), ("rolled_back", 1), ("reset", 1)]);
+
+    // Read: the next hand-out finds the socket quiet again.
+    let before = stats();
+    let link = must(pconnect(&target), "pconnect");
+    assert_eq!(backend_pid(link), pid);
+    end_request();
+    assert_moved(&before, &stats(), &[("reused", 1), ("rolled_back", 1), ("reset", 1)]);
 }
 
 /// When the link's socket cannot be told apart from others opened at the same time (here: a proxy
