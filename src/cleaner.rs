@@ -9,13 +9,13 @@
 //! and process exit wait for every job.
 //!
 //! Fork: the child never runs the parent's jobs (they own the parent's links, which the child
-//! must not touch) and starts its own thread when it first needs one.
+//! must not touch), never touches the parent's queue, and starts its own thread when it first
+//! needs one.
 
 use crate::key::LinkKey;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -41,9 +41,32 @@ struct Cleaner {
 
 static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
 
+/// The process's cleaner: a leaked allocation, replaced by a fresh one in a forked child. The
+/// child never unlocks or waits on the parent's: a parking_lot mutex unlocked in the child may
+/// hand itself to a parent thread that was parked on it and does not exist there, leaving it
+/// locked for good (seen as a rare hang of the fork test).
+static CLEANER: AtomicPtr<Cleaner> = AtomicPtr::new(std::ptr::null_mut());
+
+fn new_cleaner() -> *mut Cleaner {
+    let queue = Queue { generation: FORK_GENERATION.load(Ordering::SeqCst), ..Queue::default() };
+    Box::into_raw(Box::new(Cleaner { queue: Mutex::new(queue), work: Condvar::new(), done: Condvar::new() }))
+}
+
 fn cleaner() -> &'static Cleaner {
-    static CLEANER: OnceLock<Cleaner> = OnceLock::new();
-    CLEANER.get_or_init(|| Cleaner { queue: Mutex::new(Queue::default()), work: Condvar::new(), done: Condvar::new() })
+    let mut current = CLEANER.load(Ordering::Acquire);
+    if current.is_null() {
+        let fresh = new_cleaner();
+        current = match CLEANER.compare_exchange(std::ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => fresh,
+            Err(winner) => {
+                // SAFETY: `fresh` was never shared.
+                drop(unsafe { Box::from_raw(fresh) });
+                winner
+            }
+        };
+    }
+    // SAFETY: a leaked allocation, never freed.
+    unsafe { &*current }
 }
 
 /// Locks the queue; in a forked child, first forgets the parent's jobs without running or
@@ -136,20 +159,13 @@ pub fn wait_all(limit: Duration) -> bool {
     true
 }
 
-/// `pthread_atfork` prepare handler: the child must not inherit the queue's lock held.
-pub fn before_fork() {
-    std::mem::forget(cleaner().queue.lock());
-}
-
-pub fn after_fork_in_parent() {
-    // SAFETY: locked by this thread in before_fork.
-    unsafe { cleaner().queue.force_unlock() };
-}
-
+/// `pthread_atfork` child handler: the child gets a cleaner of its own, empty, with no thread;
+/// the parent's (its jobs own the parent's links) is left untouched and leaked.
 pub fn after_fork_in_child() {
     FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
-    // SAFETY: locked by the forking thread (this one) in before_fork.
-    unsafe { cleaner().queue.force_unlock() };
+    if !CLEANER.load(Ordering::Acquire).is_null() {
+        CLEANER.store(new_cleaner(), Ordering::Release);
+    }
 }
 
 #[cfg(test)]

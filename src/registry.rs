@@ -19,8 +19,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Once, OnceLock};
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::{Arc, Once};
 use std::time::{Duration, Instant};
 
 /// The integer a C caller holds for a link. 0 is never issued.
@@ -98,16 +98,26 @@ struct State {
 const SPARE_SLOTS: usize = 256;
 
 static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
-static REGISTRY: OnceLock<Mutex<State>> = OnceLock::new();
+/// The registry: a leaked allocation, replaced by a fresh one in a forked child (see
+/// `after_fork_in_child`), so the child never unlocks the parent's mutex.
+static REGISTRY: AtomicPtr<Mutex<State>> = AtomicPtr::new(std::ptr::null_mut());
 
 /// Idle links are checked for timeouts at most this often, on ordinary calls: no background thread.
 const SWEEP_EVERY: Duration = Duration::from_millis(500);
 
 fn registry() -> &'static Mutex<State> {
-    REGISTRY.get_or_init(|| {
+    static INIT: Once = Once::new();
+    INIT.call_once(|| {
         install_process_hooks();
-        Mutex::new(State::new())
-    })
+        REGISTRY.store(Box::into_raw(Box::new(Mutex::new(State::new()))), Ordering::Release);
+    });
+    registry_if_created().expect("created above")
+}
+
+fn registry_if_created() -> Option<&'static Mutex<State>> {
+    let current = REGISTRY.load(Ordering::Acquire);
+    // SAFETY: null or a leaked allocation, never freed.
+    (!current.is_null()).then(|| unsafe { &*current })
 }
 
 impl State {
@@ -301,28 +311,33 @@ fn install_process_hooks() {
     static HOOKS: Once = Once::new();
     HOOKS.call_once(|| {
         extern "C" fn before_fork() {
-            // Hold the registry lock across fork so the child never inherits it locked by a thread
-            // that does not exist there.
-            if let Some(registry) = REGISTRY.get() {
+            // Hold the registry lock across fork, so the state the child reads its handle counter
+            // from is not half-updated.
+            if let Some(registry) = registry_if_created() {
                 std::mem::forget(registry.lock());
             }
-            // After the registry: the background thread takes the registry without holding the
-            // queue, so this order cannot deadlock.
-            cleaner::before_fork();
         }
         extern "C" fn after_fork_in_parent() {
-            cleaner::after_fork_in_parent();
-            if let Some(registry) = REGISTRY.get() {
+            if let Some(registry) = registry_if_created() {
                 // SAFETY: locked by this thread in before_fork.
                 unsafe { registry.force_unlock() };
             }
         }
         extern "C" fn after_fork_in_child() {
             cleaner::after_fork_in_child();
-            FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
-            if let Some(registry) = REGISTRY.get() {
-                // SAFETY: locked by the forking thread (this one) in before_fork.
-                unsafe { registry.force_unlock() };
+            let generation = FORK_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some(inherited) = registry_if_created() {
+                // A parking_lot mutex unlocked here may hand itself to a parent thread that was
+                // parked on it and does not exist in the child, staying locked for good. So the
+                // child never unlocks it: it reads the handle counter through the lock this
+                // thread took in before_fork, and starts a registry of its own. The inherited
+                // one, links and all, is leaked: nothing may be sent on the parent's sockets.
+                // SAFETY: this thread holds the lock (before_fork) and is the only thread.
+                let next_handle = unsafe { (*inherited.data_ptr()).next_handle };
+                let mut fresh = State::new();
+                fresh.fork_generation = generation;
+                fresh.next_handle = next_handle;
+                REGISTRY.store(Box::into_raw(Box::new(Mutex::new(fresh))), Ordering::Release);
             }
             request::forget_after_fork();
         }
@@ -341,7 +356,7 @@ fn install_process_hooks() {
 /// At exit, links this process opened itself are disconnected gracefully; inherited ones were
 /// forgotten at the first call after fork and are never touched.
 fn disconnect_at_exit() {
-    let Some(registry) = REGISTRY.get() else { return };
+    let Some(registry) = registry_if_created() else { return };
     // Let cleanings under way finish, so their links are disconnected too, not cut off.
     cleaner::wait_all(Duration::from_secs(5));
     let Some(mut state) = registry.try_lock_for(Duration::from_millis(100)) else { return };
