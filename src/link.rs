@@ -234,10 +234,18 @@ impl Link {
         Ok(unsafe { StatementImpl::new(stmt.into_sys()) })
     }
 
+    /// Records that the request ran `sql`: the session may have changed. Only SQLite's reset
+    /// reads the words of the SQL, so other links skip the scan.
+    pub(crate) fn note_caller_sql(&mut self, sql: &str) {
+        self.dirty.session_touched = true;
+        if self.dbms == Dbms::Sqlite {
+            self.dirty.sql_words |= crate::reset::SqlWords::scan(sql);
+        }
+    }
+
     /// Executes caller SQL; returns the slot of its result.
     pub fn execute(&mut self, sql: &str) -> Result<u32> {
-        self.dirty.session_touched = true;
-        self.dirty.sql_words |= crate::reset::SqlWords::scan(sql);
+        self.note_caller_sql(sql);
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;

@@ -189,8 +189,7 @@ impl crate::link::Link {
 
     /// Prepares `sql`; returns the statement's slot.
     pub fn prepare(&mut self, sql: &str) -> Result<u32> {
-        self.dirty.session_touched = true;
-        self.dirty.sql_words |= crate::reset::SqlWords::scan(sql);
+        self.note_caller_sql(sql);
         let prepared = self.allocate_statement().and_then(|stmt| PreparedStatement::prepare(stmt, sql));
         let statement = self.note(prepared)?;
         Ok(self.statements.insert(statement))

@@ -871,7 +871,7 @@ fn close_ended(ended: &mut Vec<Ended>) {
 /// Hands a persistent link whose request left work for request end (a reset's round trip) to
 /// the background thread (`cleaner.rs`), which returns it to the idle pool when clean. Gives the
 /// link back when it is to be finished here: not persistent, dropped, broken, nothing that waits
-/// for the server (cheaper than a thread switch), `background_reset` off, or no thread.
+/// for the server (cheaper than a thread switch), or `background_reset` off.
 fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, ended_at: Instant) -> std::result::Result<(), Box<Link>> {
     if how != LeaseEnd::Release
         || !config.background_reset
@@ -882,20 +882,17 @@ fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, end
         return Err(link);
     }
     let key = link.key.clone();
-    // The job owns the link until it is back in the pool; `Option` so a refused job returns it.
-    let parcel = Arc::new(Mutex::new(Some(link)));
-    let job_parcel = parcel.clone();
-    let job_config = config.clone();
+    let config = config.clone();
     let job = Box::new(move || {
-        let Some(link) = job_parcel.lock().take() else { return };
-        let mut ended = vec![finish_link(link, LeaseEnd::Release, &job_config, ended_at)];
+        let mut ended = vec![finish_link(link, LeaseEnd::Release, &config, ended_at)];
         settle(&mut lock(), &mut ended);
         close_ended(&mut ended);
     });
-    match cleaner::submit(key, job) {
-        Ok(()) => Ok(()),
-        Err(_) => Err(parcel.lock().take().expect("a refused job has not run")),
+    // No thread could be started: the same work, here and now.
+    if let Err(job) = cleaner::submit(key, job) {
+        job();
     }
+    Ok(())
 }
 
 fn end_lease(handle: LinkHandle, how: LeaseEnd) -> Result<()> {

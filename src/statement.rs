@@ -829,7 +829,11 @@ impl ResultSet {
             self.serialized = body;
             return Err(error);
         }
-        let mut text = Vec::with_capacity(body.len() + 16);
+        // The list's header counts the rows, so it goes in front of the body once it is known;
+        // both buffers are kept for the next batch.
+        let mut text = std::mem::take(&mut self.serialized_out);
+        text.clear();
+        text.reserve(body.len() + 16);
         text.extend_from_slice(b"a:");
         push_decimal(&mut text, rows);
         text.extend_from_slice(b":{");
