@@ -8,15 +8,10 @@
 mod support;
 
 use pconn::ffi::*;
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 use std::time::{Duration, Instant};
 
-fn ok(status: pconn_status, what: &str) {
-    if status != pconn_status::PCONN_OK {
-        let message = unsafe { CStr::from_ptr(pconn_errmsg(0)) }.to_string_lossy().into_owned();
-        panic!("{what}: {status:?}: {message}");
-    }
-}
+use support::ok;
 
 struct Target {
     name: &'static str,

@@ -12,19 +12,14 @@ use odbc_api::buffers::Indicator;
 use odbc_api::handles::{SqlText, Statement};
 use odbc_api::parameter::{Text, VarCell};
 use pconn::ffi::*;
-use std::ffi::{CStr, CString, c_char};
+use std::ffi::{CString, c_char};
 use std::time::{Duration, Instant};
 
 const ROWS: i64 = 100_000;
 const QUERY: &str = "SELECT id, name, score, note FROM bench_fetch ORDER BY id";
 const RUNS: usize = 5;
 
-fn ok(status: pconn_status, link: pconn_link, what: &str) {
-    if status != pconn_status::PCONN_OK {
-        let message = unsafe { CStr::from_ptr(pconn_errmsg(link)) }.to_string_lossy().into_owned();
-        panic!("{what}: {status:?}: {message}");
-    }
-}
+use support::ok_on as ok;
 
 /// What each loop reads, so neither can skip work, and how long its execute took.
 #[derive(Debug, Default)]
@@ -44,83 +39,79 @@ impl PartialEq for Tally {
     }
 }
 
-fn pconn_fetch_all(link: pconn_link) -> Tally {
+/// Runs `QUERY` on `link`, hands its result to `read` (which fills the tally), frees it, and
+/// records how long the execute took: the part every loop shares.
+fn timed_query(link: pconn_link, read: impl FnOnce(pconn_result, &mut Tally)) -> Tally {
     let mut tally = Tally::default();
     let mut result = 0;
     let sql = CString::new(QUERY).unwrap();
     let start = Instant::now();
     ok(pconn_exec(link, sql.as_ptr(), &mut result), link, "exec");
     tally.execute = start.elapsed();
-    loop {
-        match pconn_fetch(result) {
-            pconn_status::PCONN_OK => {}
-            pconn_status::PCONN_NO_DATA => break,
-            other => ok(other, link, "fetch"),
-        }
-        let (mut id, mut score, mut is_null) = (0i64, 0f64, 0);
-        let (mut text, mut len) = (std::ptr::null::<c_char>(), 0usize);
-        ok(pconn_result_int64(result, 1, &mut id, &mut is_null), link, "int64");
-        ok(pconn_result_text(result, 2, &mut text, &mut len, &mut is_null), link, "text");
-        tally.text_bytes += len;
-        ok(pconn_result_double(result, 3, &mut score, &mut is_null), link, "double");
-        ok(pconn_result_text(result, 4, &mut text, &mut len, &mut is_null), link, "text");
-        tally.text_bytes += len;
-        tally.nulls += i64::from(is_null);
-        tally.rows += 1;
-        tally.ids += id;
-        tally.scores += score;
-    }
+    read(result, &mut tally);
     ok(pconn_result_free(result), link, "free");
     tally
+}
+
+fn pconn_fetch_all(link: pconn_link) -> Tally {
+    timed_query(link, |result, tally| {
+        loop {
+            match pconn_fetch(result) {
+                pconn_status::PCONN_OK => {}
+                pconn_status::PCONN_NO_DATA => break,
+                other => ok(other, link, "fetch"),
+            }
+            let (mut id, mut score, mut is_null) = (0i64, 0f64, 0);
+            let (mut text, mut len) = (std::ptr::null::<c_char>(), 0usize);
+            ok(pconn_result_int64(result, 1, &mut id, &mut is_null), link, "int64");
+            ok(pconn_result_text(result, 2, &mut text, &mut len, &mut is_null), link, "text");
+            tally.text_bytes += len;
+            ok(pconn_result_double(result, 3, &mut score, &mut is_null), link, "double");
+            ok(pconn_result_text(result, 4, &mut text, &mut len, &mut is_null), link, "text");
+            tally.text_bytes += len;
+            tally.nulls += i64::from(is_null);
+            tally.rows += 1;
+            tally.ids += id;
+            tally.scores += score;
+        }
+    })
 }
 
 /// The driver's share: the block cursor's fetches alone, no value read. No loop that reads the
 /// values through this driver can be faster than this.
 fn driver_block_fetch_only(link: pconn_link) -> Tally {
-    let mut tally = Tally::default();
-    let mut result = 0;
-    let sql = CString::new(QUERY).unwrap();
-    let start = Instant::now();
-    ok(pconn_exec(link, sql.as_ptr(), &mut result), link, "exec");
-    tally.execute = start.elapsed();
-    while pconn_fetch(result) == pconn_status::PCONN_OK {
-        tally.rows += 1;
-    }
-    ok(pconn_result_free(result), link, "free");
-    tally
+    timed_query(link, |result, tally| {
+        while pconn_fetch(result) == pconn_status::PCONN_OK {
+            tally.rows += 1;
+        }
+    })
 }
 
 /// The same through `pconn_fetch_row`: one call per row.
 fn pconn_fetch_rows(link: pconn_link) -> Tally {
-    let mut tally = Tally::default();
-    let mut result = 0;
-    let sql = CString::new(QUERY).unwrap();
-    let start = Instant::now();
-    ok(pconn_exec(link, sql.as_ptr(), &mut result), link, "exec");
-    tally.execute = start.elapsed();
-    let empty = pconn_value {
-        text: std::ptr::null(),
-        len: 0,
-        int64: 0,
-        number: 0.0,
-        is_null: 1,
-        kind: pconn_value_kind::PCONN_VALUE_TEXT,
-    };
-    let mut row = [empty; 4];
-    loop {
-        match pconn_fetch_row(result, row.as_mut_ptr(), 4) {
-            pconn_status::PCONN_OK => {}
-            pconn_status::PCONN_NO_DATA => break,
-            other => ok(other, link, "fetch_row"),
+    timed_query(link, |result, tally| {
+        let empty = pconn_value {
+            text: std::ptr::null(),
+            len: 0,
+            int64: 0,
+            number: 0.0,
+            is_null: 1,
+            kind: pconn_value_kind::PCONN_VALUE_TEXT,
+        };
+        let mut row = [empty; 4];
+        loop {
+            match pconn_fetch_row(result, row.as_mut_ptr(), 4) {
+                pconn_status::PCONN_OK => {}
+                pconn_status::PCONN_NO_DATA => break,
+                other => ok(other, link, "fetch_row"),
+            }
+            tally.ids += row[0].int64;
+            tally.text_bytes += row[1].len + row[3].len;
+            tally.scores += row[2].number;
+            tally.nulls += i64::from(row[3].is_null);
+            tally.rows += 1;
         }
-        tally.ids += row[0].int64;
-        tally.text_bytes += row[1].len + row[3].len;
-        tally.scores += row[2].number;
-        tally.nulls += i64::from(row[3].is_null);
-        tally.rows += 1;
-    }
-    ok(pconn_result_free(result), link, "free");
-    tally
+    })
 }
 
 /// Reads a whole text value with SQLGetData, growing the buffer as needed.

@@ -27,12 +27,7 @@ use std::ffi::{CStr, CString};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
-fn ok(status: pconn_status, what: &str) {
-    if status != pconn_status::PCONN_OK {
-        let message = unsafe { CStr::from_ptr(pconn_errmsg(0)) }.to_string_lossy().into_owned();
-        panic!("{what}: {status:?}: {message}");
-    }
-}
+use support::ok;
 
 /// A connection string with its user and password (empty: none).
 struct Key {
