@@ -242,6 +242,20 @@ fn assert_moved(before: &Stats, after: &Stats, expected: &[(&str, u64)]) {
     assert!(problems.is_empty(), "{}\nbefore: {}\nafter:  {}", problems.join("\n"), before.0, after.0);
 }
 
+/// What the first request after a link's session went away moves in the statistics: the dead
+/// link found at hand-out and discarded as broken, a new one opened in its place, and the
+/// request's own rollback and reset.
+const REPLACED_SILENTLY: &[(&str, u64)] = &[("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)];
+
+/// pconnect after `old_pid`'s session went away: succeeds, leaves no error, and gives a new
+/// server session.
+fn pconnect_replacing(target: &Target, old_pid: u32, what: &str) -> pconn_link {
+    let link = must(pconnect(target), what);
+    assert_eq!(pconn_last_status(0), PCONN_OK, "{what}");
+    assert_ne!(backend_pid(link), old_pid, "{what}");
+    link
+}
+
 fn sleep_until(start: Instant, after: Duration) {
     let elapsed = start.elapsed();
     if elapsed < after {
@@ -548,16 +562,13 @@ fn server_restart_is_survived_without_waiting_for_the_ping_interval() {
 
     pg.restart();
     let before = stats();
-    let link = must(pconnect(&target), "pconnect after restart");
-    assert_eq!(pconn_last_status(0), PCONN_OK);
-    let second_pid = backend_pid(link);
-    assert_ne!(first_pid, second_pid);
+    let link = pconnect_replacing(&target, first_pid, "pconnect after restart");
     assert_eq!(must(query(link, "SELECT 6 * 7"), "query"), "42");
     end_request();
     assert_moved(
         &before,
         &stats(),
-        &[("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
+        REPLACED_SILENTLY,
     );
 }
 
@@ -578,18 +589,15 @@ fn session_ended_within_ping_interval_is_replaced_silently() {
         wait_backend_gone(first_pid);
 
         let before = stats();
-        let link = must(pconnect(&target), "pconnect after the session ended");
-        assert_eq!(pconn_last_status(0), PCONN_OK, "{extra}");
+        let link = pconnect_replacing(&target, first_pid, &format!("pconnect after the session ended ({extra})"));
         assert_eq!(text(pconn_errmsg(0)), "", "{extra}");
-        let second_pid = backend_pid(link);
-        assert_ne!(first_pid, second_pid, "{extra}");
         assert_eq!(pconn_last_status(link), PCONN_OK, "{extra}");
         end_request();
         let after = stats();
         assert_moved(
             &before,
             &after,
-            &[("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
+            REPLACED_SILENTLY,
         );
         assert_eq!(after.key(key), (1, 0), "{extra}");
     }
@@ -611,14 +619,12 @@ fn connection_dropped_by_a_proxy_is_replaced_without_a_round_trip() {
         wait_backend_gone(first_pid);
 
         let before = stats();
-        let link = must(pconnect(&target), "pconnect after the proxy dropped the connection");
-        assert_eq!(pconn_last_status(0), PCONN_OK, "{cut}");
-        assert_ne!(backend_pid(link), first_pid, "{cut}");
+        pconnect_replacing(&target, first_pid, &format!("pconnect after the proxy dropped the connection ({cut})"));
         end_request();
         assert_moved(
             &before,
             &stats(),
-            &[("dead_replaced", 1), ("broken", 1), ("opened", 1), ("rolled_back", 1), ("reset", 1)],
+            REPLACED_SILENTLY,
         );
     }
 }
