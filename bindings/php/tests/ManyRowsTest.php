@@ -1,9 +1,8 @@
 <?php
 declare(strict_types=1);
 
-use PHPUnit\Framework\TestCase;
 use Pconn\Connection;
-use Pconn\Tests\Backends;
+use Pconn\Tests\DropInTestCase;
 
 use function Pconn\Odbc\odbc_connect;
 use function Pconn\Odbc\odbc_exec;
@@ -19,34 +18,11 @@ use function Pconn\Odbc\odbc_result;
  * break naive decoding: NULL, empty strings, non-ASCII text, binary bytes (NUL, 0xFF, quotes and
  * semicolons of the serialized format), and 1 MiB values.
  */
-final class ManyRowsTest extends TestCase
+final class ManyRowsTest extends DropInTestCase
 {
     private const ROWS = 2503;
     private const LARGE_TEXT_ROW = 1234;
     private const LARGE_BINARY_ROW = 2001;
-
-    /** @var list<string> */
-    private array $warnings = [];
-
-    public static function backends(): array
-    {
-        return Backends::all();
-    }
-
-    protected function setUp(): void
-    {
-        $this->warnings = [];
-        set_error_handler(function (int $no, string $msg): bool {
-            $this->warnings[] = $msg;
-            return true;
-        }, E_USER_WARNING | E_WARNING);
-    }
-
-    protected function tearDown(): void
-    {
-        restore_error_handler();
-        Connection::requestEnd();
-    }
 
     /** @return array{id: string, t: ?string, b: ?string, v: string} row $id as the database returns it */
     private static function row(int $id): array

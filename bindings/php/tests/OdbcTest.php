@@ -1,9 +1,9 @@
 <?php
 declare(strict_types=1);
 
-use PHPUnit\Framework\TestCase;
 use Pconn\Connection;
 use Pconn\Tests\Backends;
+use Pconn\Tests\DropInTestCase;
 
 use function Pconn\Odbc\odbc_autocommit;
 use function Pconn\Odbc\odbc_binmode;
@@ -41,31 +41,8 @@ use function Pconn\Odbc\odbc_setoption;
 use function Pconn\Odbc\odbc_tables;
 
 /** The ext/odbc drop-in, as Pconn\Odbc\odbc_* (the same code the global names call). */
-final class OdbcTest extends TestCase
+final class OdbcTest extends DropInTestCase
 {
-    /** @var list<string> */
-    private array $warnings = [];
-
-    public static function backends(): array
-    {
-        return Backends::all();
-    }
-
-    protected function setUp(): void
-    {
-        $this->warnings = [];
-        set_error_handler(function (int $no, string $msg): bool {
-            $this->warnings[] = $msg;
-            return true;
-        }, E_USER_WARNING | E_WARNING);
-    }
-
-    protected function tearDown(): void
-    {
-        restore_error_handler();
-        Connection::requestEnd();
-    }
-
     public function testGlobalDropInIsDefinedOnlyWithoutExtOdbc(): void
     {
         $this->assertTrue(function_exists('odbc_connect'));

@@ -5,3 +5,4 @@ require dirname(__DIR__) . '/autoload.php';
 require __DIR__ . '/support/FastCgi.php';
 require __DIR__ . '/support/Fpm.php';
 require __DIR__ . '/support/Backends.php';
+require __DIR__ . '/support/DropInTestCase.php';
