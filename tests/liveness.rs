@@ -565,11 +565,7 @@ fn server_restart_is_survived_without_waiting_for_the_ping_interval() {
     let link = pconnect_replacing(&target, first_pid, "pconnect after restart");
     assert_eq!(must(query(link, "SELECT 6 * 7"), "query"), "42");
     end_request();
-    assert_moved(
-        &before,
-        &stats(),
-        REPLACED_SILENTLY,
-    );
+    assert_moved(&before, &stats(), REPLACED_SILENTLY);
 }
 
 /// The server ends an idle link's session between requests, well within `ping_interval`: no
@@ -594,11 +590,7 @@ fn session_ended_within_ping_interval_is_replaced_silently() {
         assert_eq!(pconn_last_status(link), PCONN_OK, "{extra}");
         end_request();
         let after = stats();
-        assert_moved(
-            &before,
-            &after,
-            REPLACED_SILENTLY,
-        );
+        assert_moved(&before, &after, REPLACED_SILENTLY);
         assert_eq!(after.key(key), (1, 0), "{extra}");
     }
 }
@@ -621,11 +613,7 @@ fn connection_dropped_by_a_proxy_is_replaced_without_a_round_trip() {
         let before = stats();
         pconnect_replacing(&target, first_pid, &format!("pconnect after the proxy dropped the connection ({cut})"));
         end_request();
-        assert_moved(
-            &before,
-            &stats(),
-            REPLACED_SILENTLY,
-        );
+        assert_moved(&before, &stats(), REPLACED_SILENTLY);
     }
 }
 
