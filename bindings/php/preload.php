@@ -38,7 +38,7 @@ require __DIR__ . '/autoload.php';
         }
     }
     // autoload.php declared the functions; classes are preloaded once loaded: load every one
-    foreach (['Library', 'Exception', 'Raw', 'Rows', 'Metadata', 'Connection', 'Result', 'Statement',
+    foreach (['Library', 'Scratch', 'Status', 'Exception', 'Raw', 'Rows', 'Metadata', 'Connection', 'Result', 'Statement',
         'Odbc\\State', 'Odbc\\Link', 'Odbc\\Result'] as $class) {
         class_exists('Pconn\\' . $class);
     }

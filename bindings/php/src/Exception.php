@@ -13,7 +13,7 @@ class Exception extends \RuntimeException
         string $message,
         private string $sqlState = '',
         private int $nativeCode = 0,
-        private int $status = 1,
+        private int $status = Status::ERROR,
         ?\Throwable $previous = null,
     ) {
         parent::__construct($message, $nativeCode, $previous);

@@ -27,28 +27,8 @@ final class Library
     private static bool $shutdownRegistered = false;
     private static string $how = '';
 
-    /** Per-request scratch output parameters, reused by every call. */
-    public static $link;
-    public static $result;
-    public static $text;
-    public static $len;
-    public static $isNull;
-    public static $int;
-    public static $u16;
-    public static $i64;
-    public static $u32;
-    public static $stmt;
-    /** Pointers to the scratch values above, made once (FFI::addr per call costs time). */
-    public static $linkPtr;
-    public static $resultPtr;
-    public static $textPtr;
-    public static $lenPtr;
-    public static $isNullPtr;
-    public static $intPtr;
-    public static $u16Ptr;
-    public static $i64Ptr;
-    public static $u32Ptr;
-    public static $stmtPtr;
+    /** The C calls' output cells (see Scratch), made when the library is loaded. */
+    public static Scratch $out;
     /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
@@ -102,8 +82,8 @@ final class Library
     public static function fetchBatch(): int
     {
         if (self::$fetchBatch === null) {
-            $rc = self::ffi()->pconn_get_option('fetch_batch', self::$textPtr);
-            self::$fetchBatch = $rc === 0 ? max(1, (int) FFI::string(self::$text)) : 1000;
+            $rc = self::ffi()->pconn_get_option('fetch_batch', self::$out->textPtr);
+            self::$fetchBatch = $rc === Status::OK ? max(1, (int) self::$out->string()) : 1000;
         }
         return self::$fetchBatch;
     }
@@ -172,26 +152,7 @@ final class Library
             $ffi = self::cdef();
         }
         self::$ffi = $ffi;
-        self::$link = $ffi->new('pconn_link');
-        self::$result = $ffi->new('pconn_result');
-        self::$text = $ffi->new('const char *');
-        self::$len = $ffi->new('size_t');
-        self::$isNull = $ffi->new('int');
-        self::$int = $ffi->new('int');
-        self::$u16 = $ffi->new('uint16_t');
-        self::$i64 = $ffi->new('int64_t');
-        self::$u32 = $ffi->new('uint32_t');
-        self::$stmt = $ffi->new('pconn_stmt');
-        self::$linkPtr = FFI::addr(self::$link);
-        self::$resultPtr = FFI::addr(self::$result);
-        self::$textPtr = FFI::addr(self::$text);
-        self::$lenPtr = FFI::addr(self::$len);
-        self::$isNullPtr = FFI::addr(self::$isNull);
-        self::$intPtr = FFI::addr(self::$int);
-        self::$u16Ptr = FFI::addr(self::$u16);
-        self::$i64Ptr = FFI::addr(self::$i64);
-        self::$u32Ptr = FFI::addr(self::$u32);
-        self::$stmtPtr = FFI::addr(self::$stmt);
+        self::$out = new Scratch($ffi);
         return $ffi;
     }
 

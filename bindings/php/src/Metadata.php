@@ -35,8 +35,8 @@ final class Metadata
         $ffi = Library::ffi();
         $names = [];
         for ($c = 1; $c <= $columns; $c++) {
-            Raw::check($link, $ffi->pconn_column_name($result, $c, Library::$textPtr));
-            $names[] = FFI::string(Library::$text);
+            Raw::check($link, $ffi->pconn_column_name($result, $c, Library::$out->textPtr));
+            $names[] = FFI::string(Library::$out->text);
         }
         return $names;
     }
@@ -47,8 +47,8 @@ final class Metadata
         $ffi = Library::ffi();
         $types = [];
         for ($c = 1; $c <= $columns; $c++) {
-            Raw::check($link, $ffi->pconn_column_type($result, $c, Library::$intPtr));
-            $types[] = Library::$int->cdata;
+            Raw::check($link, $ffi->pconn_column_type($result, $c, Library::$out->intPtr));
+            $types[] = Library::$out->int->cdata;
         }
         return $types;
     }
@@ -56,8 +56,8 @@ final class Metadata
     /** The driver's name for the type of column $column (from 1): psqlODBC says "int4", "text". */
     public static function typeName(int $link, int $result, int $column): string
     {
-        Raw::check($link, Library::ffi()->pconn_column_type_name($result, $column, Library::$textPtr));
-        return FFI::string(Library::$text);
+        Raw::check($link, Library::ffi()->pconn_column_type_name($result, $column, Library::$out->textPtr));
+        return FFI::string(Library::$out->text);
     }
 
     /**
@@ -70,16 +70,16 @@ final class Metadata
     public static function column(int $link, int $result, int $column): array
     {
         $ffi = Library::ffi();
-        Raw::check($link, $ffi->pconn_column_name($result, $column, Library::$textPtr));
-        $name = FFI::string(Library::$text);
-        Raw::check($link, $ffi->pconn_column_type($result, $column, Library::$intPtr));
-        $sqlType = Library::$int->cdata;
-        Raw::check($link, $ffi->pconn_column_precision($result, $column, Library::$i64Ptr));
-        $precision = Library::$i64->cdata;
-        Raw::check($link, $ffi->pconn_column_scale($result, $column, Library::$intPtr));
-        $scale = Library::$int->cdata;
-        Raw::check($link, $ffi->pconn_column_nullable($result, $column, Library::$intPtr));
-        $nullable = Library::$int->cdata;
+        Raw::check($link, $ffi->pconn_column_name($result, $column, Library::$out->textPtr));
+        $name = FFI::string(Library::$out->text);
+        Raw::check($link, $ffi->pconn_column_type($result, $column, Library::$out->intPtr));
+        $sqlType = Library::$out->int->cdata;
+        Raw::check($link, $ffi->pconn_column_precision($result, $column, Library::$out->i64Ptr));
+        $precision = Library::$out->i64->cdata;
+        Raw::check($link, $ffi->pconn_column_scale($result, $column, Library::$out->intPtr));
+        $scale = Library::$out->int->cdata;
+        Raw::check($link, $ffi->pconn_column_nullable($result, $column, Library::$out->intPtr));
+        $nullable = Library::$out->int->cdata;
         return [
             'name' => $name,
             'sqlType' => $sqlType,

@@ -17,9 +17,6 @@ final class Raw
     public const REQUEST = 'pconn_connect';
     public const FRESH = 'pconn_new_connect';
 
-    /** PCONN_INVALID_UTF8: a text argument was not UTF-8. */
-    private const INVALID_UTF8 = 4;
-
     /** A bare data source name becomes "DSN=name", as ext/odbc does; a connection string stays. */
     public static function connectionString(string $dsn): string
     {
@@ -33,51 +30,51 @@ final class Raw
             self::connectionString($dsn),
             ($user === null || $user === '') ? null : $user,
             ($password === null || $password === '') ? null : $password,
-            Library::$linkPtr,
+            Library::$out->linkPtr,
         );
-        if ($rc !== 0) {
+        if ($rc !== Status::OK) {
             throw Exception::fromLink(0, $rc);
         }
-        return Library::$link->cdata;
+        return Library::$out->link->cdata;
     }
 
     public static function exec(int $link, string $sql): int
     {
         $ffi = Library::ffi();
-        $rc = $ffi->pconn_exec($link, $sql, Library::$resultPtr);
-        if ($rc !== 0) {
+        $rc = $ffi->pconn_exec($link, $sql, Library::$out->resultPtr);
+        if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$result->cdata;
+        return Library::$out->result->cdata;
     }
 
     public static function check(int $link, int $rc): void
     {
-        if ($rc !== 0) {
+        if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
     }
 
     public static function columns(int $result): int
     {
-        $rc = Library::ffi()->pconn_result_columns($result, Library::$u16Ptr);
-        return $rc === 0 ? Library::$u16->cdata : 0;
+        $rc = Library::ffi()->pconn_result_columns($result, Library::$out->u16Ptr);
+        return $rc === Status::OK ? Library::$out->u16->cdata : 0;
     }
 
     public static function affectedRows(int $result): int
     {
-        $rc = Library::ffi()->pconn_result_affected_rows($result, Library::$i64Ptr);
-        return $rc === 0 ? Library::$i64->cdata : -1;
+        $rc = Library::ffi()->pconn_result_affected_rows($result, Library::$out->i64Ptr);
+        return $rc === Status::OK ? Library::$out->i64->cdata : -1;
     }
 
     /** Moves the result to its next result set (SQLMoreResults): true when there is one. */
     public static function nextResult(int $link, int $result): bool
     {
         $rc = Library::ffi()->pconn_result_next($result);
-        if ($rc === 0) {
+        if ($rc === Status::OK) {
             return true;
         }
-        if ($rc === 100) {
+        if ($rc === Status::NO_DATA) {
             return false;
         }
         throw Exception::fromLink($link, $rc);
@@ -99,17 +96,17 @@ final class Raw
 
     public static function prepare(int $link, string $sql): int
     {
-        $rc = Library::ffi()->pconn_prepare($link, $sql, Library::$stmtPtr);
-        if ($rc !== 0) {
+        $rc = Library::ffi()->pconn_prepare($link, $sql, Library::$out->stmtPtr);
+        if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$stmt->cdata;
+        return Library::$out->stmt->cdata;
     }
 
     public static function paramCount(int $link, int $stmt): int
     {
-        self::check($link, Library::ffi()->pconn_stmt_param_count($stmt, Library::$u16Ptr));
-        return Library::$u16->cdata;
+        self::check($link, Library::ffi()->pconn_stmt_param_count($stmt, Library::$out->u16Ptr));
+        return Library::$out->u16->cdata;
     }
 
     /**
@@ -126,7 +123,7 @@ final class Raw
             is_bool($value) => $ffi->pconn_stmt_bind_int64($stmt, $index, $value ? 1 : 0),
             is_float($value) => $ffi->pconn_stmt_bind_double($stmt, $index, $value),
             is_string($value), $value instanceof \Stringable => self::bindString($stmt, $index, (string) $value),
-            default => throw new Exception('cannot bind a parameter of type ' . get_debug_type($value), 'HY105', 0, 7),
+            default => throw new Exception('cannot bind a parameter of type ' . get_debug_type($value), 'HY105', 0, Status::INVALID_ARGUMENT),
         };
         self::check($link, $rc);
     }
@@ -137,7 +134,7 @@ final class Raw
         $ffi = Library::ffi();
         if (!str_contains($value, "\0")) {
             $rc = $ffi->pconn_stmt_bind_text($stmt, $index, $value);
-            if ($rc !== self::INVALID_UTF8) {
+            if ($rc !== Status::INVALID_UTF8) {
                 return $rc;
             }
         }
@@ -147,11 +144,11 @@ final class Raw
     /** Executes a prepared statement with its bound values; returns the result handle. */
     public static function execute(int $link, int $stmt): int
     {
-        $rc = Library::ffi()->pconn_stmt_execute($stmt, Library::$resultPtr);
-        if ($rc !== 0) {
+        $rc = Library::ffi()->pconn_stmt_execute($stmt, Library::$out->resultPtr);
+        if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$result->cdata;
+        return Library::$out->result->cdata;
     }
 
     /** Frees a prepared statement and the result of its last execution. */

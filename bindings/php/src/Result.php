@@ -103,8 +103,7 @@ final class Result implements \IteratorAggregate
         $names = $this->columnNames();
         // Batches filled here come keyed by name (unless names repeat): the rows go out as read.
         // A batch a fetchNumeric() call filled comes as lists and gets its keys here.
-        while (($rows = $this->rows) !== null && ($rows->next < $rows->end || $this->fill($rows, $this->byName))) {
-            $row = $rows->batch[$rows->next++];
+        while (($rows = $this->rows) !== null && ($row = $rows->take($this->byName)) !== null) {
             yield $rows->byName ? $row : array_combine($names, $row);
         }
         $this->checkNotSuperseded();
@@ -164,27 +163,17 @@ final class Result implements \IteratorAggregate
      */
     private function nextRow(bool $byName): ?array
     {
-        $rows = $this->rows;
-        if ($rows === null || ($rows->next >= $rows->end && !$this->fill($rows, $byName))) {
+        $row = $this->rows?->take($byName);
+        if ($row === null) {
             $this->checkNotSuperseded();
-            return null;
         }
-        return $rows->batch[$rows->next++];
-    }
-
-    private function fill(Rows $rows, bool $byName): bool
-    {
-        if ($rows->fill($byName)) {
-            return true;
-        }
-        $this->rows = null;   // the last row was read: nothing to ask the library for any more
-        return false;
+        return $row;
     }
 
     private function checkNotSuperseded(): void
     {
         if ($this->superseded) {
-            throw new Exception('this result ended when its prepared statement was executed again', 'HY010', 0, 8);
+            throw new Exception('this result ended when its prepared statement was executed again', 'HY010', 0, Status::WRONG_STATE);
         }
     }
 }

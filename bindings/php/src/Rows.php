@@ -26,7 +26,10 @@ use FFI;
  * when they follow many small ones. A row that fails ends its batch: the rows before it arrive,
  * and the library reports the error on the next call.
  *
- * The row handed out last is $batch[$next - 1] ($next is 0 after the last row, or a failure).
+ * This is the one cursor of both APIs: take() hands out the next row, advance() and skip() move
+ * without handing one out, current() is the row handed out last ($batch[$next - 1]; none after
+ * the last row or a failure, where $next is 0). The row functions of the drop-in read $batch,
+ * $next and $end directly on their common path (the next row is read already).
  *
  * @internal
  */
@@ -74,19 +77,20 @@ final class Rows
             return false;
         }
         $block = Library::fetchBatch();
+        $out = Library::$out;
         $rc = Library::ffi()->pconn_fetch_php_serialized($this->result, $block - $this->delivered % $block, self::BATCH_BYTES,
-            $byName ? self::BY_NAME : 0, Library::$textPtr, Library::$lenPtr, Library::$u32Ptr);
-        if ($rc === 100) {
+            $byName ? self::BY_NAME : 0, $out->textPtr, $out->lenPtr, $out->u32Ptr);
+        if ($rc === Status::NO_DATA) {
             $this->exhausted = true;
             return false;
         }
-        if ($rc !== 0) {
+        if ($rc !== Status::OK) {
             throw Exception::fromLink($this->link, $rc);
         }
-        $count = Library::$u32->cdata;
-        $batch = unserialize(FFI::string(Library::$text, Library::$len->cdata), ['allowed_classes' => false]);
+        $count = $out->u32->cdata;
+        $batch = unserialize(FFI::string($out->text, $out->len->cdata), ['allowed_classes' => false]);
         if (!is_array($batch) || count($batch) !== $count) {
-            throw new Exception('pconn: a batch of rows could not be decoded', 'HY000', 0, 1);
+            throw new Exception('pconn: a batch of rows could not be decoded', 'HY000', 0, Status::ERROR);
         }
         $this->batch = $batch;
         $this->end = $count;
@@ -96,6 +100,84 @@ final class Rows
         // max_bytes and before a failing row (reporting its error on the next call), so only
         // PCONN_NO_DATA ends it.
         return $count > 0;
+    }
+
+    /**
+     * The next row, reading the next batch (keyed by name when $byName) when this one is used
+     * up; null after the last. The row has its batch's form ($this->byName).
+     *
+     * @return array<string|int, string|null>|null
+     * @throws Exception see fill()
+     */
+    public function take(bool $byName): ?array
+    {
+        if ($this->next >= $this->end && !$this->fill($byName)) {
+            return null;
+        }
+        return $this->batch[$this->next++];
+    }
+
+    /** Moves to the next row without handing it out (see take()): false after the last. */
+    public function advance(bool $byName): bool
+    {
+        if ($this->next >= $this->end && !$this->fill($byName)) {
+            return false;
+        }
+        $this->next++;
+        return true;
+    }
+
+    /**
+     * Moves past $count rows without handing them out (reading batches keyed by name when
+     * $byName): false when the rows ended first.
+     */
+    public function skip(int $count, bool $byName): bool
+    {
+        while ($count > 0) {
+            if ($this->next >= $this->end && !$this->fill($byName)) {
+                return false;
+            }
+            $step = min($this->end - $this->next, $count);
+            $this->next += $step;
+            $count -= $step;
+        }
+        return true;
+    }
+
+    /** Rows handed out or skipped so far (ext/odbc's result->fetched). */
+    public function fetched(): int
+    {
+        return $this->before + $this->next;
+    }
+
+    /**
+     * The row handed out last as a list, whichever form its batch has; null when there is none.
+     *
+     * @return list<string|null>|null
+     */
+    public function current(): ?array
+    {
+        if ($this->next === 0) {
+            return null;
+        }
+        $row = $this->batch[$this->next - 1];
+        return $this->byName ? array_values($row) : $row;
+    }
+
+    /**
+     * The row handed out last keyed by $names (a later column of the same name wins), whichever
+     * form its batch has; null when there is none.
+     *
+     * @param list<string> $names
+     * @return array<string|int, string|null>|null
+     */
+    public function currentByName(array $names): ?array
+    {
+        if ($this->next === 0) {
+            return null;
+        }
+        $row = $this->batch[$this->next - 1];
+        return $this->byName ? $row : array_combine($names, $row);
     }
 
     /** Whether rows may be asked for by name: no two of $names are equal (as PHP array keys). */

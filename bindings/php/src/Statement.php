@@ -42,7 +42,7 @@ final class Statement
     {
         if (count($params) !== $this->paramCount) {
             throw new Exception(sprintf('the statement has %d parameter(s), %d given', $this->paramCount, count($params)),
-                '07002', 0, 7);
+                '07002', 0, Status::INVALID_ARGUMENT);
         }
         $index = 0;
         foreach ($params as $value) {

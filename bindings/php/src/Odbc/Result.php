@@ -108,12 +108,7 @@ final class Result
      */
     public function current(): ?array
     {
-        $rows = $this->rows;
-        if ($rows === null || $rows->next === 0) {
-            return null;
-        }
-        $row = $rows->batch[$rows->next - 1];
-        return $rows->byName ? array_values($row) : $row;
+        return $this->rows?->current();
     }
 
     /**
@@ -124,17 +119,13 @@ final class Result
     public function currentByName(): ?array
     {
         $rows = $this->rows;
-        if ($rows === null || $rows->next === 0) {
-            return null;
-        }
-        $row = $rows->batch[$rows->next - 1];
-        return $rows->byName ? $row : array_combine($this->names(), $row);
+        return $rows === null || $rows->next === 0 ? null : $rows->currentByName($rows->byName ? [] : $this->names());
     }
 
     /** @internal rows handed to the script or skipped (ext/odbc's result->fetched) */
     public function fetched(): int
     {
-        return $this->rows === null ? 0 : $this->rows->before + $this->rows->next;
+        return $this->rows?->fetched() ?? 0;
     }
 
     /** @internal the 0-based index of column $name (case-insensitive, the first of equal names, as ext/odbc), or null */

@@ -22,6 +22,7 @@ use Pconn\Exception;
 use Pconn\Library;
 use Pconn\Metadata;
 use Pconn\Raw;
+use Pconn\Status;
 
 
 /** @internal */
@@ -64,8 +65,9 @@ function _result(string $function, Result $result): bool
 }
 
 /**
- * @internal moves to the next row (or to row $row, forward only); false when there is none.
- * Batches read on the way come keyed by name when $byName and the names allow it.
+ * @internal moves to the next row, or to row $row (from 1; 0 or null: the next row, as ext/odbc),
+ * forward only; false when there is none. Batches read on the way come keyed by name when
+ * $byName and the names allow it.
  */
 function _fetch(string $function, Result $result, ?int $row, bool $byName = false): bool
 {
@@ -74,38 +76,24 @@ function _fetch(string $function, Result $result, ?int $row, bool $byName = fals
         State::warn($function, 'No tuples available at this result index');
         return false;
     }
-    if ($row !== null) {
-        $fetched = $rows->before + $rows->next;
-        if ($row < 1 || $row <= $fetched) {
-            State::warn($function, 'Argument #2 ($row) must be greater than ' . $fetched
-                . ': pconn results are forward-only');
-            return false;
-        }
-        while ($rows->before + $rows->next < $row - 1) {
-            if ($rows->next >= $rows->end && !_fill($function, $result, $byName)) {
+    try {
+        $byName = $byName && $result->canFetchByName();
+        if ($row !== null && $row > 0) {
+            $fetched = $rows->fetched();
+            if ($row <= $fetched) {
+                State::warn($function, 'Argument #2 ($row) must be greater than ' . $fetched
+                    . ': pconn results are forward-only');
                 return false;
             }
-            $rows->next += min($rows->end - $rows->next, $row - 1 - $rows->before - $rows->next);
+            if (!$rows->skip($row - 1 - $fetched, $byName)) {
+                return false;
+            }
         }
-    }
-    if ($rows->next >= $rows->end && !_fill($function, $result, $byName)) {
-        return false;
-    }
-    $rows->next++;
-    return true;
-}
-
-/** @internal reads the next batch of rows; false after the last row or on an error (warned) */
-function _fill(string $function, Result $result, bool $byName): bool
-{
-    try {
-        if ($result->rows->fill($byName && $result->canFetchByName())) {
-            return true;
-        }
+        return $rows->advance($byName);
     } catch (Exception $e) {
         State::fail($function, $e, $result->link, 'SQLFetch');
+        return false;
     }
-    return false;
 }
 
 /**
@@ -247,7 +235,7 @@ function odbc_execute(Result $statement, array $params = []): bool
     try {
         if (count($params) < $statement->paramCount) {
             throw new Exception(sprintf('Not enough parameters (%d should be %d) given', count($params), $statement->paramCount),
-                '07002', 0, 7);
+                '07002', 0, Status::INVALID_ARGUMENT);
         }
         $index = 0;
         foreach ($params as $value) {
@@ -586,8 +574,8 @@ function odbc_autocommit(Link $odbc, ?bool $enable = null): int|bool
     $ffi = Library::ffi();
     try {
         if ($enable === null) {
-            Raw::check($odbc->handle, $ffi->pconn_autocommit_get($odbc->handle, Library::$intPtr));
-            return Library::$int->cdata;
+            Raw::check($odbc->handle, $ffi->pconn_autocommit_get($odbc->handle, Library::$out->intPtr));
+            return Library::$out->int->cdata;
         }
         Raw::check($odbc->handle, $ffi->pconn_autocommit_set($odbc->handle, $enable ? 1 : 0));
         return true;
@@ -692,14 +680,14 @@ const CATALOG_NAMES = [
 function _catalog(string $function, Link $link, string $call, string $odbcCall, ?string ...$args): Result|false
 {
     try {
-        Raw::check($link->handle, Library::ffi()->$call($link->handle, ...[...$args, Library::$resultPtr]));
+        Raw::check($link->handle, Library::ffi()->$call($link->handle, ...[...$args, Library::$out->resultPtr]));
     } catch (Exception $e) {
         State::fail($function, $e, $link, $odbcCall);
         return false;
     }
     $result = new Result($link);
     $result->rename(CATALOG_NAMES);
-    $result->attach(Library::$result->cdata);
+    $result->attach(Library::$out->result->cdata);
     return $result;
 }
 
