@@ -5,211 +5,405 @@ declare(strict_types=1);
 
 function odbc_connect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): \Pconn\Odbc\Link|false
 {
+    if (func_num_args() > 4) {
+        throw new \ArgumentCountError('odbc_connect() expects at most 4 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_connect($dsn, $user, $password, $cursor_option);
 }
 
 function odbc_pconnect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): \Pconn\Odbc\Link|false
 {
+    if (func_num_args() > 4) {
+        throw new \ArgumentCountError('odbc_pconnect() expects at most 4 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_pconnect($dsn, $user, $password, $cursor_option);
 }
 
-function odbc_close(\Pconn\Odbc\Link $odbc): void
+function odbc_close($odbc): void
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_close() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     \Pconn\Odbc\odbc_close($odbc);
 }
 
 function odbc_close_all(): void
 {
+    if (func_num_args() > 0) {
+        throw new \ArgumentCountError('odbc_close_all() expects exactly 0 arguments, ' . func_num_args() . ' given');
+    }
     \Pconn\Odbc\odbc_close_all();
 }
 
-function odbc_exec(\Pconn\Odbc\Link $odbc, string $query): \Pconn\Odbc\Result|false
+function odbc_exec($odbc, string $query): \Pconn\Odbc\Result|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_exec() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_exec($odbc, $query);
 }
 
-function odbc_do(\Pconn\Odbc\Link $odbc, string $query): \Pconn\Odbc\Result|false
+function odbc_do($odbc, string $query): \Pconn\Odbc\Result|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_do() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_do($odbc, $query);
 }
 
-function odbc_prepare(\Pconn\Odbc\Link $odbc, string $query): \Pconn\Odbc\Result|false
+function odbc_prepare($odbc, string $query): \Pconn\Odbc\Result|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_prepare() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_prepare($odbc, $query);
 }
 
-function odbc_execute(\Pconn\Odbc\Result $statement, array $params = []): bool
+function odbc_execute($statement, array $params = []): bool
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_execute() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_execute($statement, $params);
 }
 
-function odbc_fetch_row(\Pconn\Odbc\Result $statement, ?int $row = null): bool
+function odbc_fetch_row($statement, ?int $row = null): bool
 {
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end
-        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_fetch_row() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($row === null && $statement instanceof \Pconn\Odbc\Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && ($link = $statement->link)->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
         $rows->next++;
         return true;
     }
     return \Pconn\Odbc\odbc_fetch_row($statement, $row);
 }
 
-function odbc_fetch_array(\Pconn\Odbc\Result $statement, ?int $row = null): array|false
+function odbc_fetch_array($statement, ?int $row = null): array|false
 {
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
-        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_fetch_array() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($row === null && $statement instanceof \Pconn\Odbc\Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && $rows->byName && $statement->asRead
+        && ($link = $statement->link)->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
         return $rows->batch[$rows->next++];
     }
     return \Pconn\Odbc\odbc_fetch_array($statement, $row);
 }
 
-function odbc_fetch_object(\Pconn\Odbc\Result $statement, ?int $row = null): \stdClass|false
+function odbc_fetch_object($statement, ?int $row = null): \stdClass|false
 {
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
-        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_fetch_object() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($row === null && $statement instanceof \Pconn\Odbc\Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && $rows->byName && $statement->asRead
+        && ($link = $statement->link)->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
         return (object) $rows->batch[$rows->next++];
     }
     return \Pconn\Odbc\odbc_fetch_object($statement, $row);
 }
 
-function odbc_fetch_into(\Pconn\Odbc\Result $statement, &$array, ?int $row = null): int|false
+function odbc_fetch_into($statement, &$array, ?int $row = null): int|false
 {
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && !$rows->byName && $statement->asRead
-        && $link->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
+    if (func_num_args() > 3) {
+        throw new \ArgumentCountError('odbc_fetch_into() expects at most 3 arguments, ' . func_num_args() . ' given');
+    }
+    if ($row === null && $statement instanceof \Pconn\Odbc\Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && !$rows->byName && $statement->asRead
+        && ($link = $statement->link)->errorState === '' && \Pconn\Odbc\State::$state === '' && !$link->closed) {
         $array = $rows->batch[$rows->next++];
         return $statement->columns;
     }
     return \Pconn\Odbc\odbc_fetch_into($statement, $array, $row);
 }
 
-function odbc_result(\Pconn\Odbc\Result $statement, string|int $field): string|bool|null
+function odbc_result($statement, string|int $field): string|bool|null
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_result() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_result($statement, $field);
 }
 
-function odbc_result_all(\Pconn\Odbc\Result $statement, string $format = ''): int|false
+function odbc_result_all($statement, string $format = ''): int|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_result_all() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_result_all($statement, $format);
 }
 
-function odbc_num_rows(\Pconn\Odbc\Result $statement): int
+function odbc_num_rows($statement): int
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_num_rows() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_num_rows($statement);
 }
 
-function odbc_num_fields(\Pconn\Odbc\Result $statement): int
+function odbc_num_fields($statement): int
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_num_fields() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_num_fields($statement);
 }
 
-function odbc_field_name(\Pconn\Odbc\Result $statement, int $field): string|false
+function odbc_field_name($statement, int $field): string|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_field_name() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_field_name($statement, $field);
 }
 
-function odbc_field_num(\Pconn\Odbc\Result $statement, string $field): int|false
+function odbc_field_num($statement, string $field): int|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_field_num() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_field_num($statement, $field);
 }
 
-function odbc_field_type(\Pconn\Odbc\Result $statement, int $field): string|false
+function odbc_field_type($statement, int $field): string|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_field_type() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_field_type($statement, $field);
 }
 
-function odbc_field_len(\Pconn\Odbc\Result $statement, int $field): int|false
+function odbc_field_len($statement, int $field): int|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_field_len() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_field_len($statement, $field);
 }
 
-function odbc_field_precision(\Pconn\Odbc\Result $statement, int $field): int|false
+function odbc_field_precision($statement, int $field): int|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_field_precision() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_field_precision($statement, $field);
 }
 
-function odbc_field_scale(\Pconn\Odbc\Result $statement, int $field): int|false
+function odbc_field_scale($statement, int $field): int|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_field_scale() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_field_scale($statement, $field);
 }
 
-function odbc_free_result(\Pconn\Odbc\Result $statement): bool
+function odbc_free_result($statement): bool
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_free_result() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_free_result($statement);
 }
 
-function odbc_next_result(\Pconn\Odbc\Result $statement): bool
+function odbc_next_result($statement): bool
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_next_result() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_next_result($statement);
 }
 
-function odbc_autocommit(\Pconn\Odbc\Link $odbc, ?bool $enable = null): int|bool
+function odbc_autocommit($odbc, ?bool $enable = null): int|bool
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_autocommit() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_autocommit($odbc, $enable);
 }
 
-function odbc_commit(\Pconn\Odbc\Link $odbc): bool
+function odbc_commit($odbc): bool
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_commit() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_commit($odbc);
 }
 
-function odbc_rollback(\Pconn\Odbc\Link $odbc): bool
+function odbc_rollback($odbc): bool
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_rollback() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_rollback($odbc);
 }
 
-function odbc_error(?\Pconn\Odbc\Link $odbc = null): string
+function odbc_error($odbc = null): string
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_error() expects at most 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_error($odbc);
 }
 
-function odbc_errormsg(?\Pconn\Odbc\Link $odbc = null): string
+function odbc_errormsg($odbc = null): string
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_errormsg() expects at most 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_errormsg($odbc);
 }
 
-function odbc_longreadlen(\Pconn\Odbc\Result $statement, int $length): bool
+function odbc_longreadlen($statement, int $length): bool
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_longreadlen() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_longreadlen($statement, $length);
 }
 
-function odbc_binmode(\Pconn\Odbc\Result $statement, int $mode): bool
+function odbc_binmode($statement, int $mode): bool
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_binmode() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_binmode($statement, $mode);
 }
 
-function odbc_cursor(\Pconn\Odbc\Result $statement): string|false
+function odbc_cursor($statement): string|false
 {
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_cursor() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_cursor($statement);
 }
 
-function odbc_tables(\Pconn\Odbc\Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $types = null): \Pconn\Odbc\Result|false
+function odbc_tables($odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $types = null): \Pconn\Odbc\Result|false
 {
+    if (func_num_args() > 5) {
+        throw new \ArgumentCountError('odbc_tables() expects at most 5 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_tables($odbc, $catalog, $schema, $table, $types);
 }
 
-function odbc_columns(\Pconn\Odbc\Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): \Pconn\Odbc\Result|false
+function odbc_columns($odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): \Pconn\Odbc\Result|false
 {
+    if (func_num_args() > 5) {
+        throw new \ArgumentCountError('odbc_columns() expects at most 5 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_columns($odbc, $catalog, $schema, $table, $column);
 }
 
-function odbc_primarykeys(\Pconn\Odbc\Link $odbc, ?string $catalog, string $schema, string $table): \Pconn\Odbc\Result|false
+function odbc_primarykeys($odbc, ?string $catalog, string $schema, string $table): \Pconn\Odbc\Result|false
 {
+    if (func_num_args() > 4) {
+        throw new \ArgumentCountError('odbc_primarykeys() expects exactly 4 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_primarykeys($odbc, $catalog, $schema, $table);
 }
 
-function odbc_data_source(\Pconn\Odbc\Link $odbc, int $fetch_type): array|null|false
+function odbc_data_source($odbc, int $fetch_type): array|null|false
 {
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_data_source() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_data_source($odbc, $fetch_type);
 }
 
-function odbc_setoption(\Pconn\Odbc\Link|\Pconn\Odbc\Result $odbc, int $which, int $option, int $value): bool
+function odbc_setoption($odbc, int $which, int $option, int $value): bool
 {
+    if (func_num_args() > 4) {
+        throw new \ArgumentCountError('odbc_setoption() expects exactly 4 arguments, ' . func_num_args() . ' given');
+    }
     return \Pconn\Odbc\odbc_setoption($odbc, $which, $option, $value);
+}
+
+function odbc_gettypeinfo($odbc, int $data_type = 0): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 2) {
+        throw new \ArgumentCountError('odbc_gettypeinfo() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_gettypeinfo($odbc, $data_type);
+}
+
+function odbc_procedures($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 4) {
+        throw new \ArgumentCountError('odbc_procedures() expects at most 4 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_procedures($odbc, $catalog, $schema, $procedure);
+}
+
+function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null, ?string $column = null): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 5) {
+        throw new \ArgumentCountError('odbc_procedurecolumns() expects at most 5 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_procedurecolumns($odbc, $catalog, $schema, $procedure, $column);
+}
+
+function odbc_foreignkeys($odbc, ?string $pk_catalog, string $pk_schema, string $pk_table, string $fk_catalog, string $fk_schema, string $fk_table): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 7) {
+        throw new \ArgumentCountError('odbc_foreignkeys() expects exactly 7 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_foreignkeys($odbc, $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
+}
+
+function odbc_specialcolumns($odbc, int $type, ?string $catalog, string $schema, string $table, int $scope, int $nullable): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 7) {
+        throw new \ArgumentCountError('odbc_specialcolumns() expects exactly 7 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_specialcolumns($odbc, $type, $catalog, $schema, $table, $scope, $nullable);
+}
+
+function odbc_statistics($odbc, ?string $catalog, string $schema, string $table, int $unique, int $accuracy): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 6) {
+        throw new \ArgumentCountError('odbc_statistics() expects exactly 6 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_statistics($odbc, $catalog, $schema, $table, $unique, $accuracy);
+}
+
+function odbc_tableprivileges($odbc, ?string $catalog, string $schema, string $table): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 4) {
+        throw new \ArgumentCountError('odbc_tableprivileges() expects exactly 4 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_tableprivileges($odbc, $catalog, $schema, $table);
+}
+
+function odbc_columnprivileges($odbc, ?string $catalog, string $schema, string $table, string $column): \Pconn\Odbc\Result|false
+{
+    if (func_num_args() > 5) {
+        throw new \ArgumentCountError('odbc_columnprivileges() expects exactly 5 arguments, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_columnprivileges($odbc, $catalog, $schema, $table, $column);
+}
+
+function odbc_connection_string_is_quoted(string $str): bool
+{
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_connection_string_is_quoted() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_connection_string_is_quoted($str);
+}
+
+function odbc_connection_string_should_quote(string $str): bool
+{
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_connection_string_should_quote() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_connection_string_should_quote($str);
+}
+
+function odbc_connection_string_quote(string $str): string
+{
+    if (func_num_args() > 1) {
+        throw new \ArgumentCountError('odbc_connection_string_quote() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
+    return \Pconn\Odbc\odbc_connection_string_quote($str);
 }

@@ -41,6 +41,10 @@ final class Result
     public int $binMode = 1;
     /** @internal rows go out as read (no odbc_longreadlen/odbc_binmode setting changes them) */
     public bool $asRead = true;
+    /** @internal fetched() of the row whose long values odbc_result hands out in $pieces */
+    public int $piecesRow = -1;
+    /** @var array<int, int> @internal column index => bytes of its value odbc_result handed out (-1: all) */
+    public array $pieces = [];
     /** @var array<int, int>|null @internal index => SQL type of the columns odbc_binmode/odbc_longreadlen act on */
     public ?array $shapedColumns = null;
 
@@ -62,6 +66,8 @@ final class Result
         $this->byName = false;
         $this->nameIndex = null;
         $this->shapedColumns = null;
+        $this->piecesRow = -1;
+        $this->pieces = [];
         $this->freed = false;
     }
 

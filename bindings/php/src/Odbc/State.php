@@ -11,6 +11,24 @@ namespace Pconn\Odbc;
  */
 final class State
 {
+    /**
+     * ODBC 3 SQLSTATE => the ODBC 2 one. ext/odbc opens its environment with SQLAllocEnv, so
+     * unixODBC reports ODBC 2 states to it; pconn works in ODBC 3, and the drop-in translates
+     * back with unixODBC's own table (DriverManager/__info.c, state_mapping_3_2; the first ODBC
+     * 2 state where two map to one ODBC 3 state, as unixODBC's search finds it).
+     */
+    public const ODBC2_STATES = [
+        '01001' => '01S03', 'HY019' => '22003', '22018' => '22005', '22007' => '22008', '07005' => '24000',
+        '42000' => '37000', 'HY018' => '70100', '42S01' => 'S0001', '42S02' => 'S0002', '42S11' => 'S0011',
+        '42S12' => 'S0012', '42S21' => 'S0021', '42S22' => 'S0022', '42S23' => 'S0023', 'HY000' => 'S1000',
+        'HY001' => 'S1001', '07009' => 'S1002', 'HY003' => 'S1003', 'HY004' => 'S1004', 'HY007' => 'S1007',
+        'HY008' => 'S1008', 'HY009' => 'S1009', 'HY010' => 'S1010', 'HY011' => 'S1011', 'HY012' => 'S1012',
+        'HY090' => 'S1090', 'HY091' => 'S1091', 'HY092' => 'S1092', 'HY096' => 'S1096', 'HY097' => 'S1097',
+        'HY098' => 'S1098', 'HY099' => 'S1099', 'HY100' => 'S1100', 'HY101' => 'S1101', 'HY103' => 'S1103',
+        'HY104' => 'S1104', 'HY105' => 'S1105', 'HY106' => 'S1106', 'HY107' => 'S1107', 'HY108' => 'S1108',
+        'HY109' => 'S1109', 'HY110' => 'S1110', 'HY111' => 'S1111', 'HYC00' => 'S1C00', 'HYT00' => 'S1T00',
+    ];
+
     public static string $state = '';
     public static string $message = '';
     /** @var array<int, Link> links handed out in this request, by handle */
@@ -34,6 +52,7 @@ final class State
         if ($sqlState === '') {
             $sqlState = 'HY000';
         }
+        $sqlState = self::ODBC2_STATES[$sqlState] ?? $sqlState;
         self::$state = $sqlState;
         self::$message = $e->getMessage();
         if ($link !== null) {

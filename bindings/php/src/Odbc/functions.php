@@ -25,12 +25,38 @@ use Pconn\Raw;
 use Pconn\Status;
 
 
+/**
+ * @internal what ext/odbc 8.2 connects with: a bare data source name is SQLConnect'ed with the
+ * user and password as given; a connection string (it has a "=") gets ";UID=user;PWD=password"
+ * appended only when both are non-empty and the string has none of "uid=", "UID=", "pwd=",
+ * "PWD=" (exactly these spellings). Otherwise the arguments are dropped: the string's own
+ * UID/PWD win, and an empty password drops the user too (the driver then logs in as it would
+ * without one).
+ *
+ * @return array{string, ?string, ?string} connection string, user, password for the library
+ */
+function _connection(string $dsn, ?string $user, ?string $password): array
+{
+    if (!str_contains($dsn, '=')) {
+        return ['DSN=' . $dsn, $user, $password];
+    }
+    if ($user === null || $user === '' || $password === null || $password === ''
+        || str_contains($dsn, 'uid=') || str_contains($dsn, 'UID=')
+        || str_contains($dsn, 'pwd=') || str_contains($dsn, 'PWD=')) {
+        return [$dsn, null, null];
+    }
+    $quote = static fn (string $v): string => odbc_connection_string_is_quoted($v) || !odbc_connection_string_should_quote($v)
+        ? $v : odbc_connection_string_quote($v);
+    return [(str_ends_with($dsn, ';') ? substr($dsn, 0, -1) : $dsn) . ';UID=' . $quote($user) . ';PWD=' . $quote($password) . ';', null, null];
+}
+
 /** @internal */
 function _connect(string $function, string $kind, string $dsn, ?string $user, ?string $password): Link|false
 {
     State::begin();
+    [$connectionString, $user, $password] = _connection($dsn, $user, $password);
     try {
-        $handle = Raw::connect($kind, $dsn, $user, $password);
+        $handle = Raw::connect($kind, $connectionString, $user, $password);
     } catch (Exception $e) {
         State::fail($function, $e, null, 'SQLConnect');
         return false;
@@ -42,26 +68,50 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
     return $link;
 }
 
-/** @internal */
-function _live(string $function, Link $link): bool
+/**
+ * @internal the TypeError ext/odbc throws for an argument that is not the handle it wants: a
+ * closed link, a freed result or a handle of the other kind are "not a valid" resource; a value
+ * that is no handle at all is named by its type
+ */
+function _notValid(string $function, mixed $value, string $what, int $position, string $name): \TypeError
 {
-    State::begin($link);
-    if ($link->closed) {
-        State::warn($function, 'ODBC link has already been closed');
-        return false;
+    if ($value instanceof Link || $value instanceof Result || is_resource($value) || get_debug_type($value) === 'resource (closed)') {
+        return new \TypeError("$function(): supplied resource is not a valid $what resource");
     }
-    return true;
+    return new \TypeError("$function(): Argument #$position (\$$name) must be of type resource, " . get_debug_type($value) . ' given');
 }
 
-/** @internal */
-function _result(string $function, Result $result): bool
+/**
+ * @internal $odbc as an open link, else ext/odbc's TypeError
+ * @throws \TypeError
+ */
+function _link(string $function, mixed $odbc, int $position = 1, string $name = 'odbc'): Link
 {
-    State::begin($result->link);
-    if ($result->freed || $result->link->closed || ($result->handle === 0 && $result->stmt === 0)) {
-        State::warn($function, 'ODBC result has already been closed');
-        return false;
+    if ($odbc instanceof Link && !$odbc->closed) {
+        return $odbc;
     }
-    return true;
+    throw _notValid($function, $odbc, 'ODBC-Link', $position, $name);
+}
+
+/** @internal starts a call on link $odbc: the link, else ext/odbc's TypeError */
+function _live(string $function, mixed $odbc): Link
+{
+    $link = _link($function, $odbc);
+    State::begin($link);
+    return $link;
+}
+
+/**
+ * @internal starts a call on result $statement: the result (a prepared statement not executed
+ * yet too), else ext/odbc's TypeError for a freed result, a closed link's, or no result
+ */
+function _result(string $function, mixed $statement, int $position = 1, string $name = 'statement'): Result
+{
+    if (!$statement instanceof Result || $statement->freed || $statement->link->closed) {
+        throw _notValid($function, $statement, 'ODBC result', $position, $name);
+    }
+    State::begin($statement->link);
+    return $statement;
 }
 
 /**
@@ -103,19 +153,64 @@ function _fetch(string $function, Result $result, ?int $row, bool $byName = fals
  */
 function _shape(Result $result, int $type, string $value): string
 {
+    $value = _binary($result, $type, $value);
+    if ($result->longReadLen > 0 && strlen($value) > $result->longReadLen) {
+        $value = substr($value, 0, $result->longReadLen);
+    }
+    return $value;
+}
+
+/**
+ * @internal a value of a binary column as odbc_binmode makes it: "" in ODBC_BINMODE_PASSTHRU,
+ * hex in ODBC_BINMODE_CONVERT; other columns' values as they are
+ */
+function _binary(Result $result, int $type, string $value): string
+{
     if (isset(Metadata::BINARY_TYPES[$type])) {
         if ($result->binMode <= 0) {
             return '';
         }
         if ($result->binMode >= 2) {
             // what a driver's conversion of binary to SQL_C_CHAR gives: two hex digits a byte
-            $value = strtoupper(bin2hex($value));
+            return strtoupper(bin2hex($value));
         }
     }
-    if ($result->longReadLen > 0 && strlen($value) > $result->longReadLen) {
-        $value = substr($value, 0, $result->longReadLen);
-    }
     return $value;
+}
+
+/**
+ * @internal the next piece of long or binary column $i of the current row for odbc_result, as
+ * ext/odbc reads these columns with SQLGetData: odbc_longreadlen bytes a call (the whole value
+ * while it is 0), NULL once; then false with ext/odbc's warning, so that the usual loop
+ * `while (($chunk = odbc_result($r, 1)) !== false)` ends. A binary column in
+ * ODBC_BINMODE_PASSTHRU is printed and true returned instead.
+ */
+function _piece(Result $result, int $i, int $type, ?string $value): string|bool|null
+{
+    $row = $result->fetched();
+    if ($result->piecesRow !== $row) {
+        $result->piecesRow = $row;
+        $result->pieces = [];
+    }
+    $offset = $result->pieces[$i] ?? 0;
+    if ($offset < 0) {
+        State::warn('odbc_result', 'Cannot get data of column #' . ($i + 1) . ' (retcode 100)');
+        return false;
+    }
+    if ($value === null) {
+        $result->pieces[$i] = -1;
+        return null;
+    }
+    if (isset(Metadata::BINARY_TYPES[$type]) && $result->binMode <= 0) {
+        $result->pieces[$i] = -1;
+        echo $value;
+        return true;
+    }
+    $value = _binary($result, $type, $value);
+    $piece = $result->longReadLen > 0 ? substr($value, $offset, $result->longReadLen) : substr($value, $offset);
+    $offset += strlen($piece);
+    $result->pieces[$i] = $offset >= strlen($value) ? -1 : $offset;
+    return $piece;
 }
 
 /** @internal the current row as the script gets it */
@@ -156,12 +251,9 @@ function odbc_pconnect(string $dsn, ?string $user = null, #[\SensitiveParameter]
     return _connect('odbc_pconnect', Raw::PERSISTENT, $dsn, $user, $password);
 }
 
-function odbc_close(Link $odbc): void
+function odbc_close($odbc): void
 {
-    State::begin($odbc);
-    if ($odbc->closed) {
-        return;
-    }
+    $odbc = _live('odbc_close', $odbc);
     $odbc->closed = true;
     unset(State::$links[$odbc->handle]);
     Library::ffi()->pconn_close($odbc->handle);
@@ -177,28 +269,22 @@ function odbc_close_all(): void
     Library::ffi()->pconn_close_all();
 }
 
-function odbc_exec(Link $odbc, string $query): Result|false
+function odbc_exec($odbc, string $query): Result|false
 {
-    if (!_live('odbc_exec', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_exec', $odbc);
     return _run('odbc_exec', $odbc, $query);
 }
 
-function odbc_do(Link $odbc, string $query): Result|false
+function odbc_do($odbc, string $query): Result|false
 {
-    if (!_live('odbc_do', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_do', $odbc);
     return _run('odbc_do', $odbc, $query);
 }
 
 /** Prepares a statement with `?` parameters on the server (pconn_prepare). */
-function odbc_prepare(Link $odbc, string $query): Result|false
+function odbc_prepare($odbc, string $query): Result|false
 {
-    if (!_live('odbc_prepare', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_prepare', $odbc);
     try {
         $stmt = Raw::prepare($odbc->handle, $query);
         $count = Raw::paramCount($odbc->handle, $stmt);
@@ -222,11 +308,9 @@ function odbc_prepare(Link $odbc, string $query): Result|false
  * that text, not the contents of the file it would name there. A string that is not UTF-8 text
  * (invalid UTF-8 or a NUL byte) is passed as binary.
  */
-function odbc_execute(Result $statement, array $params = []): bool
+function odbc_execute($statement, array $params = []): bool
 {
-    if (!_result('odbc_execute', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_execute', $statement);
     if ($statement->stmt === 0) {
         State::warn('odbc_execute', 'the result was not made by odbc_prepare');
         return false;
@@ -255,69 +339,67 @@ function odbc_execute(Result $statement, array $params = []): bool
     return true;
 }
 
-function odbc_fetch_row(Result $statement, ?int $row = null): bool
+function odbc_fetch_row($statement, ?int $row = null): bool
 {
     // fast path (tools/gen-global copies it into the global function, saving a call per row)
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end
-        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+    if ($row === null && $statement instanceof Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && ($link = $statement->link)->errorState === '' && State::$state === '' && !$link->closed) {
         $rows->next++;
         return true;
     }
     // end of fast path
-    if (!_result('odbc_fetch_row', $statement)) {
+    $statement = _result('odbc_fetch_row', $statement);
+    if ($row === 0) {
+        // ext/odbc fetches row 0 absolutely: before the first row, no row and false; a
+        // forward-only result stays where it is
         return false;
     }
     return _fetch('odbc_fetch_row', $statement, $row);
 }
 
-function odbc_fetch_array(Result $statement, ?int $row = null): array|false
+function odbc_fetch_array($statement, ?int $row = null): array|false
 {
     // fast path (tools/gen-global copies it into the global function, saving a call per row)
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
-        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+    if ($row === null && $statement instanceof Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && $rows->byName && $statement->asRead
+        && ($link = $statement->link)->errorState === '' && State::$state === '' && !$link->closed) {
         return $rows->batch[$rows->next++];
     }
     // end of fast path
-    if (!_result('odbc_fetch_array', $statement) || !_fetch('odbc_fetch_array', $statement, $row, $statement->asRead)) {
+    $statement = _result('odbc_fetch_array', $statement);
+    if (!_fetch('odbc_fetch_array', $statement, $row, $statement->asRead)) {
         return false;
     }
     return $statement->asRead ? $statement->currentByName() : array_combine($statement->names(), _shaped($statement));
 }
 
-function odbc_fetch_object(Result $statement, ?int $row = null): \stdClass|false
+function odbc_fetch_object($statement, ?int $row = null): \stdClass|false
 {
     // fast path (tools/gen-global copies it into the global function, saving a call per row)
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && $rows->byName && $statement->asRead
-        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+    if ($row === null && $statement instanceof Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && $rows->byName && $statement->asRead
+        && ($link = $statement->link)->errorState === '' && State::$state === '' && !$link->closed) {
         return (object) $rows->batch[$rows->next++];
     }
     // end of fast path
-    if (!_result('odbc_fetch_object', $statement) || !_fetch('odbc_fetch_object', $statement, $row, $statement->asRead)) {
+    $statement = _result('odbc_fetch_object', $statement);
+    if (!_fetch('odbc_fetch_object', $statement, $row, $statement->asRead)) {
         return false;
     }
     return (object) ($statement->asRead ? $statement->currentByName() : array_combine($statement->names(), _shaped($statement)));
 }
 
-function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|false
+function odbc_fetch_into($statement, &$array, ?int $row = null): int|false
 {
     // fast path (tools/gen-global copies it into the global function, saving a call per row)
-    $rows = $statement->rows;
-    $link = $statement->link;
-    if ($row === null && $rows !== null && $rows->next < $rows->end && !$rows->byName && $statement->asRead
-        && $link->errorState === '' && State::$state === '' && !$link->closed) {
+    if ($row === null && $statement instanceof Result && ($rows = $statement->rows) !== null && $rows->next < $rows->end
+        && !$rows->byName && $statement->asRead
+        && ($link = $statement->link)->errorState === '' && State::$state === '' && !$link->closed) {
         $array = $rows->batch[$rows->next++];
         return $statement->columns;
     }
     // end of fast path
-    if (!_result('odbc_fetch_into', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_fetch_into', $statement);
     if ($statement->rows !== null) {
         $array = [];   // as ext/odbc: an array even when there is no row
     }
@@ -328,9 +410,15 @@ function odbc_fetch_into(Result $statement, &$array, ?int $row = null): int|fals
     return $statement->columns;
 }
 
-/** @internal column index (0-based) from a number (1-based), for the odbc_field_* functions */
+/**
+ * @internal column index (0-based) from a number (1-based), for the odbc_field_* functions;
+ * ext/odbc's ValueError for a number below 1, its warnings for a number past the last column
+ */
 function _field(string $function, Result $result, int $field): int|false
 {
+    if ($field < 1) {
+        throw new \ValueError("$function(): Argument #2 (\$field) must be greater than 0");
+    }
     if ($result->columns === 0) {
         State::warn($function, 'No tuples available at this result index');
         return false;
@@ -339,23 +427,17 @@ function _field(string $function, Result $result, int $field): int|false
         State::warn($function, 'Field index larger than number of fields');
         return false;
     }
-    if ($field < 1) {
-        State::warn($function, 'Field numbering starts at 1');
-        return false;
-    }
     return $field - 1;
 }
 
 /**
  * A value of the current row (fetching the first row when none was fetched yet), by column
- * number (from 1) or name (case-insensitive). A binary column in ODBC_BINMODE_PASSTHRU is
- * printed and true returned, as ext/odbc.
+ * number (from 1) or name (case-insensitive). Long and binary columns come in pieces, then
+ * false (see _piece()), as ext/odbc.
  */
-function odbc_result(Result $statement, string|int $field): string|bool|null
+function odbc_result($statement, string|int $field): string|bool|null
 {
-    if (!_result('odbc_result', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_result', $statement);
     if ($statement->columns === 0) {
         State::warn('odbc_result', 'No tuples available at this result index');
         return false;
@@ -380,24 +462,17 @@ function odbc_result(Result $statement, string|int $field): string|bool|null
     if ($row === null) {
         return false;
     }
-    $v = $row[$i];
-    if ($v === null || $statement->asRead || !isset($statement->shapedColumns()[$i])) {
-        return $v;
-    }
-    $type = $statement->shapedColumns()[$i];
-    if (isset(Metadata::BINARY_TYPES[$type]) && $statement->binMode <= 0) {
-        echo $v;
-        return true;
-    }
-    return _shape($statement, $type, $v);
+    $type = $statement->shapedColumns()[$i] ?? null;
+    // the other columns ext/odbc binds: their value on every call
+    return $type === null ? $row[$i] : _piece($statement, $i, $type, $row[$i]);
 }
 
 /** Prints the remaining rows as an HTML table (as ext/odbc, values are not escaped); returns the rows fetched. */
-function odbc_result_all(Result $statement, string $format = ''): int|false
+function odbc_result_all($statement, string $format = ''): int|false
 {
-    if (!_result('odbc_result_all', $statement)) {
-        return false;
-    }
+    // PHP 8.1 deprecated it; userland can only raise E_USER_DEPRECATED
+    trigger_error('Function odbc_result_all() is deprecated', E_USER_DEPRECATED);
+    $statement = _result('odbc_result_all', $statement);
     if ($statement->columns === 0) {
         State::warn('odbc_result_all', 'No tuples available at this result index');
         return false;
@@ -435,37 +510,32 @@ function odbc_result_all(Result $statement, string $format = ''): int|false
  * Rows changed by an INSERT, UPDATE or DELETE; for a SELECT what the driver says, as ext/odbc: its
  * number of rows where the driver knows it before they are fetched (psqlODBC), else -1 or 0 (SQLite's).
  */
-function odbc_num_rows(Result $statement): int
+function odbc_num_rows($statement): int
 {
-    if (!_result('odbc_num_rows', $statement) || $statement->handle === 0) {
+    $statement = _result('odbc_num_rows', $statement);
+    if ($statement->handle === 0) {
         return -1;
     }
     return Raw::affectedRows($statement->handle);
 }
 
-function odbc_num_fields(Result $statement): int
+function odbc_num_fields($statement): int
 {
-    if (!_result('odbc_num_fields', $statement)) {
-        return -1;
-    }
+    $statement = _result('odbc_num_fields', $statement);
     return $statement->columns;
 }
 
-function odbc_field_name(Result $statement, int $field): string|false
+function odbc_field_name($statement, int $field): string|false
 {
-    if (!_result('odbc_field_name', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_field_name', $statement);
     $i = _field('odbc_field_name', $statement, $field);
     return $i === false ? false : $statement->names()[$i];
 }
 
 /** The number (from 1) of the column named $field (case-insensitive; the last of equal names, as ext/odbc). */
-function odbc_field_num(Result $statement, string $field): int|false
+function odbc_field_num($statement, string $field): int|false
 {
-    if (!_result('odbc_field_num', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_field_num', $statement);
     if ($statement->columns === 0) {
         State::warn('odbc_field_num', 'No tuples available at this result index');
         return false;
@@ -482,9 +552,7 @@ function odbc_field_num(Result $statement, string $field): int|false
 /** @internal */
 function _meta(string $function, Result $statement, int $field, string $what): string|int|false
 {
-    if (!_result($function, $statement)) {
-        return false;
-    }
+    $statement = _result($function, $statement);
     $i = _field($function, $statement, $field);
     if ($i === false) {
         return false;
@@ -498,11 +566,9 @@ function _meta(string $function, Result $statement, int $field, string $what): s
 }
 
 /** The driver's name for the column's type, as ext/odbc (psqlODBC: "int4", "varchar", "text"). */
-function odbc_field_type(Result $statement, int $field): string|false
+function odbc_field_type($statement, int $field): string|false
 {
-    if (!_result('odbc_field_type', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_field_type', $statement);
     $i = _field('odbc_field_type', $statement, $field);
     if ($i === false) {
         return false;
@@ -516,30 +582,28 @@ function odbc_field_type(Result $statement, int $field): string|false
 }
 
 /** The column size (characters for text, digits for numbers), as ext/odbc: the same as odbc_field_precision. */
-function odbc_field_len(Result $statement, int $field): int|false
+function odbc_field_len($statement, int $field): int|false
 {
     return _meta('odbc_field_len', $statement, $field, 'precision');
 }
 
-function odbc_field_precision(Result $statement, int $field): int|false
+function odbc_field_precision($statement, int $field): int|false
 {
     return _meta('odbc_field_precision', $statement, $field, 'precision');
 }
 
-function odbc_field_scale(Result $statement, int $field): int|false
+function odbc_field_scale($statement, int $field): int|false
 {
     return _meta('odbc_field_scale', $statement, $field, 'scale');
 }
 
-function odbc_free_result(Result $statement): bool
+function odbc_free_result($statement): bool
 {
-    State::begin($statement->link);
-    if (!$statement->freed && !$statement->link->closed) {
-        if ($statement->stmt !== 0) {
-            Raw::freeStatement($statement->stmt);
-        } else {
-            Raw::free($statement->handle);
-        }
+    $statement = _result('odbc_free_result', $statement);
+    if ($statement->stmt !== 0) {
+        Raw::freeStatement($statement->stmt);
+    } else {
+        Raw::free($statement->handle);
     }
     $statement->freed = true;
     $statement->rows = null;
@@ -551,9 +615,10 @@ function odbc_free_result(Result $statement): bool
  * there is one (its rows, columns and row count are then read as usual), false after the last.
  * Rows of the current set not fetched yet are dropped.
  */
-function odbc_next_result(Result $statement): bool
+function odbc_next_result($statement): bool
 {
-    if (!_result('odbc_next_result', $statement) || $statement->handle === 0) {
+    $statement = _result('odbc_next_result', $statement);
+    if ($statement->handle === 0) {
         return false;
     }
     try {
@@ -566,11 +631,9 @@ function odbc_next_result(Result $statement): bool
     return $more;
 }
 
-function odbc_autocommit(Link $odbc, ?bool $enable = null): int|bool
+function odbc_autocommit($odbc, ?bool $enable = null): int|bool
 {
-    if (!_live('odbc_autocommit', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_autocommit', $odbc);
     $ffi = Library::ffi();
     try {
         if ($enable === null) {
@@ -585,11 +648,9 @@ function odbc_autocommit(Link $odbc, ?bool $enable = null): int|bool
     }
 }
 
-function odbc_commit(Link $odbc): bool
+function odbc_commit($odbc): bool
 {
-    if (!_live('odbc_commit', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_commit', $odbc);
     try {
         Raw::check($odbc->handle, Library::ffi()->pconn_commit($odbc->handle));
         return true;
@@ -599,11 +660,9 @@ function odbc_commit(Link $odbc): bool
     }
 }
 
-function odbc_rollback(Link $odbc): bool
+function odbc_rollback($odbc): bool
 {
-    if (!_live('odbc_rollback', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_rollback', $odbc);
     try {
         Raw::check($odbc->handle, Library::ffi()->pconn_rollback($odbc->handle));
         return true;
@@ -614,26 +673,24 @@ function odbc_rollback(Link $odbc): bool
 }
 
 /** The SQLSTATE of the last call on $odbc (or of the last call at all); "" when it succeeded. */
-function odbc_error(?Link $odbc = null): string
+function odbc_error($odbc = null): string
 {
-    return $odbc === null ? State::$state : $odbc->errorState;
+    return $odbc === null ? State::$state : _link('odbc_error', $odbc)->errorState;
 }
 
 /** The message of the last call on $odbc (or of the last call at all); "" when it succeeded. */
-function odbc_errormsg(?Link $odbc = null): string
+function odbc_errormsg($odbc = null): string
 {
-    return $odbc === null ? State::$message : $odbc->errorMessage;
+    return $odbc === null ? State::$message : _link('odbc_errormsg', $odbc)->errorMessage;
 }
 
 /**
  * Sets the length at which values of long and binary columns are cut, as ext/odbc; 0 (the
  * default here, unlike ext/odbc's odbc.defaultlrl) returns them whole.
  */
-function odbc_longreadlen(Result $statement, int $length): bool
+function odbc_longreadlen($statement, int $length): bool
 {
-    if (!_result('odbc_longreadlen', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_longreadlen', $statement);
     $statement->longReadLen = max(0, $length);
     $statement->settingsChanged();
     return true;
@@ -644,21 +701,17 @@ function odbc_longreadlen(Result $statement, int $length): bool
  * bytes, ODBC_BINMODE_CONVERT (2) as hex, ODBC_BINMODE_PASSTHRU (0) printed by odbc_result and
  * "" from the fetch functions.
  */
-function odbc_binmode(Result $statement, int $mode): bool
+function odbc_binmode($statement, int $mode): bool
 {
-    if (!_result('odbc_binmode', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_binmode', $statement);
     $statement->binMode = $mode;
     $statement->settingsChanged();
     return true;
 }
 
-function odbc_cursor(Result $statement): string|false
+function odbc_cursor($statement): string|false
 {
-    if (!_result('odbc_cursor', $statement)) {
-        return false;
-    }
+    $statement = _result('odbc_cursor', $statement);
     return 'SQL_CUR' . $statement->handle;
 }
 
@@ -677,8 +730,13 @@ const CATALOG_NAMES = [
  * pconn_primary_keys, with $args after the link) into a new result: the driver's own answer, with
  * its columns (ODBC's and any of the driver's own) named as ext/odbc shows them (CATALOG_NAMES)
  */
-function _catalog(string $function, Link $link, string $call, string $odbcCall, ?string ...$args): Result|false
+function _catalog(string $function, Link $link, string $call, string $odbcCall, string|int|null ...$args): Result|false
 {
+    if (!Library::has($call)) {
+        State::fail($function, new Exception("$function needs $call, which this libpconn does not have", 'IM001', 0, Status::ERROR),
+            $link, $odbcCall);
+        return false;
+    }
     try {
         Raw::check($link->handle, Library::ffi()->$call($link->handle, ...[...$args, Library::$out->resultPtr]));
     } catch (Exception $e) {
@@ -692,11 +750,9 @@ function _catalog(string $function, Link $link, string $call, string $odbcCall, 
 }
 
 /** Tables (SQLTables): arguments are search patterns (`%`, `_`), null for any; $types e.g. "'TABLE','VIEW'". */
-function odbc_tables(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $types = null): Result|false
+function odbc_tables($odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $types = null): Result|false
 {
-    if (!_live('odbc_tables', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_tables', $odbc);
     if ($schema === '' && $table !== null && $table !== '') {
         $schema = null;   // as ext/odbc (for MS Access): an empty schema with a table name means any schema
     }
@@ -704,11 +760,9 @@ function odbc_tables(Link $odbc, ?string $catalog = null, ?string $schema = null
 }
 
 /** Columns (SQLColumns): arguments are search patterns (`%`, `_`), null for any. */
-function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): Result|false
+function odbc_columns($odbc, ?string $catalog = null, ?string $schema = null, ?string $table = null, ?string $column = null): Result|false
 {
-    if (!_live('odbc_columns', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_columns', $odbc);
     if ($schema === '' && $table !== null && $table !== '') {
         $schema = null;   // as ext/odbc, see odbc_tables
     }
@@ -716,11 +770,9 @@ function odbc_columns(Link $odbc, ?string $catalog = null, ?string $schema = nul
 }
 
 /** The primary key columns of table $table (SQLPrimaryKeys; not patterns). */
-function odbc_primarykeys(Link $odbc, ?string $catalog, string $schema, string $table): Result|false
+function odbc_primarykeys($odbc, ?string $catalog, string $schema, string $table): Result|false
 {
-    if (!_live('odbc_primarykeys', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_primarykeys', $odbc);
     return _catalog('odbc_primarykeys', $odbc, 'pconn_primary_keys', 'SQLPrimaryKeys', $catalog, $schema, $table);
 }
 
@@ -728,12 +780,10 @@ function odbc_primarykeys(Link $odbc, ?string $catalog, string $schema, string $
  * The data sources of odbc.ini (user file first, as unixODBC lists them): ['server' => name,
  * 'description' => driver description]; null after the last.
  */
-function odbc_data_source(Link $odbc, int $fetch_type): array|null|false
+function odbc_data_source($odbc, int $fetch_type): array|null|false
 {
     static $list = null, $pos = 0;
-    if (!_live('odbc_data_source', $odbc)) {
-        return false;
-    }
+    $odbc = _live('odbc_data_source', $odbc);
     if ($fetch_type !== 2 && $fetch_type !== 1) {
         State::warn('odbc_data_source', 'Argument #2 ($fetch_type) must be either SQL_FETCH_FIRST or SQL_FETCH_NEXT');
         return false;
@@ -760,15 +810,117 @@ function odbc_data_source(Link $odbc, int $fetch_type): array|null|false
  * Sets an ODBC option: on a link ($which = 1) SQL_AUTOCOMMIT (102) through pconn, so request
  * end restores it; other options are refused (pconn could not restore them).
  */
-function odbc_setoption(Link|Result $odbc, int $which, int $option, int $value): bool
+function odbc_setoption($odbc, int $which, int $option, int $value): bool
 {
-    $link = $odbc instanceof Link ? $odbc : $odbc->link;
-    if (!_live('odbc_setoption', $link)) {
-        return false;
-    }
-    if ($which === 1 && $option === 102 /* SQL_AUTOCOMMIT */) {
-        return odbc_autocommit($link, $value !== 0) === true;
+    if ($which === 1) {
+        $link = _live('odbc_setoption', $odbc);
+        if ($link->persistent) {
+            // as ext/odbc: a persistent link's options would outlive the request
+            State::warn('odbc_setoption', 'Unable to set option for persistent connection');
+            return false;
+        }
+        if ($option === 102 /* SQL_AUTOCOMMIT */) {
+            return odbc_autocommit($link, $value !== 0) === true;
+        }
+    } elseif ($which === 2) {
+        _result('odbc_setoption', $odbc, 1, 'odbc');
+    } else {
+        throw new \ValueError('odbc_setoption(): Argument #2 ($which) must be 1 (SQLSetConnectOption) or 2 (SQLSetStmtOption)');
     }
     State::warn('odbc_setoption', "option $option (which = $which) is not supported by pconn");
     return false;
+}
+
+/** Data types the data source supports (SQLGetTypeInfo); 0 (SQL_ALL_TYPES) for all. */
+function odbc_gettypeinfo($odbc, int $data_type = 0): Result|false
+{
+    $odbc = _live('odbc_gettypeinfo', $odbc);
+    return _catalog('odbc_gettypeinfo', $odbc, 'pconn_type_info', 'SQLGetTypeInfo', $data_type);
+}
+
+/** Procedures (SQLProcedures): arguments are search patterns, null for any. */
+function odbc_procedures($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null): Result|false
+{
+    $odbc = _live('odbc_procedures', $odbc);
+    return _catalog('odbc_procedures', $odbc, 'pconn_procedures', 'SQLProcedures', $catalog, $schema, $procedure);
+}
+
+/** Parameters and result columns of procedures (SQLProcedureColumns): search patterns, null for any. */
+function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null, ?string $column = null): Result|false
+{
+    $odbc = _live('odbc_procedurecolumns', $odbc);
+    return _catalog('odbc_procedurecolumns', $odbc, 'pconn_procedure_columns', 'SQLProcedureColumns',
+        $catalog, $schema, $procedure, $column);
+}
+
+/** Foreign keys of a table, or those referring to a table's primary key (SQLForeignKeys). */
+function odbc_foreignkeys($odbc, ?string $pk_catalog, string $pk_schema, string $pk_table, string $fk_catalog, string $fk_schema, string $fk_table): Result|false
+{
+    $odbc = _live('odbc_foreignkeys', $odbc);
+    return _catalog('odbc_foreignkeys', $odbc, 'pconn_foreign_keys', 'SQLForeignKeys',
+        $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
+}
+
+/** The columns that identify a row (SQL_BEST_ROWID) or change on update (SQL_ROWVER) (SQLSpecialColumns). */
+function odbc_specialcolumns($odbc, int $type, ?string $catalog, string $schema, string $table, int $scope, int $nullable): Result|false
+{
+    $odbc = _live('odbc_specialcolumns', $odbc);
+    return _catalog('odbc_specialcolumns', $odbc, 'pconn_special_columns', 'SQLSpecialColumns',
+        $type, $catalog, $schema, $table, $scope, $nullable);
+}
+
+/** A table's statistics and indexes (SQLStatistics). */
+function odbc_statistics($odbc, ?string $catalog, string $schema, string $table, int $unique, int $accuracy): Result|false
+{
+    $odbc = _live('odbc_statistics', $odbc);
+    return _catalog('odbc_statistics', $odbc, 'pconn_statistics', 'SQLStatistics', $catalog, $schema, $table, $unique, $accuracy);
+}
+
+/** Privileges on tables (SQLTablePrivileges): search patterns. */
+function odbc_tableprivileges($odbc, ?string $catalog, string $schema, string $table): Result|false
+{
+    $odbc = _live('odbc_tableprivileges', $odbc);
+    return _catalog('odbc_tableprivileges', $odbc, 'pconn_table_privileges', 'SQLTablePrivileges', $catalog, $schema, $table);
+}
+
+/** Privileges on a table's columns (SQLColumnPrivileges): $column is a search pattern. */
+function odbc_columnprivileges($odbc, ?string $catalog, string $schema, string $table, string $column): Result|false
+{
+    $odbc = _live('odbc_columnprivileges', $odbc);
+    return _catalog('odbc_columnprivileges', $odbc, 'pconn_column_privileges', 'SQLColumnPrivileges',
+        $catalog, $schema, $table, $column);
+}
+
+/**
+ * Whether $str is a quoted connection string value, as ext/odbc decides: it starts with "{" and
+ * every "}" before the last character is doubled.
+ */
+function odbc_connection_string_is_quoted(string $str): bool
+{
+    if (!str_starts_with($str, '{')) {
+        return false;
+    }
+    $length = strlen($str);
+    for ($i = 0; $i < $length; $i++) {
+        if ($str[$i] === '}') {
+            if ($i + 1 < $length && $str[$i + 1] === '}') {
+                $i++;
+            } elseif ($i + 1 < $length) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/** Whether $str needs quoting as a connection string value: it has one of []{}(),;?*=!@. */
+function odbc_connection_string_should_quote(string $str): bool
+{
+    return strpbrk($str, '[]{}(),;?*=!@') !== false;
+}
+
+/** $str quoted as a connection string value: in braces, with each "}" doubled. */
+function odbc_connection_string_quote(string $str): string
+{
+    return '{' . str_replace('}', '}}', $str) . '}';
 }
