@@ -181,7 +181,7 @@ function _binary(Result $result, int $type, string $value): string
 /**
  * @internal the next piece of long or binary column $i of the current row for odbc_result, as
  * ext/odbc reads these columns with SQLGetData: odbc_longreadlen bytes a call (the whole value
- * while it is 0), NULL once; then false with ext/odbc's warning, so that the usual loop
+ * while it is 0), then false with ext/odbc's warning, so that the usual loop
  * `while (($chunk = odbc_result($r, 1)) !== false)` ends. A binary column in
  * ODBC_BINMODE_PASSTHRU is printed and true returned instead.
  */
@@ -192,14 +192,13 @@ function _piece(Result $result, int $i, int $type, ?string $value): string|bool|
         $result->piecesRow = $row;
         $result->pieces = [];
     }
+    if ($value === null) {
+        return null;   // on every call, as ext/odbc (SQLGetData reports SQL_NULL_DATA again)
+    }
     $offset = $result->pieces[$i] ?? 0;
     if ($offset < 0) {
         State::warn('odbc_result', 'Cannot get data of column #' . ($i + 1) . ' (retcode 100)');
         return false;
-    }
-    if ($value === null) {
-        $result->pieces[$i] = -1;
-        return null;
     }
     if (isset(Metadata::BINARY_TYPES[$type]) && $result->binMode <= 0) {
         $result->pieces[$i] = -1;
@@ -243,7 +242,7 @@ function _run(string $function, Link $link, string $sql): Result|false
 
 function odbc_connect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): Link|false
 {
-    return _connect('odbc_connect', Raw::REQUEST, $dsn, $user, $password);
+    return _connect('odbc_connect', Raw::FRESH, $dsn, $user, $password);
 }
 
 function odbc_pconnect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): Link|false
@@ -825,7 +824,7 @@ function odbc_setoption($odbc, int $which, int $option, int $value): bool
     } elseif ($which === 2) {
         _result('odbc_setoption', $odbc, 1, 'odbc');
     } else {
-        throw new \ValueError('odbc_setoption(): Argument #2 ($which) must be 1 (SQLSetConnectOption) or 2 (SQLSetStmtOption)');
+        throw new \ValueError('odbc_setoption(): Argument #2 ($which) must be 1 for SQLSetConnectOption(), or 2 for SQLSetStmtOption()');
     }
     State::warn('odbc_setoption', "option $option (which = $which) is not supported by pconn");
     return false;

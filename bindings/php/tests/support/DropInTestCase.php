@@ -15,6 +15,8 @@ abstract class DropInTestCase extends TestCase
 {
     /** @var list<string> */
     protected array $warnings = [];
+    /** @var list<string> deprecation notices (odbc_result_all's, as ext/odbc 8.1+) */
+    protected array $deprecations = [];
 
     public static function backends(): array
     {
@@ -24,10 +26,15 @@ abstract class DropInTestCase extends TestCase
     protected function setUp(): void
     {
         $this->warnings = [];
+        $this->deprecations = [];
         set_error_handler(function (int $no, string $msg): bool {
-            $this->warnings[] = $msg;
+            if ($no === E_USER_DEPRECATED || $no === E_DEPRECATED) {
+                $this->deprecations[] = $msg;
+            } else {
+                $this->warnings[] = $msg;
+            }
             return true;
-        }, E_USER_WARNING | E_WARNING);
+        }, E_USER_WARNING | E_WARNING | E_USER_DEPRECATED | E_DEPRECATED);
     }
 
     protected function tearDown(): void
