@@ -307,6 +307,28 @@ final class OdbcTest extends DropInTestCase
         $this->assertSame('', odbc_errormsg($c2));
     }
 
+    /** As ext/odbc: each odbc_connect has a server session of its own, and request end closes it. */
+    public function testEveryOdbcConnectIsItsOwnSessionClosedAtRequestEnd(): void
+    {
+        [$dsn, $user, $password] = Backends::pg() ?? $this->markTestSkipped('needs PostgreSQL');
+        $pid = static fn ($c): string => odbc_result(odbc_exec($c, 'SELECT pg_backend_pid()'), 1);
+        $a = odbc_connect($dsn, $user, $password);
+        $b = odbc_connect($dsn, $user, $password);
+        $this->assertNotSame($a, $b);
+        $pids = [$pid($a), $pid($b)];
+        $this->assertNotSame($pids[0], $pids[1]);
+        odbc_close($a);
+        $this->assertSame($pids[1], $pid($b), 'closing one leaves the other open');
+        Connection::requestEnd();
+        $watch = odbc_pconnect($dsn, $user, $password);
+        $left = null;
+        for ($i = 0; $i < 100 && $left !== '0'; $i++) {   // a backend takes a moment to go after the disconnect
+            $left = odbc_result(odbc_exec($watch, 'SELECT count(*) FROM pg_stat_activity WHERE pid IN (' . implode(',', $pids) . ')'), 1);
+            usleep(50_000);
+        }
+        $this->assertSame('0', $left, 'request end disconnected both');
+    }
+
     /** @dataProvider backends */
     public function testTransactionsAndAutocommitRestoredAtRequestEnd(string $dsn, ?string $user, ?string $password): void
     {
