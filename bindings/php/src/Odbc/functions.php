@@ -461,7 +461,7 @@ function odbc_result($statement, string|int $field): string|bool|null
     if ($row === null) {
         return false;
     }
-    $type = $statement->shapedColumns()[$i] ?? null;
+    $type = ($statement->shapedColumns ?? $statement->shapedColumns())[$i] ?? null;
     // the other columns ext/odbc binds: their value on every call
     return $type === null ? $row[$i] : _piece($statement, $i, $type, $row[$i]);
 }
