@@ -179,9 +179,7 @@ final class OdbcTest extends DropInTestCase
         odbc_fetch_into($s, $row);
         $this->assertSame([null, 'x'], $row);
         $this->assertFalse(odbc_execute($s, [1]));
-        $this->assertSame('07002', odbc_error($c));
-        $this->assertCount(1, $this->warnings);
-        $this->assertStringStartsWith('odbc_execute(): SQL error:', $this->warnings[0]);
+        $this->assertSame(['odbc_execute(): Not enough parameters (1 should be 2) given'], $this->warnings);
     }
 
     /** @dataProvider backends */
@@ -215,8 +213,8 @@ final class OdbcTest extends DropInTestCase
         $this->assertSame([], $this->warnings);
 
         $this->assertFalse(odbc_execute($select, []));
-        $this->assertSame('07002', odbc_error($c));
-        $this->assertSame(['odbc_execute(): SQL error: Not enough parameters (0 should be 1) given, SQL state 07002 in SQLExecute'], $this->warnings);
+        $this->assertSame('', odbc_error($c), 'as ext/odbc: its own check, no SQLSTATE');
+        $this->assertSame(['odbc_execute(): Not enough parameters (0 should be 1) given'], $this->warnings);
         $missing = odbc_prepare($c, 'SELECT * FROM php_no_such_table WHERE x = ?');
         $this->assertFalse($missing === false ? false : odbc_execute($missing, [1]), 'the driver finds it at prepare (SQLite) or at execute (PostgreSQL)');
         $this->assertStringContainsString('php_no_such_table', odbc_errormsg($c));

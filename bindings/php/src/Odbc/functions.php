@@ -315,11 +315,12 @@ function odbc_execute($statement, array $params = []): bool
         return false;
     }
     $link = $statement->link;
+    if (count($params) < $statement->paramCount) {
+        // ext/odbc's own check, before any ODBC call: a plain warning, no SQLSTATE
+        State::warn('odbc_execute', sprintf('Not enough parameters (%d should be %d) given', count($params), $statement->paramCount));
+        return false;
+    }
     try {
-        if (count($params) < $statement->paramCount) {
-            throw new Exception(sprintf('Not enough parameters (%d should be %d) given', count($params), $statement->paramCount),
-                '07002', 0, Status::INVALID_ARGUMENT);
-        }
         $index = 0;
         foreach ($params as $value) {
             if (++$index > $statement->paramCount) {

@@ -122,6 +122,10 @@ if ($backend === 'postgresql') {
 show('bad SQL', fn () => [odbc_exec($c, 'SELEC 1'), odbc_error($c), odbc_error()]);
 show('no such table', fn () => [odbc_exec($c, 'SELECT * FROM no_such_table'), odbc_error($c)]);
 
+show('connect failure', fn () => [odbc_connect('Driver=NoSuchDriver', '', ''), odbc_error()]);
+$prepared = odbc_prepare($c, 'SELECT ?');
+show('too few parameters', fn () => odbc_execute($prepared, []));
+
 // 15: connection string quoting
 foreach (['abc', '{abc}', '{a}b}', '{a}}b}', 'a;b', 'p@ss', '', 'a}b'] as $v) {
     show("quote $v", fn () => [odbc_connection_string_is_quoted($v), odbc_connection_string_should_quote($v), odbc_connection_string_quote($v)]);
