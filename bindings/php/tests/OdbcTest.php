@@ -407,21 +407,32 @@ final class OdbcTest extends DropInTestCase
         $r = odbc_exec($c, $select);
         $this->assertTrue(odbc_longreadlen($r, 3));
         odbc_fetch_into($r, $row);
-        $this->assertSame(['xxx', 'abcdef', "\x01\xab\xff"], $row, 'long (text) and binary columns are cut, others not, as ext/odbc');
+        if ($name === 'sqlite') {
+            // SQLite's driver shows ext/odbc (ODBC 2 mode) every column as text: nothing is cut,
+            // odbc_binmode changes nothing (ext/odbc's text for a BLOB is X'01ABFF'; the drop-in
+            // keeps the bytes)
+            $this->assertSame([str_repeat('x', 10000), 'abcdef', "\x01\xab\xff"], $row, 'SQLite: ext/odbc cuts nothing');
+            $r = odbc_exec($c, $select);
+            odbc_binmode($r, ODBC_BINMODE_PASSTHRU);
+            $this->assertSame("\x01\xab\xff", odbc_result($r, 'b'));
+            $this->assertSame("\x01\xab\xff", odbc_result($r, 'b'), 'SQLite: the same value on every call, as ext/odbc');
+        } else {
+            $this->assertSame(['xxx', 'abcdef', "\x01\xab\xff"], $row, 'long (text) and binary columns are cut, others not, as ext/odbc');
 
-        $r = odbc_exec($c, $select);
-        $this->assertTrue(odbc_binmode($r, ODBC_BINMODE_CONVERT));
-        $this->assertSame('01ABFF', odbc_fetch_array($r)['b']);
-        $r = odbc_exec($c, $select);
-        odbc_binmode($r, ODBC_BINMODE_PASSTHRU);
-        $this->assertSame('', odbc_fetch_array($r)['b'], 'passthru: the fetch functions give no binary data');
-        $r = odbc_exec($c, $select);
-        odbc_binmode($r, ODBC_BINMODE_PASSTHRU);
-        ob_start();
-        $returned = odbc_result($r, 'b');
-        $this->assertSame("\x01\xab\xff", ob_get_clean(), 'passthru: odbc_result prints binary data');
-        $this->assertTrue($returned);
-        $this->assertSame('abcdef', odbc_result($r, 'v'), 'other columns are returned');
+            $r = odbc_exec($c, $select);
+            $this->assertTrue(odbc_binmode($r, ODBC_BINMODE_CONVERT));
+            $this->assertSame('01ABFF', odbc_fetch_array($r)['b']);
+            $r = odbc_exec($c, $select);
+            odbc_binmode($r, ODBC_BINMODE_PASSTHRU);
+            $this->assertSame('', odbc_fetch_array($r)['b'], 'passthru: the fetch functions give no binary data');
+            $r = odbc_exec($c, $select);
+            odbc_binmode($r, ODBC_BINMODE_PASSTHRU);
+            ob_start();
+            $returned = odbc_result($r, 'b');
+            $this->assertSame("\x01\xab\xff", ob_get_clean(), 'passthru: odbc_result prints binary data');
+            $this->assertTrue($returned);
+            $this->assertSame('abcdef', odbc_result($r, 'v'), 'other columns are returned');
+        }
 
         ob_start();
         $n = odbc_result_all(odbc_exec($c, "SELECT 'a' AS letter UNION ALL SELECT 'b'"));

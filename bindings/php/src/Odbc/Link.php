@@ -10,8 +10,18 @@ final class Link
     public string $errorMessage = '';
     public bool $closed = false;
 
-    /** @internal */
-    public function __construct(public readonly int $handle, public readonly bool $persistent, public readonly string $dsn)
-    {
+    /**
+     * @internal
+     * @param bool $longColumns the driver shows ext/odbc long and binary columns, which ext/odbc
+     *                          reads in pieces (odbc_longreadlen, odbc_binmode). SQLite's driver,
+     *                          in the ODBC 2 mode ext/odbc runs in, shows every column as text:
+     *                          ext/odbc then returns whole values, on every odbc_result call.
+     */
+    public function __construct(
+        public readonly int $handle,
+        public readonly bool $persistent,
+        public readonly string $dsn,
+        public readonly bool $longColumns = true,
+    ) {
     }
 }

@@ -63,7 +63,8 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
     }
     $link = State::$links[$handle] ?? null;
     if ($link === null || $link->closed) {
-        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn);
+        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn,
+            stripos(_driver($connectionString), 'sqlite') === false);
     }
     return $link;
 }
@@ -777,6 +778,39 @@ function odbc_primarykeys($odbc, ?string $catalog, string $schema, string $table
 }
 
 /**
+ * @internal the data sources of odbc.ini, as unixODBC finds them: the user's file first, then the
+ * system's; name => its settings
+ * @return array<string, array<string, string>>
+ */
+function _dataSources(): array
+{
+    $home = getenv('HOME');
+    $sources = [];
+    foreach ([getenv('ODBCINI') ?: (($home ?: '') . '/.odbc.ini'), (getenv('ODBCSYSINI') ?: '/etc') . '/odbc.ini'] as $file) {
+        $ini = is_readable($file) ? @parse_ini_file($file, true, INI_SCANNER_RAW) : false;
+        foreach ($ini ?: [] as $name => $section) {
+            if (is_array($section) && $name !== 'ODBC') {
+                $sources[(string) $name] ??= $section;
+            }
+        }
+    }
+    return $sources;
+}
+
+/**
+ * @internal the driver a connection string names: its Driver=, else its DSN='s Driver in odbc.ini
+ * ("" when neither says)
+ */
+function _driver(string $connectionString): string
+{
+    $driver = preg_match('/(?:^|;)\s*Driver\s*=\s*(\{[^}]*\}|[^;]*)/i', $connectionString, $m) ? trim($m[1], '{} ') : '';
+    if ($driver === '' && preg_match('/(?:^|;)\s*DSN\s*=\s*(\{[^}]*\}|[^;]*)/i', $connectionString, $m)) {
+        $driver = (string) (_dataSources()[trim($m[1], '{} ')]['Driver'] ?? '');
+    }
+    return $driver;
+}
+
+/**
  * The data sources of odbc.ini (user file first, as unixODBC lists them): ['server' => name,
  * 'description' => driver description]; null after the last.
  */
@@ -791,17 +825,9 @@ function odbc_data_source($odbc, int $fetch_type): array|null|false
     if ($fetch_type === 2 /* SQL_FETCH_FIRST */ || $list === null) {
         $list = [];
         $pos = 0;
-        $home = getenv('HOME');
-        $files = [getenv('ODBCINI') ?: (($home ?: '') . '/.odbc.ini'), (getenv('ODBCSYSINI') ?: '/etc') . '/odbc.ini'];
-        foreach ($files as $file) {
-            $ini = is_readable($file) ? @parse_ini_file($file, true, INI_SCANNER_RAW) : false;
-            foreach ($ini ?: [] as $name => $section) {
-                if (is_array($section) && $name !== 'ODBC' && !isset($list[$name])) {
-                    $list[$name] = ['server' => (string) $name, 'description' => (string) ($section['Driver'] ?? $section['Description'] ?? '')];
-                }
-            }
+        foreach (_dataSources() as $name => $section) {
+            $list[] = ['server' => (string) $name, 'description' => (string) ($section['Driver'] ?? $section['Description'] ?? '')];
         }
-        $list = array_values($list);
     }
     return $list[$pos++] ?? null;
 }

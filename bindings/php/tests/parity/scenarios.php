@@ -101,6 +101,21 @@ if ($long !== null) {
     }
 }
 
+if ($backend === 'sqlite') {
+    // SQLite's driver shows ext/odbc (in ODBC 2 mode) every column as text: whole values, every call
+    odbc_exec($c, 'DROP TABLE IF EXISTS parity_long');
+    odbc_exec($c, "CREATE TABLE parity_long (t TEXT)");
+    odbc_exec($c, "INSERT INTO parity_long VALUES ('abcdefghij')");
+    $r = odbc_exec($c, 'SELECT t FROM parity_long');
+    odbc_longreadlen($r, 4);
+    odbc_fetch_row($r);
+    show('TEXT, odbc_longreadlen 4, three calls', fn () => [odbc_result($r, 1), odbc_result($r, 1), odbc_result($r, 'T')]);
+    $r = odbc_exec($c, 'SELECT t FROM parity_long');
+    odbc_longreadlen($r, 4);
+    show('TEXT, odbc_longreadlen 4, fetch_array', fn () => odbc_fetch_array($r));
+    odbc_exec($c, 'DROP TABLE parity_long');
+}
+
 // 8, 16: constants
 show('ODBC_TYPE', fn () => ODBC_TYPE);
 show('constants', fn () => [SQL_TYPE_TIMESTAMP, SQL_WLONGVARCHAR, SQL_BEST_ROWID, SQL_SCOPE_SESSION, SQL_NULLABLE, SQL_INDEX_ALL, SQL_ENSURE, SQL_QUICK]);
