@@ -216,6 +216,26 @@ final class ApacheTest extends TestCase
     }
 
     /**
+     * Under a root parent, preload needs all three of ffi.preload, opcache.preload and
+     * opcache.preload_user; without one Apache does not start, and only its logs say why.
+     */
+    public function testAMissingPreloadSettingStopsApacheWithTheReasonInTheLogs(): void
+    {
+        foreach (['opcache.preload_user' => 'opcache.preload_user', 'ffi.preload' => 'Use "ffi.preload"'] as $setting => $reason) {
+            $apache = new Apache('preload', 2, 0, [], [$setting => '']);
+            try {
+                $apache->start();
+                $this->fail("apache2 started without $setting");
+            } catch (\RuntimeException $e) {
+                $this->assertStringContainsString('apache2 did not start', $e->getMessage());
+                $this->assertStringContainsString($reason, $e->getMessage(), "without $setting");
+            } finally {
+                $apache->cleanup();
+            }
+        }
+    }
+
+    /**
      * SetEnv PCONN_* (what PHP's getenv sees, not the process environment) reaches the library,
      * and a bad value is reported naming the variable.
      *

@@ -19,6 +19,8 @@ final class Apache
 
     public string $dir;
     public int $port;
+    /** @var resource|null the parent, run in the foreground */
+    private $proc = null;
     /** The copy of the library the children load (null: the system's, found by the loader). */
     private ?string $lib = null;
 
@@ -53,11 +55,17 @@ final class Apache
             $this->port = Fpm::freePort();
             file_put_contents("{$this->dir}/httpd.conf", $this->config("{$this->dir}/site/tests/apache"));
             // no PHP_INI_SCAN_DIR: the system's conf.d (ext/odbc among them) stays out
-            exec($this->command('start') . ' 2>&1', $out, $rc);
-            if ($rc === 0 && $this->waitForPort()) {
+            // In the foreground, so that a parent failing at PHP's startup is seen at once; in a
+            // session of its own, since prefork's shutdown signals its whole process group.
+            $cmd = 'exec setsid ' . $this->command('start') . ' -DFOREGROUND >>' . escapeshellarg("{$this->dir}/error.log") . ' 2>&1';
+            $this->proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r']], $pipes);
+            if ($this->waitReady()) {
                 return;
             }
             $this->stop();
+            if (!str_contains($this->logs(), 'Address already in use')) {
+                break;
+            }
         }
         throw new \RuntimeException("apache2 did not start:\n" . $this->logs());
     }
@@ -141,13 +149,22 @@ final class Apache
         return "env PHP_INI_SCAN_DIR= $lib" . self::BINARY . ' -f ' . escapeshellarg("{$this->dir}/httpd.conf") . ' -k ' . $signal;
     }
 
-    private function waitForPort(): bool
+    /**
+     * Whether the server came up: its children are running ("resuming normal operations") and
+     * the port answers. `-k start` returns before PHP's startup, so a bad preload setting shows
+     * only as the parent exiting with the reason in the ErrorLog (or PHP's error log).
+     */
+    private function waitReady(): bool
     {
-        for ($i = 0; $i < 100; $i++) {
-            $s = @stream_socket_client("tcp://127.0.0.1:{$this->port}", $e, $es, 1);
-            if ($s !== false) {
-                fclose($s);
-                return true;
+        for ($i = 0; $i < 200; $i++) {
+            if (str_contains((string) @file_get_contents("{$this->dir}/error.log"), 'AH00163')) {
+                $s = @stream_socket_client("tcp://127.0.0.1:{$this->port}", $e, $es, 1);
+                if ($s !== false) {
+                    fclose($s);
+                    return true;
+                }
+            } elseif (!proc_get_status($this->proc)['running']) {
+                return false;
             }
             usleep(50000);
         }
@@ -157,8 +174,7 @@ final class Apache
     /** The parent's pid (0 once it is gone). */
     public function parentPid(): int
     {
-        $pid = (int) @file_get_contents("{$this->dir}/apache.pid");
-        return $pid > 0 && posix_kill($pid, 0) ? $pid : 0;
+        return $this->proc !== null && proc_get_status($this->proc)['running'] ? proc_get_status($this->proc)['pid'] : 0;
     }
 
     /** apache2 -k graceful|restart|stop. */
@@ -173,12 +189,11 @@ final class Apache
     /** Waits up to $seconds for the parent to be gone; whether it is. */
     public function waitGone(float $seconds): bool
     {
-        $pid = (int) @file_get_contents("{$this->dir}/apache.pid");
         $deadline = microtime(true) + $seconds;
-        while ($pid > 0 && posix_kill($pid, 0) && microtime(true) < $deadline) {
+        while ($this->parentPid() !== 0 && microtime(true) < $deadline) {
             usleep(20000);
         }
-        return $pid <= 0 || !posix_kill($pid, 0);
+        return $this->parentPid() === 0;
     }
 
     /** Apache's ErrorLog and PHP's error log: where a failed start or a PHP warning shows. */
@@ -200,17 +215,24 @@ final class Apache
         return new Http('127.0.0.1', $this->port);
     }
 
-    /** Stops the server (and, after 10 s, its processes by force). */
+    /** Stops the server (and, after 15 s, its parent by force). */
     public function stop(): void
     {
-        if (!isset($this->dir) || $this->parentPid() === 0) {
+        if ($this->proc === null) {
             return;
         }
-        $pid = $this->parentPid();
-        @exec($this->command('stop') . ' 2>&1');
-        if (!$this->waitGone(15)) {
-            posix_kill($pid, 9);
+        if (proc_get_status($this->proc)['running']) {
+            @exec($this->command('stop') . ' 2>&1');
+            $pid = proc_get_status($this->proc)['pid'];
+            for ($i = 0; $i < 300 && proc_get_status($this->proc)['running']; $i++) {
+                usleep(50000);
+            }
+            if (proc_get_status($this->proc)['running']) {
+                posix_kill($pid, 9);
+            }
         }
+        proc_close($this->proc);
+        $this->proc = null;
     }
 
     public function cleanup(): void
