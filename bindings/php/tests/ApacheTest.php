@@ -184,18 +184,16 @@ final class ApacheTest extends TestCase
         $this->assertStringNotContainsString('PHP Warning', $this->apache->logs());
     }
 
+    /** How long the query held in flight by startSleep() runs on the server. */
+    private const SLEEP = 5;
+
     /**
-     * The defect of a child stopped inside a pconn call: Apache's SIGTERM handler calls exit()
-     * while the query runs, and exit used to wait for that link's own lock until Apache's SIGKILL
-     * 10 s later. Now the busy link is abandoned and the child exits at once.
-     *
-     * @dataProvider modes
+     * Has one child run SELECT pg_sleep(SLEEP) and waits until the server runs it; returns the
+     * connection that waits for the answer.
      */
-    public function testStopWithAQueryInFlightEndsBeforeTheQueryWould(string $mode): void
+    private function startSleep(): \Pconn\Tests\Http
     {
-        $sleep = 5;
-        $this->start(new Apache($mode));
-        $this->get('step=check');   // the other child, if it gets this, holds an idle link
+        $sleep = self::SLEEP;
         // an earlier test's abandoned query may still be sleeping on the server: only a new one counts
         $sleeping = fn (): array => array_column($this->watch()->fetchAll(
             "SELECT pid FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep($sleep)%'"), 'pid');
@@ -206,13 +204,57 @@ final class ApacheTest extends TestCase
             usleep(50000);
         }
         $this->assertCount(1, array_diff($sleeping(), $earlier), "the query is in flight\n" . $this->apache->logs());
+        return $client;
+    }
+
+    /**
+     * The defect of a child stopped inside a pconn call: Apache's SIGTERM handler calls exit()
+     * while the query runs, and exit used to wait for that link's own lock until Apache's SIGKILL
+     * 10 s later. Now the busy link is abandoned and the child exits at once.
+     *
+     * @dataProvider modes
+     */
+    public function testStopWithAQueryInFlightEndsBeforeTheQueryWould(string $mode): void
+    {
+        $this->start(new Apache($mode));
+        $this->get('step=check');   // the other child, if it gets this, holds an idle link
+        $client = $this->startSleep();
         $parent = $this->apache->parentPid();
         $started = microtime(true);
         $this->apache->signal('stop');
         $this->assertTrue($this->apache->waitGone(30), "apache2 (pid $parent) stopped\n" . $this->apache->logs());
         $took = microtime(true) - $started;
         $client->close();
-        $this->assertLessThan($sleep, $took, sprintf('stopped in %.2f s, not after the %d s query', $took, $sleep));
+        $this->assertLessThan(self::SLEEP, $took, sprintf('stopped in %.2f s, not after the %d s query', $took, self::SLEEP));
+    }
+
+    /**
+     * -k restart with a query in flight: the new children answer before the query would have
+     * finished (the first answer used to come 10 s later, after Apache's SIGKILL).
+     *
+     * @dataProvider modes
+     */
+    public function testRestartWithAQueryInFlightAnswersBeforeTheQueryWould(string $mode): void
+    {
+        $this->start(new Apache($mode));
+        $old = $this->get('step=check');
+        $client = $this->startSleep();
+        $started = microtime(true);
+        $this->apache->signal('restart');
+        $answer = null;
+        while ($answer === null && microtime(true) - $started < 30) {
+            try {
+                $answer = $this->get('step=check');
+            } catch (\RuntimeException) {
+                usleep(20000);   // the parent is between generations
+            }
+        }
+        $took = microtime(true) - $started;
+        $client->close();
+        $this->assertNotNull($answer, "no answer after the restart\n" . $this->apache->logs());
+        $this->assertNotSame($old['worker'], $answer['worker'], 'a child of the new generation');
+        $this->assertLessThan(self::SLEEP, $took, sprintf('first answer %.2f s after the restart, not after the %d s query', $took, self::SLEEP));
+        $this->assertStringNotContainsString('PHP Warning', $this->apache->logs());
     }
 
     /**
