@@ -29,6 +29,9 @@ final class Library
 
     /** The C calls' output cells (see Scratch), made when the library is loaded. */
     public static Scratch $out;
+    /** The library's options, each read from PCONN_<OPTION> (see applyEnvironmentSettings()). */
+    private const ENV_OPTIONS = ['reset', 'ping_interval', 'ping_sql', 'max_persistent', 'max_links', 'max_per_key',
+        'on_limit', 'idle_timeout', 'max_lifetime', 'max_uses', 'fetch_batch', 'login_timeout', 'background_reset'];
     /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
@@ -153,7 +156,34 @@ final class Library
         }
         self::$ffi = $ffi;
         self::$out = new Scratch($ffi);
+        self::applyEnvironmentSettings($ffi);
         return $ffi;
+    }
+
+    /**
+     * The library reads PCONN_<OPTION> from the process environment; PHP also sees the web
+     * server's per-site variables (Apache's SetEnv, php-fpm's env[...]), which the process
+     * environment does not hold. Those are handed to the library here, on every load but set
+     * only when PHP's value differs from the library's: in effect once per worker, since the
+     * library and its options live as long as the worker. An option the library does not know
+     * (an older build) is left alone; a bad value throws, naming the variable.
+     */
+    private static function applyEnvironmentSettings(FFI $ffi): void
+    {
+        foreach (self::ENV_OPTIONS as $option) {
+            $var = 'PCONN_' . strtoupper($option);
+            $value = getenv($var);
+            if ($value === false || $ffi->pconn_get_option($option, self::$out->textPtr) !== Status::OK
+                || FFI::string(self::$out->text) === $value) {
+                continue;
+            }
+            $rc = $ffi->pconn_set_option($option, $value);
+            if ($rc !== 0) {
+                self::$ffi = null; // reported again on the next call, not taken as loaded
+                throw new Exception("$var (set for PHP by the web server or the environment): "
+                    . (string) $ffi->pconn_errmsg(0), 'HY000', 0, $rc);
+            }
+        }
     }
 
     private static function cdef(): FFI

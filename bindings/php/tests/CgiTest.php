@@ -1,0 +1,96 @@
+<?php
+declare(strict_types=1);
+
+use PHPUnit\Framework\TestCase;
+use Pconn\Connection;
+use Pconn\Tests\Backends;
+use Pconn\Tests\DropInIni;
+
+/**
+ * Plain CGI (php-cgi, one process per request), where persistence cannot help: the same
+ * ext/odbc application on the drop-in leaves no server session behind and prints no warning.
+ */
+final class CgiTest extends TestCase
+{
+    public const BINARY = '/usr/bin/php-cgi8.2';
+
+    private string $dir;
+    private ?Connection $watch = null;
+
+    protected function setUp(): void
+    {
+        $this->assertTrue(is_executable(self::BINARY), 'needs ' . self::BINARY . ' (php-cgi, scripts/install-deps)');
+        $this->assertNotNull(Backends::pg(), 'needs PostgreSQL (run-tests starts one)');
+        $this->dir = sys_get_temp_dir() . '/pconn-cgi-' . getmypid() . '-' . bin2hex(random_bytes(4));
+        mkdir("{$this->dir}/conf.d", 0777, true);
+    }
+
+    protected function tearDown(): void
+    {
+        array_map('unlink', array_filter(glob("{$this->dir}/*") ?: [], 'is_file'));
+        @rmdir("{$this->dir}/conf.d");
+        @rmdir($this->dir);
+        $this->watch?->close();
+        Connection::requestEnd();
+    }
+
+    /** Runs one CGI request: [stdout (headers and body), stderr, exit code]. */
+    private function request(string $query): array
+    {
+        $script = __DIR__ . '/apache/app.php';
+        $env = array_merge(getenv(), [
+            'GATEWAY_INTERFACE' => 'CGI/1.1', 'REQUEST_METHOD' => 'GET', 'QUERY_STRING' => $query,
+            'SCRIPT_FILENAME' => $script, 'SCRIPT_NAME' => '/app.php', 'REDIRECT_STATUS' => '200',
+            'SERVER_PROTOCOL' => 'HTTP/1.1',
+            // an empty directory: the system's conf.d (ext/odbc among them) stays out; an empty
+            // value would not do, proc_open drops it
+            'PHP_INI_SCAN_DIR' => "{$this->dir}/conf.d",
+        ]);
+        $proc = proc_open([self::BINARY, '-c', "{$this->dir}/php.ini"], [0 => ['file', '/dev/null', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes, null, $env);
+        $out = stream_get_contents($pipes[1]);
+        $err = stream_get_contents($pipes[2]);
+        fclose($pipes[1]);
+        fclose($pipes[2]);
+        return [$out, $err, proc_close($proc)];
+    }
+
+    private function sessions(): int
+    {
+        [$dsn, $user, $password] = Backends::pg();
+        $this->watch ??= Connection::fresh($dsn, $user, $password);
+        return (int) $this->watch->fetchValue(
+            "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+            [$user]);
+    }
+
+    public static function modes(): array
+    {
+        return ['ffi.enable=true' => ['cdef'], 'ffi.enable=preload' => ['preload']];
+    }
+
+    /** @dataProvider modes */
+    public function testRequestsLeaveNoSessionAndNoWarning(string $mode): void
+    {
+        DropInIni::write($mode, $this->dir, 'root');
+        $before = $this->sessions();
+        $backends = [];
+        foreach (['step=dirty', 'step=check', 'step=check'] as $query) {
+            [$out, $err, $rc] = $this->request($query);
+            $log = (string) @file_get_contents("{$this->dir}/php-error.log");
+            [, $body] = explode("\r\n\r\n", $out, 2) + [1 => ''];
+            $data = json_decode($body, true);
+            $this->assertIsArray($data, "php-cgi ($query), exit $rc:\n$out\n$err\n$log");
+            $this->assertSame(0, $rc);
+            $this->assertSame('', $err, 'nothing on stderr');
+            $this->assertStringNotContainsString('Warning', $out . $log, 'no warning');
+            $backends[] = (int) $data['pid'];
+            // the process has exited: its session is gone, not waiting for a timeout
+            for ($i = 0; $i < 100 && $this->sessions() !== $before; $i++) {
+                usleep(50000);
+            }
+            $this->assertSame($before, $this->sessions(), "the CGI process ($query) left no server session");
+        }
+        $this->assertCount(3, array_unique($backends), 'one session per process');
+        $this->assertSame('0', $data['in_transaction']);
+    }
+}
