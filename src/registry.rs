@@ -370,11 +370,8 @@ fn disconnect_at_exit() {
     for link in idle {
         close_link(link, Some(DiscardReason::Exit));
     }
-    // Exiting from inside a call on a link (see `end_handles_on_thread_exit`): that link's lock
-    // is never released, so no lease is waited for.
-    let wait = if LINK_CALLS.with(|n| n.get()) == 0 { Duration::from_millis(100) } else { Duration::ZERO };
     for lease in leases.into_values() {
-        if let Some(mut slot) = lease.slot.try_lock_for(wait)
+        if let Some(mut slot) = lease.slot.try_lock_for(Duration::from_millis(100))
             && let Some(link) = slot.take()
         {
             close_link(link, Some(DiscardReason::Exit));
@@ -717,38 +714,14 @@ fn with_leased_link<R>(handle: LinkHandle, call: impl FnOnce(&mut Link) -> R) ->
     if let Some(slot) = cached {
         let mut guard = slot.lock();
         if let Some(link) = guard.as_mut() {
-            return Ok(InLinkCall::run(|| call(link)));
+            return Ok(call(link));
         }
     }
     let slot = find_slot(handle)?;
     remember_slot(handle, generation, &slot);
     let mut guard = slot.lock();
     let link = guard.as_mut().ok_or(Error::InvalidHandle("link"))?;
-    Ok(InLinkCall::run(|| call(link)))
-}
-
-thread_local! {
-    /// How many link calls this thread is inside (nested only through a signal handler). `const`
-    /// and without a destructor, so thread-exit destructors can still read it.
-    static LINK_CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
-/// Marks the thread as inside a call on a link, holding its slot's lock, for as long as it lives
-/// (a panic caught at the C boundary unwinds through it too).
-struct InLinkCall;
-
-impl InLinkCall {
-    fn run<R>(call: impl FnOnce() -> R) -> R {
-        LINK_CALLS.with(|n| n.set(n.get() + 1));
-        let _marker = InLinkCall;
-        call()
-    }
-}
-
-impl Drop for InLinkCall {
-    fn drop(&mut self) {
-        LINK_CALLS.with(|n| n.set(n.get().saturating_sub(1)));
-    }
+    Ok(call(link))
 }
 
 /// The slot of a live lease, looked up in the registry.
@@ -952,33 +925,6 @@ pub fn end_request() {
 pub fn end_handles(mut links: Vec<RequestLink>) {
     end_leases(&mut links, LeaseEnd::Release);
     request::give_back(links);
-}
-
-/// Ends the request of a thread that is exiting. A thread that exits normally is in no call and
-/// its request ends as usual. One that exits from inside a call on a link — `exit()` in a signal
-/// handler that interrupted the call (prefork Apache's SIGTERM, many C servers) — holds that
-/// link's lock in the interrupted frame for good: waiting for it would hang the process. So a
-/// link in use is abandoned without a byte sent (its call may be mid-protocol; the kernel closes
-/// the socket at exit) and every other link is disconnected: the process is going, and a
-/// disconnect implies the rollback without the reset's round trip.
-pub fn end_handles_on_thread_exit(mut links: Vec<RequestLink>) {
-    if LINK_CALLS.with(|n| n.get()) == 0 {
-        end_handles(links);
-        return;
-    }
-    for (_, slot) in links.drain(..) {
-        let Some(mut guard) = slot.try_lock() else { continue };
-        let Some(mut link) = guard.take() else { continue };
-        drop(guard);
-        link.disconnect();
-        // The interrupted call may hold the registry lock too: the counts are best effort.
-        if let Some(mut state) = registry().try_lock_for(Duration::from_millis(100))
-            && state.fork_generation == FORK_GENERATION.load(Ordering::SeqCst)
-        {
-            state.forget_link_counts(link.kind, &link.key);
-            state.counters.discard(DiscardReason::Exit);
-        }
-    }
 }
 
 /// `pconn_close_all`: closes every link of the calling thread's request (persistent ones for

@@ -59,7 +59,7 @@ impl Drop for RequestCell {
         }
         // A panic must not unwind out of a thread-local destructor (that aborts the process); what it
         // leaves half-done is no different from a panic in any call, which the C boundary catches.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| registry::end_handles_on_thread_exit(links)));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| registry::end_handles(links)));
     }
 }
 
