@@ -92,6 +92,18 @@ uninstall:
 $(RELEASE_DIR)/libpconn.so:
 	$(MAKE) release
 
+# Debian packages in target/deb: libpconn0, libpconn-dev, php-pconn (scripts/build-deb).
+deb: release
+	scripts/build-deb target/deb
+
+# Installs the packages with apt-get (root), uses them with no checkout path, removes them again.
+test-deb: deb
+	scripts/test-deb target/deb
+
+# docs/api.md from the header's doc comments (drift-tested by tests/docs.rs).
+docs:
+	scripts/gen-api-doc include/pconn.h >docs/api.md
+
 valgrind: build
 	$(CARGO) test --test c_harness -- --test-threads=1
 
