@@ -18,7 +18,7 @@ RELEASE_DIR = target/release
 NATIVE_STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 .PHONY: all deps build release header demo test test-rust test-php bench clean valgrind \
-	install install-debug uninstall deb test-deb docs
+	install install-debug uninstall deb test-deb docs composer-dist
 
 # The release build: what the demo, the PHP binding and `make install` use.
 all: release
@@ -99,6 +99,12 @@ deb: release
 # Installs the packages with apt-get (root), uses them with no checkout path, removes them again.
 test-deb: deb
 	scripts/test-deb target/deb
+
+# The Composer package as a dist zip (without tests and benchmarks: archive.exclude), for an
+# "artifact" repository pointing at target/composer.
+composer-dist:
+	mkdir -p target/composer
+	cd bindings/php && composer archive --format=zip --dir=$(CURDIR)/target/composer
 
 # docs/api.md from the header's doc comments (drift-tested by tests/docs.rs).
 docs:

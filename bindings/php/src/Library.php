@@ -140,7 +140,7 @@ final class Library
 
     /**
      * The library path to load: $PCONN_LIB; else the release build of the checkout the binding
-     * sits in (bindings/php of a pconn repository); else the installed library, libpconn.so.0, in
+     * sits in (bindings/php of a pconn repository, not a copy in vendor/); else the installed library, libpconn.so.0, in
      * the directories `make install` and the Debian package use; else just its name, for the
      * dynamic loader's own search (ld.so.cache, LD_LIBRARY_PATH). Throws when $PCONN_LIB names a
      * missing file.
@@ -165,13 +165,17 @@ final class Library
     /** @return list<string> the files findLibrary() looks for, in order (without $PCONN_LIB) */
     public static function candidates(): array
     {
-        $multiarch = glob('/usr/lib/*-linux-gnu/' . self::SYSTEM_NAME) ?: [];
-        return [
-            dirname(__DIR__, 3) . '/target/release/libpconn.so',
-            ...$multiarch,
-            '/usr/local/lib/' . self::SYSTEM_NAME,
-            '/usr/lib/' . self::SYSTEM_NAME,
-        ];
+        $found = [];
+        $checkout = dirname(__DIR__, 3);
+        if (is_file("$checkout/Cargo.toml")) {
+            $found[] = "$checkout/target/release/libpconn.so";
+        }
+        foreach (glob('/usr/lib/*-linux-gnu', GLOB_ONLYDIR) ?: [] as $multiarch) {
+            $found[] = "$multiarch/" . self::SYSTEM_NAME;
+        }
+        $found[] = '/usr/local/lib/' . self::SYSTEM_NAME;
+        $found[] = '/usr/lib/' . self::SYSTEM_NAME;
+        return $found;
     }
 
     /** Declarations with FFI_SCOPE/FFI_LIB for FFI::load (preload.php writes them to a temp file). */
