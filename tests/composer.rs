@@ -31,15 +31,17 @@ fn succeeded(what: &str, output: Output) -> String {
 }
 
 fn composer(project: &Path, args: &[&str]) -> String {
+    let home = scratch("home");
     let output = Command::new("composer")
         .args(args)
         .args(["--no-interaction", "--no-ansi"])
         .current_dir(project)
         // its cache and settings, none of the user's (the checkout is a working dir here too)
-        .env("COMPOSER_HOME", scratch("home"))
+        .env("COMPOSER_HOME", &home)
         .env("COMPOSER_ALLOW_SUPERUSER", "1")
         .output()
         .expect("composer runs (apt-get install composer)");
+    let _ = std::fs::remove_dir_all(&home);
     succeeded(&format!("composer {args:?}"), output)
 }
 
