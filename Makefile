@@ -2,9 +2,26 @@
 CARGO ?= cargo
 OUT_HEADER = $(shell ls -t target/*/build/pconn-*/out/pconn.h 2>/dev/null | head -1)
 
-.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind
+# Where `make install` puts things (GNU conventions; DESTDIR stages them for a package).
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# gdb looks for separate debug info under /usr/lib/debug plus the library's directory.
+DEBUGDIR ?= /usr/lib/debug$(LIBDIR)
+DESTDIR ?=
 
-all: build
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1)
+MAJOR := $(firstword $(subst ., ,$(VERSION)))
+RELEASE_DIR = target/release
+# What a static link of a Rust staticlib needs beyond unixODBC (rustc --print native-static-libs).
+NATIVE_STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+
+.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind \
+	install install-debug uninstall deb test-deb docs composer-dist
+
+# The release build: what the demo, the PHP binding and `make install` use.
+all: release
 
 deps:
 	scripts/install-deps
@@ -15,10 +32,12 @@ build: deps
 release: deps
 	$(CARGO) build --release
 
-# Regenerates the committed header (and PHP's FFI declarations) from the Rust source.
+# Regenerates the committed header (and PHP's FFI declarations, and the API reference made from
+# the header) from the Rust source.
 header: build
 	cp "$$(ls -t target/*/build/pconn-*/out/pconn.h | head -1)" include/pconn.h
 	cp "$$(ls -t target/*/build/pconn-*/out/pconn_ffi.h | head -1)" bindings/php/pconn_ffi.h
+	$(MAKE) --no-print-directory docs
 
 # A short C program on embedded SQLite: serves requests with pconnect, shows reuse, rollback, clean errors.
 demo: release
@@ -40,6 +59,58 @@ bench: release
 	$(CARGO) run --release --example bench_scaling
 	$(CARGO) run --release --example bench_fetch
 	@if [ -x bindings/php/bench/run ]; then bindings/php/bench/run; fi
+
+# Installs the stripped library (versioned soname and the linker's links), the static library, the
+# header and pconn.pc. Builds first only when nothing is built: `make && sudo make install`.
+install: | $(RELEASE_DIR)/libpconn.so
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -m 0644 $(RELEASE_DIR)/libpconn.so $(DESTDIR)$(LIBDIR)/libpconn.so.$(VERSION)
+	strip --strip-unneeded $(DESTDIR)$(LIBDIR)/libpconn.so.$(VERSION)
+	ln -sfn libpconn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpconn.so.$(MAJOR)
+	ln -sfn libpconn.so.$(MAJOR) $(DESTDIR)$(LIBDIR)/libpconn.so
+	install -m 0644 $(RELEASE_DIR)/libpconn.a $(DESTDIR)$(LIBDIR)/libpconn.a
+	strip --strip-debug $(DESTDIR)$(LIBDIR)/libpconn.a
+	install -m 0644 include/pconn.h $(DESTDIR)$(INCLUDEDIR)/pconn.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	    -e 's|@VERSION@|$(VERSION)|' -e 's|@NATIVE_STATIC_LIBS@|$(NATIVE_STATIC_LIBS)|' \
+	    packaging/pconn.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/pconn.pc
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+# The debug info `make install` stripped, where gdb finds it (linked from the installed library).
+install-debug: install
+	install -d $(DESTDIR)$(DEBUGDIR)
+	objcopy --only-keep-debug $(RELEASE_DIR)/libpconn.so $(DESTDIR)$(DEBUGDIR)/libpconn.so.$(VERSION).debug
+	chmod 0644 $(DESTDIR)$(DEBUGDIR)/libpconn.so.$(VERSION).debug
+	objcopy --add-gnu-debuglink=$(DESTDIR)$(DEBUGDIR)/libpconn.so.$(VERSION).debug \
+	    $(DESTDIR)$(LIBDIR)/libpconn.so.$(VERSION)
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libpconn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpconn.so.$(MAJOR) \
+	      $(DESTDIR)$(LIBDIR)/libpconn.so $(DESTDIR)$(LIBDIR)/libpconn.a \
+	      $(DESTDIR)$(INCLUDEDIR)/pconn.h $(DESTDIR)$(PKGCONFIGDIR)/pconn.pc \
+	      $(DESTDIR)$(DEBUGDIR)/libpconn.so.$(VERSION).debug
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
+
+$(RELEASE_DIR)/libpconn.so:
+	$(MAKE) release
+
+# Debian packages in target/deb: libpconn0, libpconn-dev, php-pconn (scripts/build-deb).
+deb: release
+	scripts/build-deb target/deb
+
+# Installs the packages with apt-get (root), uses them with no checkout path, removes them again.
+test-deb: deb
+	scripts/test-deb target/deb
+
+# The Composer package as a dist zip (without tests and benchmarks: archive.exclude), for an
+# "artifact" repository pointing at target/composer.
+composer-dist:
+	mkdir -p target/composer
+	cd bindings/php && composer archive --format=zip --dir=$(CURDIR)/target/composer
+
+# docs/api.md from the header's doc comments (drift-tested by tests/docs.rs).
+docs:
+	scripts/gen-api-doc include/pconn.h >docs/api.md
 
 valgrind: build
 	$(CARGO) test --test c_harness -- --test-threads=1

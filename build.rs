@@ -8,7 +8,11 @@ fn main() {
     // FFI hosts (PHP's FFI::cdef) dlclose the library at the end of every request; NODELETE keeps
     // it mapped, and with it the process's persistent links.
     println!("cargo:rustc-cdylib-link-arg=-Wl,-z,nodelete");
-    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpconn.so");
+    // A versioned soname, so programs record libpconn.so.<major> and an incompatible release can be
+    // installed beside this one (the Makefile installs the file and its links).
+    let major = env::var("CARGO_PKG_VERSION_MAJOR").expect("set by cargo");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpconn.so.{major}");
+    link_soname_in_target_dir(&major);
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=cbindgen.toml");
 
@@ -47,4 +51,19 @@ fn main() {
         .generate()
         .expect("the FFI declarations generate")
         .write_to_file(out_dir.join("pconn_ffi.h"));
+}
+
+/// Programs linked against target/<profile>/libpconn.so record its soname, libpconn.so.<major>, and
+/// the loader looks for that name: a link beside the build output lets them run from the build
+/// directory (the demo, the C tests) without an install. Made before the library is linked, so it
+/// dangles until then.
+fn link_soname_in_target_dir(major: &str) {
+    let out_dir = PathBuf::from(env::var("OUT_DIR").expect("set by cargo"));
+    // OUT_DIR is target/<profile>/build/pconn-<hash>/out
+    let Some(profile_dir) = out_dir.ancestors().nth(3) else { return };
+    let link = profile_dir.join(format!("libpconn.so.{major}"));
+    if std::fs::symlink_metadata(&link).is_err() {
+        // A failure (a read-only or odd target dir) only costs running from the build directory.
+        let _ = std::os::unix::fs::symlink("libpconn.so", &link);
+    }
 }

@@ -14,8 +14,7 @@ use FFI;
  *  2. FFI::cdef(pconn_ffi.h, path) — ffi.enable=true (or the CLI). PHP dlcloses the library at
  *     request end; libpconn is linked with -z nodelete, so its pool survives.
  *
- * Library path: $PCONN_LIB, else <repo>/target/release/libpconn.so, else the system's
- * libpconn.so (the dynamic loader's search path).
+ * Library path: see findLibrary().
  */
 final class Library
 {
@@ -119,9 +118,15 @@ final class Library
         return dirname(__DIR__) . '/pconn_ffi.h';
     }
 
+    /** The system library's name: its soname, what `make install` and the libpconn0 package provide. */
+    public const SYSTEM_NAME = 'libpconn.so.0';
+
     /**
-     * The library path to load: $PCONN_LIB, the project's release build, or "libpconn.so" for the
-     * system's loader path. Throws when $PCONN_LIB names a missing file.
+     * The library path to load: $PCONN_LIB; else the release build of the checkout the binding
+     * sits in (bindings/php of a pconn repository, not a copy in vendor/); else the installed library, libpconn.so.0, in
+     * the directories `make install` and the Debian package use; else just its name, for the
+     * dynamic loader's own search (ld.so.cache, LD_LIBRARY_PATH). Throws when $PCONN_LIB names a
+     * missing file.
      */
     public static function findLibrary(): string
     {
@@ -132,11 +137,28 @@ final class Library
             }
             return $env;
         }
-        $built = dirname(__DIR__, 3) . '/target/release/libpconn.so';
-        if (is_file($built)) {
-            return $built;
+        foreach (self::candidates() as $path) {
+            if (is_file($path)) {
+                return $path;
+            }
         }
-        return 'libpconn.so';
+        return self::SYSTEM_NAME;
+    }
+
+    /** @return list<string> the files findLibrary() looks for, in order (without $PCONN_LIB) */
+    public static function candidates(): array
+    {
+        $found = [];
+        $checkout = dirname(__DIR__, 3);
+        if (is_file("$checkout/Cargo.toml")) {
+            $found[] = "$checkout/target/release/libpconn.so";
+        }
+        foreach (glob('/usr/lib/*-linux-gnu', GLOB_ONLYDIR) ?: [] as $multiarch) {
+            $found[] = "$multiarch/" . self::SYSTEM_NAME;
+        }
+        $found[] = '/usr/local/lib/' . self::SYSTEM_NAME;
+        $found[] = '/usr/lib/' . self::SYSTEM_NAME;
+        return $found;
     }
 
     /** Declarations with FFI_SCOPE/FFI_LIB for FFI::load (preload.php writes them to a temp file). */
@@ -193,22 +215,39 @@ final class Library
         }
         $enable = (string) ini_get('ffi.enable');
         if (PHP_SAPI !== 'cli' && !in_array(strtolower($enable), ['1', 'true', 'on', 'yes'], true)) {
-            throw new Exception(
-                "pconn: FFI is restricted by ffi.enable=$enable and the library was not preloaded. Either set "
-                . 'opcache.preload=' . dirname(__DIR__) . '/preload.php (with opcache.enable=1 and '
-                . 'opcache.preload_user), or ffi.enable=true',
-                'HY000', 0, 0);
+            throw new Exception(self::restrictedAdvice($enable), 'HY000', 0, 0);
         }
         $lib = self::findLibrary();
         try {
             $ffi = FFI::cdef((string) file_get_contents(self::headerPath()), $lib);
         } catch (\FFI\Exception $e) {
             throw new Exception(
-                "pconn: could not load the library '$lib' (" . $e->getMessage() . '). Build it with '
-                . '`cargo build --release` in the pconn repository, or set PCONN_LIB to the path of libpconn.so',
+                "pconn: could not load the library '$lib' (" . $e->getMessage() . '). '
+                . (getenv('PCONN_LIB') ? 'It is what PCONN_LIB names. ' : 'PCONN_LIB is not set; looked for '
+                    . implode(', ', self::candidates()) . ' and ' . self::SYSTEM_NAME . ' on the loader\'s path. ')
+                . 'Install it (`make install`, or the libpconn0 package), or set PCONN_LIB to the full path of '
+                . 'libpconn.so (under php-fpm, in the pool: env[PCONN_LIB] = /path/to/libpconn.so)',
                 'HY000', 0, 0, $e);
         }
         self::$how = 'cdef:' . $lib;
         return $ffi;
+    }
+
+    /**
+     * What to put in php.ini when FFI is restricted (ffi.enable=preload) and nothing preloaded
+     * the library. With ffi.preload the library is loaded by the master itself, which works
+     * whether or not it runs as root; preload.php alone loads it with FFI::load, which PHP refuses
+     * under opcache.preload_user, i.e. whenever the master is root (php-fpm's and Apache's usual
+     * setup).
+     */
+    public static function restrictedAdvice(string $enable): string
+    {
+        $dir = dirname(__DIR__);
+        return "pconn: FFI is restricted by ffi.enable=$enable and the library was not preloaded. "
+            . "Either set ffi.enable=true, or preload it: write the declarations once with "
+            . "`php $dir/tools/preload-header /etc/php/pconn-ffi.h`, then set ffi.preload=/etc/php/pconn-ffi.h, "
+            . "opcache.enable=1, opcache.preload=$dir/preload.php and, when the master runs as root, "
+            . 'opcache.preload_user=www-data (the workers\' user). A master that is not root needs only '
+            . "opcache.preload (preload.php loads the library itself then)";
     }
 }
