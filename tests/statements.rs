@@ -6,8 +6,10 @@
 
 mod common;
 
+use common::c_str::cstr as c;
+use common::calls::{errmsg, ok};
 use pconn::ffi::*;
-use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::{null, null_mut};
 
 use pconn_status::*;
@@ -27,19 +29,6 @@ fn conn_str(backend: Backend) -> String {
         }
         Backend::Postgres => common::pg::pg().conn_str_with_credentials(),
     }
-}
-
-fn c(text: &str) -> CString {
-    CString::new(text).unwrap()
-}
-
-fn errmsg(link: pconn_link) -> String {
-    unsafe { CStr::from_ptr(pconn_errmsg(link)) }.to_string_lossy().into_owned()
-}
-
-#[track_caller]
-fn ok(status: pconn_status, link: pconn_link) {
-    assert_eq!(status, PCONN_OK, "{}", errmsg(link));
 }
 
 fn connect(conn: &str, persistent: bool) -> pconn_link {
