@@ -2,7 +2,7 @@
 CARGO ?= cargo
 OUT_HEADER = $(shell ls -t target/*/build/pconn-*/out/pconn.h 2>/dev/null | head -1)
 
-.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind
+.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy
 
 all: build
 
@@ -27,10 +27,13 @@ demo: release
 	   -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lpconn
 	cd target/demo && ./demo
 
-test: deps
+test: test-rust valgrind
+	@if [ -d bindings/php/tests ]; then $(MAKE) test-php; fi
+
+# The Rust tests, and the C programs of c-tests/ (tests/c_harness.rs), without valgrind.
+test-rust: deps
 	$(CARGO) build --release
 	$(CARGO) test --release -- --test-threads=2
-	@if [ -d bindings/php/tests ]; then $(MAKE) test-php; fi
 
 test-php: release
 	bindings/php/run-tests
@@ -41,8 +44,17 @@ bench: release
 	$(CARGO) run --release --example bench_fetch
 	@if [ -x bindings/php/bench/run ]; then bindings/php/bench/run; fi
 
-valgrind: build
-	$(CARGO) test --test c_harness -- --test-threads=1
+# The C programs of c-tests/ under valgrind's memcheck: fails on any error in pconn's code (the
+# drivers' known errors are in c-tests/valgrind.supp). VALGRIND_TESTS narrows it down, e.g.
+# `make valgrind VALGRIND_TESTS=sqlite` (a test name filter of tests/c_harness.rs).
+VALGRIND_TESTS ?=
+valgrind: deps
+	$(CARGO) build --release
+	PCONN_VALGRIND=1 $(CARGO) test --release --test c_harness -- --test-threads=2 $(VALGRIND_TESTS)
+
+# Lints every target (library, tests, examples) with warnings as errors.
+clippy:
+	$(CARGO) clippy --all-targets -- -D warnings
 
 clean:
 	$(CARGO) clean
