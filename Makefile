@@ -17,7 +17,7 @@ RELEASE_DIR = target/release
 # What a static link of a Rust staticlib needs beyond unixODBC (rustc --print native-static-libs).
 NATIVE_STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind \
+.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy \
 	install install-debug uninstall deb test-deb docs composer-dist
 
 # The release build: what the demo, the PHP binding and `make install` use.
@@ -46,10 +46,13 @@ demo: release
 	   -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lpconn
 	cd target/demo && ./demo
 
-test: deps
+test: test-rust valgrind
+	@if [ -d bindings/php/tests ]; then $(MAKE) test-php; fi
+
+# The Rust tests, and the C programs of c-tests/ (tests/c_harness.rs), without valgrind.
+test-rust: deps
 	$(CARGO) build --release
 	$(CARGO) test --release -- --test-threads=2
-	@if [ -d bindings/php/tests ]; then $(MAKE) test-php; fi
 
 test-php: release
 	bindings/php/run-tests
@@ -112,8 +115,17 @@ composer-dist:
 docs:
 	scripts/gen-api-doc include/pconn.h >docs/api.md
 
-valgrind: build
-	$(CARGO) test --test c_harness -- --test-threads=1
+# The C programs of c-tests/ under valgrind's memcheck: fails on any error in pconn's code (the
+# drivers' known errors are in c-tests/valgrind.supp). VALGRIND_TESTS narrows it down, e.g.
+# `make valgrind VALGRIND_TESTS=sqlite` (a test name filter of tests/c_harness.rs).
+VALGRIND_TESTS ?=
+valgrind: deps
+	$(CARGO) build --release
+	PCONN_VALGRIND=1 $(CARGO) test --release --test c_harness -- --test-threads=2 $(VALGRIND_TESTS)
+
+# Lints every target (library, tests, examples) with warnings as errors.
+clippy:
+	$(CARGO) clippy --all-targets -- -D warnings
 
 clean:
 	$(CARGO) clean

@@ -5,14 +5,9 @@ mod common;
 
 use common::pg::pg;
 use std::process::{Command, Stdio};
-use std::sync::{Mutex, MutexGuard};
 
-/// The restart test takes the server away for a moment: run these one at a time.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
+// The restart test takes the server away for a moment: these run one at a time.
+use common::serial::lock as serial;
 
 /// The psql client binary, run directly as the current user.
 fn psql_bin() -> String {

@@ -6,8 +6,10 @@
 
 mod common;
 
+use common::c_str::cstr as c;
+use common::calls::{errmsg, ok};
 use pconn::ffi::*;
-use std::ffi::{CStr, CString, c_char, c_int, c_void};
+use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::{null, null_mut};
 
 use pconn_status::*;
@@ -27,19 +29,6 @@ fn conn_str(backend: Backend) -> String {
         }
         Backend::Postgres => common::pg::pg().conn_str_with_credentials(),
     }
-}
-
-fn c(text: &str) -> CString {
-    CString::new(text).unwrap()
-}
-
-fn errmsg(link: pconn_link) -> String {
-    unsafe { CStr::from_ptr(pconn_errmsg(link)) }.to_string_lossy().into_owned()
-}
-
-#[track_caller]
-fn ok(status: pconn_status, link: pconn_link) {
-    assert_eq!(status, PCONN_OK, "{}", errmsg(link));
 }
 
 fn connect(conn: &str, persistent: bool) -> pconn_link {
@@ -157,7 +146,9 @@ fn parameter_round_trips(backend: Backend) {
         let mib_text: String = "0123456789abcdef".repeat(65536);
         let mib_binary: Vec<u8> = (0..1024 * 1024).map(|i| (i % 251) as u8).collect();
         let with_nul = b"a\0b\xff".to_vec();
-        let cases: Vec<(i64, Option<&str>, Option<i64>, Option<f64>, Option<&[u8]>)> = vec![
+        // id, then text, integer, double and binary values (None: NULL).
+        type Case<'a> = (i64, Option<&'a str>, Option<i64>, Option<f64>, Option<&'a [u8]>);
+        let cases: Vec<Case> = vec![
             (1, Some("plain"), Some(42), Some(1.5), Some(b"\x00\x01\x02")),
             (2, None, None, None, None),
             (3, Some(""), Some(i64::MIN), Some(-0.25), Some(b"")),
@@ -369,7 +360,7 @@ fn whole_row_reads(backend: Backend) {
         // SQLite's driver passes double parameters through 15-digit text, so only values that
         // survive that come back exact there (a known limit of that driver), and SQLite keeps no -0.
         let doubles = match backend {
-            Backend::Postgres => [0.1 + 0.2, -2.2250738585072014e-308, 1e300, 0.5, -0.0, 123456789.123456789],
+            Backend::Postgres => [0.1 + 0.2, -2.2250738585072014e-308, 1e300, 0.5, -0.0, 123_456_789.123_456_79],
             Backend::Sqlite => [0.25, -2.5e-308, 1e300, 0.5, -3.0, 123456789.125],
         };
         for n in 0..300i64 {

@@ -102,6 +102,15 @@ impl PgServer {
         ));
         n.parse().unwrap_or(0)
     }
+
+    /// Waits until the server no longer lists backend `pid` (bounded: 10 s).
+    pub fn wait_backend_gone(&self, pid: u32) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while self.psql(&format!("select count(*) from pg_stat_activity where pid = {pid}")) != "0" {
+            assert!(std::time::Instant::now() < deadline, "backend {pid} still there");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
 }
 
 /// Path of `scripts/pg-tmp`.
@@ -143,23 +152,29 @@ fn start_own() -> PgServer {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
         .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!("pconn-pg-{pid}-{nanos}"));
+    let server = start_cluster(std::env::temp_dir().join(format!("pconn-pg-{pid}-{nanos}")), &[]);
+    if OWNED_DIR.set(server.dir.clone()).is_ok() {
+        // SAFETY: registering a plain extern "C" fn with no captured state.
+        let rc = unsafe { libc::atexit(stop_owned) };
+        assert_eq!(rc, 0, "atexit failed");
+    }
+    server
+}
 
+/// Starts a cluster of its own in `dir`, with `env` for `scripts/pg-tmp` (e.g.
+/// `PG_TMP_MAX_CONNECTIONS`). The script's watcher stops it should this process die; otherwise
+/// the caller stops it with [`stop_cluster`].
+pub fn start_cluster(dir: PathBuf, env: &[(&str, &str)]) -> PgServer {
     let out = run(
         Command::new(script())
             .arg("start")
             .arg(&dir)
-            .env("PG_TMP_OWNER_PID", pid.to_string()),
+            .env("PG_TMP_OWNER_PID", std::process::id().to_string())
+            .envs(env.iter().copied()),
     );
     if !out.status.success() {
-        let _ = run(Command::new(script()).arg("stop").arg(&dir));
+        stop_cluster(&dir);
         expect_success(&out, "pg-tmp start");
-    }
-
-    if OWNED_DIR.set(dir.clone()).is_ok() {
-        // SAFETY: registering a plain extern "C" fn with no captured state.
-        let rc = unsafe { libc::atexit(stop_owned) };
-        assert_eq!(rc, 0, "atexit failed");
     }
 
     let env = std::fs::read_to_string(dir.join("env"))
@@ -179,16 +194,21 @@ fn start_own() -> PgServer {
     }
 }
 
+/// Stops the cluster in `dir`. Never panics (it runs in exit handlers and `Drop`): errors are
+/// ignored.
+pub fn stop_cluster(dir: &Path) {
+    let _ = Command::new(script())
+        .arg("stop")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
 extern "C" fn stop_owned() {
     if let Some(dir) = OWNED_DIR.get() {
-        // Must not panic here: ignore every error.
-        let _ = Command::new(script())
-            .arg("stop")
-            .arg(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        stop_cluster(dir);
     }
 }
 

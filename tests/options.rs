@@ -1,0 +1,116 @@
+//! Options (`pconn_set_option`, connection-string options, `PCONN_*` environment variables) and
+//! the statistics document, through the C ABI.
+//!
+//! The pool and its options are process-wide: every test here that touches them takes [`serial`]
+//! first.
+
+mod common;
+
+use common::c_str::{cstr, text};
+use common::calls::*;
+use common::serial::serial;
+use common::stats::stats;
+use pconn::ffi::*;
+
+use pconn_status::*;
+
+#[test]
+fn bad_option_names_and_values_are_invalid_arguments() {
+    let _serial = serial();
+    for (name, value) in [
+        ("no_such_option", "1"),
+        ("max_persistent", "many"),
+        ("max_links", "1.5"),
+        ("on_limit", "sometimes"),
+        ("ping_interval", "soon"),
+        ("background_reset", "sometimes"),
+        ("ping_interval", "NaN"),
+        ("idle_timeout", "inf"),
+        ("reset", "bogus"),
+        ("reset", "sql:"),
+        ("fetch_batch", "0"),
+        ("login_timeout", "-3"),
+        ("ping_sql", "  "),
+        ("", "1"),
+    ] {
+        assert_eq!(set_option(name, value), PCONN_INVALID_ARGUMENT, "{name}={value}");
+        let message = text(pconn_errmsg(0));
+        assert!(!message.is_empty(), "{name}={value}: no message");
+    }
+    assert!(text(pconn_errmsg(0)).contains("unknown option"));
+    // Nothing changed.
+    assert_eq!(get_option("max_persistent"), "-1");
+    assert_eq!(get_option("ping_interval"), "60");
+    assert_eq!(get_option("on_limit"), "error");
+    // Names are forgiving; values are read back in the form set accepts.
+    assert_eq!(set_option("Max-Per-Key", "4"), PCONN_OK);
+    assert_eq!(get_option("max_per_key"), "4");
+    assert_eq!(set_option("idle_timeout", "2.5"), PCONN_OK);
+    assert_eq!(get_option("idle_timeout"), "2.5");
+    assert_eq!(pconn_set_option(std::ptr::null(), cstr("1").as_ptr()), PCONN_NULL_ARGUMENT);
+    let mut out = std::ptr::null();
+    assert_eq!(pconn_get_option(cstr("bogus").as_ptr(), &mut out), PCONN_INVALID_ARGUMENT);
+
+    // In a connection string: unknown pconn options, process-wide ones and bad values.
+    let a = Target::sqlite("bad-options");
+    for extra in ["PconnBogus=1", "PconnMaxPersistent=1", "PconnPingInterval=soon", "PconnReset=sometimes"] {
+        let failure = pconnect(&a.with(extra)).expect_err(extra);
+        assert_eq!(failure.status, PCONN_INVALID_ARGUMENT, "{extra}: {failure:?}");
+    }
+    assert_eq!(stats().get("total_links"), 0);
+}
+
+/// `PCONN_*` environment variables are read at first use; a bad one makes calls fail, naming it.
+/// Runs this test binary again as a child with the variables set.
+#[test]
+fn environment_variables_configure_the_process() {
+    if let Ok(expect) = std::env::var("PCONN_OPTIONS_CHILD") {
+        match expect.as_str() {
+            "good" => {
+                assert_eq!(get_option("max_per_key"), "3");
+                assert_eq!(get_option("ping_interval"), "-1");
+                must(pconnect(&Target::sqlite("env")), "pconnect");
+                end_request();
+            }
+            _ => {
+                let failure = pconnect(&Target::sqlite("env")).expect_err("bad environment");
+                assert_eq!(failure.status, PCONN_INVALID_ARGUMENT);
+                assert!(failure.message.contains("PCONN_IDLE_TIMEOUT"), "{failure:?}");
+            }
+        }
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    for (kind, vars) in [
+        ("good", vec![("PCONN_MAX_PER_KEY", "3"), ("PCONN_PING_INTERVAL", "-1")]),
+        ("bad", vec![("PCONN_IDLE_TIMEOUT", "later")]),
+    ] {
+        let out = std::process::Command::new(&exe)
+            .args(["--exact", "environment_variables_configure_the_process", "--nocapture"])
+            .env("PCONN_OPTIONS_CHILD", kind)
+            .envs(vars)
+            .output()
+            .unwrap();
+        let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(out.status.success(), "{kind}: {output}");
+        assert!(output.contains("1 passed"), "{kind}: {output}");
+    }
+}
+
+#[test]
+fn statistics_list_keys_without_secrets() {
+    let _serial = serial();
+    let pg = common::pg::pg();
+    let target = Target::pg("PconnPingInterval=30");
+    let link = must(pconnect(&target), "pconnect");
+    let json = stats();
+    assert_eq!(json.key("PCONNPINGINTERVAL=30"), (0, 1));
+    assert!(!json.0.contains(&pg.password), "the password leaked into {}", json.0);
+    assert!(json.0.contains(&format!("UID={}", pg.user)), "{}", json.0);
+    assert_eq!(must(query(link, "SELECT 1"), "query"), "1");
+    end_request();
+    let json = stats();
+    assert_eq!(json.key("PCONNPINGINTERVAL=30"), (1, 0));
+    assert_eq!(json.get("pid"), u64::from(std::process::id()));
+}
+
