@@ -10,6 +10,7 @@ pub mod diag;
 pub mod error;
 pub mod ffi;
 pub mod key;
+pub mod last_error;
 pub mod link;
 pub mod odbc;
 pub mod prepared;
@@ -20,7 +21,8 @@ pub mod socket;
 pub mod statement;
 pub mod stats;
 
-pub use error::{Error, Result, Status};
+pub use error::{Error, Result};
+pub use ffi::pconn_status as Status;
 
 /// The header cbindgen generated from this source at build time; a test compares it with the
 /// committed `include/pconn.h`.

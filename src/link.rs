@@ -2,7 +2,8 @@
 //! the current request changed, its last error, its open results, its age and use count.
 
 use crate::config::{LinkSettings, ResetPolicy};
-use crate::diag::{Diagnostic, StoredError};
+use crate::diag::Diagnostic;
+use crate::last_error::ErrorSlot;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, LinkKey};
 use crate::odbc::{check, environment};
@@ -79,7 +80,7 @@ pub struct Link {
     pub(crate) baseline: SessionBaseline,
     pub(crate) autocommit: bool,
     pub dirty: DirtyMarks,
-    pub error: Option<StoredError>,
+    pub error: ErrorSlot,
     pub(crate) results: crate::prepared::SlotMap<ResultSet>,
     pub(crate) next_result_slot: u32,
     /// Prepared statements (see `prepared.rs`); freed after `results`, which may read them.
@@ -131,7 +132,7 @@ impl Link {
             baseline: SessionBaseline::default(),
             autocommit: true,
             dirty: DirtyMarks::default(),
-            error: None,
+            error: ErrorSlot::default(),
             results: Default::default(),
             next_result_slot: 1,
             statements: Default::default(),
@@ -318,7 +319,7 @@ impl Link {
 
     pub fn clean(&mut self) -> Result<CleanReport> {
         let mut report = CleanReport::default();
-        self.error = None;
+        self.error.clear();
         let mut first_error = None;
         for (_, result) in self.results.drain() {
             if let Err(error) = result.close() {
@@ -348,7 +349,7 @@ impl Link {
             report.reset = true;
         }
         self.dirty = DirtyMarks::default();
-        self.error = None;
+        self.error.clear();
         Ok(report)
     }
 

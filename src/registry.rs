@@ -8,7 +8,7 @@
 
 use crate::cleaner;
 use crate::config::{self, Config, LinkSettings, OnLimit};
-use crate::diag::StoredError;
+use crate::last_error::LastError;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, KeyMap, LinkKey};
 use crate::link::{CleanReport, Link, LinkKind, SocketVerdict};
@@ -660,21 +660,21 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc<LinkSettin
 /// The link stays locked for the call, so two threads using one handle take turns.
 pub fn call_on_link<T>(handle: LinkHandle, call: impl FnOnce(&mut Link) -> Result<T>) -> Result<T> {
     with_leased_link(handle, |link| {
-        link.error = None;
+        link.error.clear();
         let result = call(link);
         if let Err(error) = &result {
             if let Error::Broken(_) = error {
                 link.broken = true;
             }
-            link.error = Some(StoredError::new(error));
+            link.error.set(error);
         }
         result
     })?
 }
 
 /// Reads a link's stored error without changing it.
-pub fn read_link_error<R>(handle: LinkHandle, read: impl FnOnce(Option<&StoredError>) -> R) -> Result<R> {
-    with_leased_link(handle, |link| read(link.error.as_ref()))
+pub fn read_link_error<R>(handle: LinkHandle, read: impl FnOnce(Option<&LastError>) -> R) -> Result<R> {
+    with_leased_link(handle, |link| read(link.error.get()))
 }
 
 /// How many recently used leases each thread remembers (a request rarely holds more links).
