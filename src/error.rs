@@ -1,7 +1,7 @@
 //! One error type for the whole library.
 //!
 //! Every failing call produces an [`Error`]; the C layer turns it into a status code once, and
-//! [`crate::last_error`] keeps it where the caller will look for it (the link's error slot, or the
+//! the `last_error` module keeps it where the caller will look for it (the link's error slot, or the
 //! thread's last error when no link is involved).
 
 use crate::diag::{DiagRecord, Diagnostic};

@@ -2,23 +2,16 @@
 //!
 //! The logic lives in plain Rust modules; [`ffi`] only translates between C and them.
 
-pub mod attributes;
-pub mod catalog;
-pub mod cleaner;
 pub mod config;
 pub mod diag;
 pub mod error;
 pub mod ffi;
 pub mod key;
 pub mod last_error;
-pub mod link;
 pub mod odbc;
-pub mod prepared;
-pub mod registry;
-pub mod request;
-pub mod reset;
+pub mod pool;
+pub mod session;
 pub mod socket;
-pub mod statement;
 pub mod stats;
 
 pub use error::{Error, Result};

@@ -5,9 +5,9 @@ use super::args::{MAX_NAME, out_ptr, required_str, write_out};
 use super::guard::status_call;
 use super::handle::pconn_link;
 use super::status::pconn_status;
-use crate::attributes;
+use crate::session::attributes;
 use crate::error::Error;
-use crate::registry;
+use crate::pool;
 use std::ffi::{c_char, c_int};
 
 /// Transaction isolation levels: ODBC's `SQL_TXN_*` values. `pconn_isolation_set` takes them as
@@ -38,7 +38,7 @@ impl pconn_isolation {
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_autocommit_set(link: pconn_link, on: c_int) -> pconn_status {
     status_call(|| {
-        registry::call_on_link(link, |l| match on {
+        pool::call_on_link(link, |l| match on {
             0 | 1 => l.set_autocommit(on == 1),
             other => Err(Error::InvalidArgument(format!("autocommit must be 0 or 1, not {other}"))),
         })
@@ -50,7 +50,7 @@ pub extern "C" fn pconn_autocommit_set(link: pconn_link, on: c_int) -> pconn_sta
 pub extern "C" fn pconn_autocommit_get(link: pconn_link, out_on: *mut c_int) -> pconn_status {
     status_call(|| {
         let out_on = out_ptr(out_on, "out_on")?;
-        let on = registry::call_on_link(link, |l| Ok(l.autocommit()))?;
+        let on = pool::call_on_link(link, |l| Ok(l.autocommit()))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_on, c_int::from(on)) };
         Ok(())
@@ -62,7 +62,7 @@ pub extern "C" fn pconn_autocommit_get(link: pconn_link, out_on: *mut c_int) -> 
 /// `PCONN_INVALID_ARGUMENT`; a level the driver refuses returns `PCONN_ERROR`.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_isolation_set(link: pconn_link, level: c_int) -> pconn_status {
-    status_call(|| registry::call_on_link(link, |l| l.set_isolation(attributes::validate_isolation(i64::from(level))?)))
+    status_call(|| pool::call_on_link(link, |l| l.set_isolation(attributes::validate_isolation(i64::from(level))?)))
 }
 
 /// Writes the link's transaction isolation level (`PCONN_TXN_*`) to `*out_level`.
@@ -70,7 +70,7 @@ pub extern "C" fn pconn_isolation_set(link: pconn_link, level: c_int) -> pconn_s
 pub extern "C" fn pconn_isolation_get(link: pconn_link, out_level: *mut pconn_isolation) -> pconn_status {
     status_call(|| {
         let out_level = out_ptr(out_level, "out_level")?;
-        let level = registry::call_on_link(link, |l| pconn_isolation::from_level(l.isolation()?))?;
+        let level = pool::call_on_link(link, |l| pconn_isolation::from_level(l.isolation()?))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_level, level) };
         Ok(())
@@ -82,7 +82,7 @@ pub extern "C" fn pconn_isolation_get(link: pconn_link, out_level: *mut pconn_is
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_read_only_set(link: pconn_link, on: c_int) -> pconn_status {
     status_call(|| {
-        registry::call_on_link(link, |l| match on {
+        pool::call_on_link(link, |l| match on {
             0 | 1 => l.set_read_only(on == 1),
             other => Err(Error::InvalidArgument(format!("read-only must be 0 or 1, not {other}"))),
         })
@@ -94,7 +94,7 @@ pub extern "C" fn pconn_read_only_set(link: pconn_link, on: c_int) -> pconn_stat
 pub extern "C" fn pconn_read_only_get(link: pconn_link, out_on: *mut c_int) -> pconn_status {
     status_call(|| {
         let out_on = out_ptr(out_on, "out_on")?;
-        let on = registry::call_on_link(link, |l| l.read_only())?;
+        let on = pool::call_on_link(link, |l| l.read_only())?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_on, c_int::from(on)) };
         Ok(())
@@ -107,7 +107,7 @@ pub extern "C" fn pconn_read_only_get(link: pconn_link, out_on: *mut c_int) -> p
 pub extern "C" fn pconn_catalog_get(link: pconn_link, out_catalog: *mut *const c_char) -> pconn_status {
     status_call(|| {
         let out_catalog = out_ptr(out_catalog, "out_catalog")?;
-        let text = registry::call_on_link(link, |l| {
+        let text = pool::call_on_link(link, |l| {
             let catalog = l.current_catalog()?;
             Ok(l.hand_out_text(catalog))
         })?;
@@ -124,6 +124,6 @@ pub extern "C" fn pconn_catalog_set(link: pconn_link, catalog: *const c_char) ->
     status_call(|| {
         // SAFETY: NUL-terminated string or NULL, as documented.
         let catalog = unsafe { required_str(catalog, "catalog", MAX_NAME) };
-        registry::call_on_link(link, |l| l.set_current_catalog(catalog?))
+        pool::call_on_link(link, |l| l.set_current_catalog(catalog?))
     })
 }

@@ -5,7 +5,7 @@ use super::args::{MAX_NAME, optional_str, out_ptr, required_str, write_out};
 use super::guard::status_call;
 use super::handle::{pack, pconn_link, pconn_result};
 use super::status::pconn_status;
-use crate::registry;
+use crate::pool;
 use std::ffi::c_char;
 
 /// Reads four optional name arguments.
@@ -37,7 +37,7 @@ pub extern "C" fn pconn_tables(
         let out_result = out_ptr(out_result, "out_result")?;
         // SAFETY: NUL-terminated strings or NULL, as documented.
         let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (types, "types")]) };
-        let slot = registry::call_on_link(link, |l| {
+        let slot = pool::call_on_link(link, |l| {
             let [catalog, schema, table, types] = args?;
             l.tables(catalog, schema, table, types)
         })?;
@@ -63,7 +63,7 @@ pub extern "C" fn pconn_columns(
         let out_result = out_ptr(out_result, "out_result")?;
         // SAFETY: NUL-terminated strings or NULL, as documented.
         let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (column, "column")]) };
-        let slot = registry::call_on_link(link, |l| {
+        let slot = pool::call_on_link(link, |l| {
             let [catalog, schema, table, column] = args?;
             l.columns(catalog, schema, table, column)
         })?;
@@ -94,7 +94,7 @@ pub extern "C" fn pconn_primary_keys(
                 required_str(table, "table", MAX_NAME),
             )
         };
-        let slot = registry::call_on_link(link, |l| l.primary_keys(args.0?, args.1?, args.2?))?;
+        let slot = pool::call_on_link(link, |l| l.primary_keys(args.0?, args.1?, args.2?))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_result, pack(link, slot)) };
         Ok(())

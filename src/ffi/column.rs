@@ -5,7 +5,7 @@ use super::args::{out_ptr, write_out};
 use super::guard::status_call;
 use super::handle::{on_result, pconn_result};
 use super::status::pconn_status;
-use crate::statement::ColumnInfo;
+use crate::odbc::result_set::ColumnInfo;
 use std::ffi::{c_char, c_int};
 
 /// Writes the driver's name for the type of column `column` (from 1) to `*out_name`

@@ -3,9 +3,9 @@
 //! unpacking live here only.
 
 use crate::error::{Error, Result};
-use crate::registry::{self as pool, LinkHandle};
-use crate::link::Link;
-use crate::prepared::FIRST_STATEMENT_SLOT;
+use crate::pool::{self, LinkHandle};
+use crate::session::Link;
+use crate::session::statements::FIRST_STATEMENT_SLOT;
 
 /// A link: an integer handle, valid from the call that returned it until `pconn_close`,
 /// `pconn_drop`, `pconn_close_all` or the end of the request that got it. 0 is never a valid link.

@@ -7,8 +7,8 @@ use super::handle::{pack, pconn_link, pconn_result};
 use super::status::{pconn_status, status_of};
 use crate::last_error::{LastError, thread_error};
 use crate::key::ConnSpec;
-use crate::link::LinkKind;
-use crate::registry;
+use crate::session::LinkKind;
+use crate::pool;
 use std::ffi::{c_char, c_int, c_void};
 
 fn connect_with(
@@ -29,7 +29,7 @@ fn connect_with(
             )
         };
         let spec = ConnSpec::parse(conn_str, user, password)?;
-        let link = registry::connect(kind, &spec)?;
+        let link = pool::connect(kind, &spec)?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_link, link) };
         Ok(())
@@ -94,7 +94,7 @@ pub extern "C" fn pconn_close(link: pconn_link) -> pconn_status {
     if link == 0 {
         return status_call(|| Ok(()));
     }
-    status_call(|| registry::close(link))
+    status_call(|| pool::close(link))
 }
 
 /// Disconnects a link for good, persistent or not (it is not returned to the idle pool).
@@ -103,7 +103,7 @@ pub extern "C" fn pconn_drop(link: pconn_link) -> pconn_status {
     if link == 0 {
         return status_call(|| Ok(()));
     }
-    status_call(|| registry::drop_link(link))
+    status_call(|| pool::drop_link(link))
 }
 
 /// Like `odbc_close_all`: disconnects every link of the calling thread's request (persistent ones
@@ -111,7 +111,7 @@ pub extern "C" fn pconn_drop(link: pconn_link) -> pconn_status {
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_close_all() -> pconn_status {
     status_call(|| {
-        registry::close_all();
+        pool::close_all();
         Ok(())
     })
 }
@@ -121,7 +121,7 @@ pub extern "C" fn pconn_close_all() -> pconn_status {
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_request_begin() -> pconn_status {
     status_call(|| {
-        registry::end_request();
+        pool::end_request();
         Ok(())
     })
 }
@@ -134,7 +134,7 @@ pub extern "C" fn pconn_request_begin() -> pconn_status {
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_request_end() -> pconn_status {
     status_call(|| {
-        registry::end_request();
+        pool::end_request();
         Ok(())
     })
 }
@@ -147,7 +147,7 @@ pub extern "C" fn pconn_exec(link: pconn_link, sql: *const c_char, out_result: *
         let out_result = out_ptr(out_result, "out_result")?;
         // SAFETY: NUL-terminated string or NULL, as documented.
         let sql = unsafe { required_str(sql, "sql", MAX_SQL) };
-        let slot = registry::call_on_link(link, |l| {
+        let slot = pool::call_on_link(link, |l| {
             let sql = sql?;
             l.execute(sql)
         })?;
@@ -160,13 +160,13 @@ pub extern "C" fn pconn_exec(link: pconn_link, sql: *const c_char, out_result: *
 /// Commits the link's transaction.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_commit(link: pconn_link) -> pconn_status {
-    status_call(|| registry::call_on_link(link, |l| l.commit()))
+    status_call(|| pool::call_on_link(link, |l| l.commit()))
 }
 
 /// Rolls back the link's transaction.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_rollback(link: pconn_link) -> pconn_status {
-    status_call(|| registry::call_on_link(link, |l| l.rollback()))
+    status_call(|| pool::call_on_link(link, |l| l.rollback()))
 }
 
 /// Reads an error field: of `link` when it is a live link, of the calling thread's last call when
@@ -175,7 +175,7 @@ fn read_error<T>(link: pconn_link, read: impl Fn(Option<&LastError>) -> T, inval
     if link == 0 {
         return thread_error::with(read);
     }
-    registry::read_link_error(link, read).unwrap_or(invalid)
+    pool::read_link_error(link, read).unwrap_or(invalid)
 }
 
 /// The error message of the last call on `link` ("" if it succeeded), or, with `link` = 0, of the
@@ -219,7 +219,7 @@ pub extern "C" fn pconn_last_status(link: pconn_link) -> pconn_status {
 /// under `on_limit=fallback` is not persistent), -1 for an invalid handle.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_link_is_persistent(link: pconn_link) -> c_int {
-    getter(-1, || match registry::link_kind(link) {
+    getter(-1, || match pool::link_kind(link) {
         Ok(LinkKind::Persistent) => 1,
         Ok(_) => 0,
         Err(_) => -1,
@@ -235,7 +235,7 @@ pub extern "C" fn pconn_link_is_persistent(link: pconn_link) -> c_int {
 pub extern "C" fn pconn_raw_hdbc(link: pconn_link, out_hdbc: *mut *mut c_void) -> pconn_status {
     status_call(|| {
         let out_hdbc = out_ptr(out_hdbc, "out_hdbc")?;
-        let hdbc = registry::call_on_link(link, |l| {
+        let hdbc = pool::call_on_link(link, |l| {
             l.capture_attribute_baseline()?;
             l.raw_hdbc()
         })?;
@@ -249,5 +249,5 @@ pub extern "C" fn pconn_raw_hdbc(link: pconn_link, out_hdbc: *mut *mut c_void) -
 /// SQL that changed settings): request end then does a full reset.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_mark_dirty(link: pconn_link) -> pconn_status {
-    status_call(|| registry::call_on_link(link, |l| l.mark_dirty()))
+    status_call(|| pool::call_on_link(link, |l| l.mark_dirty()))
 }

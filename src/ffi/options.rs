@@ -4,7 +4,7 @@ use super::args::{MAX_OPTION_ARG, out_ptr, required_str, write_out};
 use super::guard::{getter, status_call};
 use super::status::pconn_status;
 use crate::config;
-use crate::registry;
+use crate::pool;
 use std::cell::RefCell;
 use std::ffi::{CString, c_char};
 
@@ -69,5 +69,5 @@ pub extern "C" fn pconn_get_option(name: *const c_char, out_value: *mut *const c
 /// thread's next `pconn_stats_json` or `pconn_get_option`.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_stats_json() -> *const c_char {
-    getter(c"{}".as_ptr(), || thread_text(registry::snapshot().to_json()))
+    getter(c"{}".as_ptr(), || thread_text(pool::snapshot().to_json()))
 }

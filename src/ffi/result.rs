@@ -6,7 +6,7 @@ use super::guard::{status_call, status_call_no_data};
 use super::handle::{on_result, pconn_result};
 use super::status::pconn_status;
 use crate::error::Error;
-use crate::statement::{Cell, ValueKind};
+use crate::odbc::result_set::{Cell, ValueKind};
 use std::ffi::{c_char, c_int, c_void};
 
 /// Moves to the next row: `PCONN_OK` when there is one, `PCONN_NO_DATA` after the last.

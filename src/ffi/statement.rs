@@ -6,8 +6,8 @@ use super::guard::status_call;
 use super::handle::{on_stmt, pack, pconn_link, pconn_result, pconn_stmt, split_stmt};
 use super::status::pconn_status;
 use crate::error::Error;
-use crate::prepared::ParamValue;
-use crate::registry;
+use crate::session::statements::ParamValue;
+use crate::pool;
 use std::ffi::{c_char, c_void};
 
 /// Prepares `sql` on a link; its parameters are written `?` and numbered from 1. On success
@@ -18,7 +18,7 @@ pub extern "C" fn pconn_prepare(link: pconn_link, sql: *const c_char, out_stmt: 
         let out_stmt = out_ptr(out_stmt, "out_stmt")?;
         // SAFETY: NUL-terminated string or NULL, as documented.
         let sql = unsafe { required_str(sql, "sql", MAX_SQL) };
-        let slot = registry::call_on_link(link, |l| l.prepare(sql?))?;
+        let slot = pool::call_on_link(link, |l| l.prepare(sql?))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_stmt, pack(link, slot)) };
         Ok(())

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::odbc::{check, check_no_data};
-use crate::statement::{FetchMode, ResultSet};
+use crate::odbc::result_set::{FetchMode, ResultSet};
 use odbc_api::handles::{SqlText, Statement, StatementImpl};
 use odbc_api::parameter::{VarBinaryBox, VarCharBox};
 use std::collections::HashMap;
@@ -131,7 +131,7 @@ impl Hasher for SlotHasher {
     }
 }
 
-/// A link's prepared statements and the text it hands out, in one field of [`crate::link::Link`].
+/// A link's prepared statements and the text it hands out, in one field of [`crate::session::Link`].
 #[derive(Default)]
 pub struct Statements {
     pub(crate) map: SlotMap<PreparedStatement>,
@@ -175,7 +175,7 @@ impl Statements {
     }
 }
 
-impl crate::link::Link {
+impl crate::session::Link {
     /// Stores a result and returns its slot (results count up from 1, below statement slots).
     pub(crate) fn insert_result(&mut self, result: ResultSet) -> u32 {
         let slot = self.next_result_slot;
@@ -241,7 +241,7 @@ impl crate::link::Link {
             return Ok(mode);
         }
         let mode = match FetchMode::for_connection(self.connection()?) {
-            FetchMode::Block { .. } => FetchMode::Block { doubles_as_text: self.dbms == crate::reset::Dbms::PostgreSql },
+            FetchMode::Block { .. } => FetchMode::Block { doubles_as_text: self.dbms == crate::session::reset::Dbms::PostgreSql },
             other => other,
         };
         self.statements.fetch_mode = Some(mode);

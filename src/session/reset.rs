@@ -9,7 +9,7 @@
 
 use crate::config::ResetPolicy;
 use crate::error::{Error, Result};
-use crate::link::Link;
+use crate::session::Link;
 use crate::odbc::check;
 use odbc_api::handles;
 

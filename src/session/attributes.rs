@@ -6,9 +6,9 @@
 //! an attribute pay nothing for it.
 
 use crate::error::{Error, Result};
-use crate::link::Link;
+use crate::session::Link;
 use crate::odbc::check;
-use crate::statement::check_raw;
+use crate::odbc::check_raw;
 use odbc_api::sys::{self, ConnectionAttribute};
 
 /// ODBC's `SQL_TXN_*` isolation levels, the values `pconn_isolation_set` takes.
@@ -69,12 +69,12 @@ impl Link {
     }
 
     pub fn read_only(&mut self) -> Result<bool> {
-        if self.dbms == crate::reset::Dbms::PostgreSql {
+        if self.dbms == crate::session::reset::Dbms::PostgreSql {
             // psqlodbc accepts SQL_ATTR_ACCESS_MODE but neither applies nor remembers it.
             let rows = self.run_internal("SHOW default_transaction_read_only")?;
             return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "on"));
         }
-        if self.dbms == crate::reset::Dbms::Sqlite {
+        if self.dbms == crate::session::reset::Dbms::Sqlite {
             // SQLite's driver ignores SQL_ATTR_ACCESS_MODE; the query_only pragma enforces it.
             let rows = self.run_internal("SELECT * FROM pragma_query_only()")?;
             return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "1"));
@@ -102,14 +102,14 @@ impl Link {
         let set = self.set_u32_attribute(ConnectionAttribute::ACCESS_MODE, mode);
         self.note(set)?;
         match self.dbms {
-            crate::reset::Dbms::PostgreSql => {
+            crate::session::reset::Dbms::PostgreSql => {
                 let sql = format!("SET SESSION CHARACTERISTICS AS TRANSACTION {}", if on { "READ ONLY" } else { "READ WRITE" });
                 self.run_internal(&sql)?;
             }
-            crate::reset::Dbms::Sqlite => {
+            crate::session::reset::Dbms::Sqlite => {
                 self.run_internal(if on { "PRAGMA query_only = 1" } else { "PRAGMA query_only = 0" })?;
             }
-            crate::reset::Dbms::Other => {}
+            crate::session::reset::Dbms::Other => {}
         }
         Ok(())
     }
@@ -153,7 +153,7 @@ impl Link {
         self.capture_attribute_baseline()?;
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
-        self.dirty.sql_words = crate::reset::SqlWords::all();
+        self.dirty.sql_words = crate::session::reset::SqlWords::all();
         Ok(())
     }
 

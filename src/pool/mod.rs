@@ -6,13 +6,16 @@
 //! request end (however many links the request had). Each leased link has its own mutex, held for
 //! the duration of one call on it.
 
-use crate::cleaner;
+pub mod background;
+pub mod request;
+
+
 use crate::config::{self, Config, LinkSettings, OnLimit};
 use crate::last_error::LastError;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, KeyMap, LinkKey};
-use crate::link::{CleanReport, Link, LinkKind, SocketVerdict};
-use crate::request::{self, RequestLink};
+use crate::session::{CleanReport, Link, LinkKind, SocketVerdict};
+use request::RequestLink;
 use crate::stats::{Counters, DiscardReason, KeyCounts, Snapshot};
 use parking_lot::{Mutex, MutexGuard};
 use std::cell::RefCell;
@@ -109,6 +112,7 @@ fn registry() -> &'static Mutex<State> {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
         install_process_hooks();
+        request::on_thread_exit(end_handles);
         REGISTRY.store(Box::into_raw(Box::new(Mutex::new(State::new()))), Ordering::Release);
     });
     registry_if_created().expect("created above")
@@ -324,7 +328,7 @@ fn install_process_hooks() {
             }
         }
         extern "C" fn after_fork_in_child() {
-            cleaner::after_fork_in_child();
+            background::after_fork_in_child();
             let generation = FORK_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
             if let Some(inherited) = registry_if_created() {
                 // A parking_lot mutex unlocked here may hand itself to a parent thread that was
@@ -358,7 +362,7 @@ fn install_process_hooks() {
 fn disconnect_at_exit() {
     let Some(registry) = registry_if_created() else { return };
     // Let cleanings under way finish, so their links are disconnected too, not cut off.
-    cleaner::wait_all(Duration::from_secs(5));
+    background::wait_all(Duration::from_secs(5));
     let Some(mut state) = registry.try_lock_for(Duration::from_millis(100)) else { return };
     if state.fork_generation != FORK_GENERATION.load(Ordering::SeqCst) {
         return;
@@ -544,7 +548,7 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
             });
             // Asked with the registry locked: a cleaning returns its link to the pool under this
             // lock before it stops counting as pending, so no link can slip between the two.
-            being_cleaned = taken.is_none() && cleaner::pending(&spec.key);
+            being_cleaned = taken.is_none() && background::pending(&spec.key);
             taken
         };
         for (link, reason) in expired {
@@ -554,7 +558,7 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
             // A link of this key still being cleaned after its request is about to be idle:
             // waiting for it beats opening another connection.
             if being_cleaned {
-                cleaner::wait_for(&spec.key);
+                background::wait_for(&spec.key);
                 continue;
             }
             return Ok(None);
@@ -889,7 +893,7 @@ fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, end
         close_ended(&mut ended);
     });
     // No thread could be started: the same work, here and now.
-    if let Err(job) = cleaner::submit(key, job) {
+    if let Err(job) = background::submit(key, job) {
         job();
     }
     Ok(())
@@ -935,7 +939,7 @@ pub fn close_all() {
     end_leases(&mut links, LeaseEnd::Drop);
     request::give_back(links);
     // Links being cleaned are about to be idle: close them too.
-    cleaner::wait_all(Duration::from_secs(60));
+    background::wait_all(Duration::from_secs(60));
     let idle: Vec<Box<Link>> = {
         let mut state = lock();
         state.idle_total = 0;
@@ -949,7 +953,7 @@ pub fn close_all() {
 /// A snapshot of the pool for statistics.
 pub fn snapshot() -> Snapshot {
     // Statistics count what request ends did, including the cleanings still under way.
-    cleaner::wait_all(Duration::from_secs(60));
+    background::wait_all(Duration::from_secs(60));
     let state = lock();
     let mut keys: std::collections::BTreeMap<String, KeyCounts> = Default::default();
     for (key, links) in &state.keys {

@@ -7,9 +7,9 @@ use crate::last_error::ErrorSlot;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, LinkKey};
 use crate::odbc::{check, environment};
-use crate::reset::{self, Dbms, SessionBaseline};
+use reset::{Dbms, SessionBaseline};
 use crate::socket::{Peer, SocketFds, WatchedSocket};
-use crate::statement::ResultSet;
+use crate::odbc::result_set::ResultSet;
 use odbc_api::handles::{self, StatementImpl};
 use std::sync::Arc;
 use std::time::Instant;
@@ -38,8 +38,8 @@ pub struct DirtyMarks {
     pub read_only: bool,
     pub catalog: bool,
     /// Words seen in the request's SQL that tell which parts of a SQLite reset are needed
-    /// ([`crate::reset::SqlWords`]); all of them once the raw handle was used.
-    pub(crate) sql_words: crate::reset::SqlWords,
+    /// ([`crate::session::reset::SqlWords`]); all of them once the raw handle was used.
+    pub(crate) sql_words: crate::session::reset::SqlWords,
 }
 
 impl DirtyMarks {
@@ -81,10 +81,10 @@ pub struct Link {
     pub(crate) autocommit: bool,
     pub dirty: DirtyMarks,
     pub error: ErrorSlot,
-    pub(crate) results: crate::prepared::SlotMap<ResultSet>,
+    pub(crate) results: crate::session::statements::SlotMap<ResultSet>,
     pub(crate) next_result_slot: u32,
     /// Prepared statements (see `prepared.rs`); freed after `results`, which may read them.
-    pub(crate) statements: crate::prepared::Statements,
+    pub(crate) statements: crate::session::statements::Statements,
     pub opened_at: Instant,
     pub last_used: Instant,
     pub uses: u64,
@@ -111,7 +111,7 @@ impl Link {
             login_timeout_sec: (login_timeout > 0).then_some(login_timeout),
             packet_size: None,
         };
-        let conn_str = spec.driver_connection_string();
+        let conn_str = spec.driver_connection_string(reset::startup_settings_attribute(spec.driver_attributes()));
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
@@ -164,7 +164,7 @@ impl Link {
         let hdbc = self.connection()?.as_sys();
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
-        self.dirty.sql_words = crate::reset::SqlWords::all();
+        self.dirty.sql_words = crate::session::reset::SqlWords::all();
         Ok(hdbc)
     }
 
@@ -240,7 +240,7 @@ impl Link {
     pub(crate) fn note_caller_sql(&mut self, sql: &str) {
         self.dirty.session_touched = true;
         if self.dbms == Dbms::Sqlite {
-            self.dirty.sql_words |= crate::reset::SqlWords::scan(sql);
+            self.dirty.sql_words |= crate::session::reset::SqlWords::scan(sql);
         }
     }
 
@@ -408,3 +408,8 @@ fn lifetime_jitter() -> f64 {
     unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), libc::GRND_NONBLOCK) };
     0.9 + 0.1 * (u16::from_ne_bytes(bytes) as f64 / u16::MAX as f64)
 }
+
+pub mod attributes;
+pub mod catalog;
+pub mod reset;
+pub mod statements;

@@ -2,8 +2,9 @@
 //! results, read with the same fetch and getters as a query's.
 
 use crate::error::Result;
-use crate::link::Link;
-use crate::statement::{ResultSet, check_raw};
+use crate::session::Link;
+use crate::odbc::check_raw;
+use crate::odbc::result_set::ResultSet;
 use odbc_api::handles::{SqlText, Statement};
 use odbc_api::sys;
 
