@@ -361,12 +361,7 @@ impl SecretString {
 
 impl Drop for SecretString {
     fn drop(&mut self) {
-        // SAFETY: zero bytes are valid UTF-8; volatile writes keep the compiler from eliding them.
-        unsafe {
-            for byte in self.0.as_bytes_mut() {
-                std::ptr::write_volatile(byte, 0);
-            }
-        }
+        crate::os::wipe(&mut self.0);
     }
 }
 
@@ -484,10 +479,8 @@ fn salt() -> &'static [u8; 32] {
     static SALT: OnceLock<[u8; 32]> = OnceLock::new();
     SALT.get_or_init(|| {
         let mut salt = [0u8; 32];
-        // SAFETY: the buffer is valid for its length. getrandom without flags blocks only before the
-        // kernel's pool is initialised at boot.
-        let filled = unsafe { libc::getrandom(salt.as_mut_ptr().cast(), salt.len(), 0) };
-        if filled != salt.len() as isize {
+        // Waits only before the kernel's pool is initialised at boot.
+        if !crate::os::random_bytes(&mut salt, true) {
             // Not expected on Linux; fall back to something process-unique rather than fail.
             let fallback = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
             salt = Sha256::digest(fallback.as_bytes()).into();

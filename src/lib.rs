@@ -9,6 +9,7 @@ pub mod ffi;
 pub mod key;
 pub mod last_error;
 pub mod odbc;
+pub mod os;
 pub mod pool;
 pub mod session;
 pub mod socket;

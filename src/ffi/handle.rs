@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::pool::{self, LinkHandle};
-use crate::session::Link;
+use crate::session::Session;
 use crate::session::statements::FIRST_STATEMENT_SLOT;
 
 /// A link: an integer handle, valid from the call that returned it until `pconn_close`,
@@ -42,13 +42,13 @@ pub(crate) fn split_stmt(stmt: pconn_stmt) -> Result<(LinkHandle, u32)> {
 }
 
 /// Runs `call` on the prepared statement's link, with the statement's slot.
-pub(crate) fn on_stmt<T>(stmt: pconn_stmt, call: impl FnOnce(&mut Link, u32) -> Result<T>) -> Result<T> {
+pub(crate) fn on_stmt<T>(stmt: pconn_stmt, call: impl FnOnce(&mut Session, u32) -> Result<T>) -> Result<T> {
     let (link, slot) = split_stmt(stmt)?;
     pool::call_on_link(link, |l| call(l, slot))
 }
 
 /// Runs `call` on a result's link, with the result's slot.
-pub(crate) fn on_result<T>(result: pconn_result, call: impl FnOnce(&mut Link, u32) -> Result<T>) -> Result<T> {
+pub(crate) fn on_result<T>(result: pconn_result, call: impl FnOnce(&mut Session, u32) -> Result<T>) -> Result<T> {
     let (link, slot) = split_result(result)?;
     pool::call_on_link(link, |l| call(l, slot))
 }

@@ -7,7 +7,7 @@ use super::handle::{pack, pconn_link, pconn_result};
 use super::status::{pconn_status, status_of};
 use crate::last_error::{LastError, thread_error};
 use crate::key::ConnSpec;
-use crate::session::LinkKind;
+use crate::pool::LinkKind;
 use crate::pool;
 use std::ffi::{c_char, c_int, c_void};
 

@@ -7,6 +7,7 @@
 //! the duration of one call on it.
 
 pub mod background;
+mod link;
 pub mod request;
 
 
@@ -14,7 +15,8 @@ use crate::config::{self, Config, LinkSettings, OnLimit};
 use crate::last_error::LastError;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, KeyMap, LinkKey};
-use crate::session::{CleanReport, Link, LinkKind, SocketVerdict};
+use crate::session::{CleanReport, Session, SocketVerdict};
+pub use link::{Link, LinkKind};
 use request::RequestLink;
 use crate::stats::{Counters, DiscardReason, KeyCounts, Snapshot};
 use parking_lot::{Mutex, MutexGuard};
@@ -192,7 +194,7 @@ impl State {
         const LOOK_AT: usize = 4;
         let idle = &mut self.keys.get_mut(key)?.idle;
         let last = idle.len().checked_sub(1)?;
-        let at = idle.iter().rev().take(LOOK_AT).position(|link| link.returned_by == thread).map_or(last, |back| last - back);
+        let at = idle.iter().rev().take(LOOK_AT).position(|link| link.returned_by() == thread).map_or(last, |back| last - back);
         let link = idle.remove(at);
         self.idle_total -= 1;
         Some(link)
@@ -202,10 +204,10 @@ impl State {
         self.idle_total += 1;
         // The entry exists while the key has persistent links, and this is one; looked up by
         // reference so the common case clones no key.
-        if let Some(links) = self.keys.get_mut(&link.key) {
+        if let Some(links) = self.keys.get_mut(link.key()) {
             links.idle.push(link);
         } else {
-            self.keys.entry(link.key.clone()).or_default().idle.push(link);
+            self.keys.entry(link.key().clone()).or_default().idle.push(link);
         }
     }
 
@@ -230,7 +232,7 @@ impl State {
             .keys
             .values_mut()
             .filter(|links| !links.idle.is_empty())
-            .min_by_key(|links| links.idle[0].last_used)?;
+            .min_by_key(|links| links.idle[0].last_used())?;
         let link = links.idle.remove(0);
         self.idle_total -= 1;
         Some(link)
@@ -274,8 +276,7 @@ fn this_thread() -> u64 {
 /// unlikely to name a live link here; the registry check catches it either way.
 fn initial_handle() -> u64 {
     let mut bytes = [0u8; 4];
-    // SAFETY: valid buffer of the given length.
-    unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), libc::GRND_NONBLOCK) };
+    crate::os::random_bytes(&mut bytes, false);
     // Link handles stay below 2^32 so that a result handle can carry its link in its high half.
     (u32::from_ne_bytes(bytes) >> 1) as u64
 }
@@ -385,7 +386,7 @@ fn disconnect_at_exit() {
 
 /// Disconnects a link and records why. Takes the registry lock briefly, after the round trip.
 fn close_link(mut link: Box<Link>, reason: Option<DiscardReason>) {
-    let (kind, key) = (link.kind, link.key.clone());
+    let (kind, key) = (link.kind(), link.key().clone());
     link.disconnect();
     let mut state = lock();
     state.forget_link_counts(kind, &key);
@@ -400,18 +401,18 @@ fn close_link(mut link: Box<Link>, reason: Option<DiscardReason>) {
 /// not apply).
 fn expiry(link: &Link, config: &Config, now: Instant, idle: bool) -> Option<DiscardReason> {
     if let Some(limit) = config.max_uses
-        && link.uses >= limit
+        && link.uses() >= limit
     {
         return Some(DiscardReason::Uses);
     }
     if let Some(lifetime) = config.max_lifetime
-        && now.saturating_duration_since(link.opened_at) >= lifetime.mul_f64(link.lifetime_jitter)
+        && now.saturating_duration_since(link.opened_at()) >= lifetime.mul_f64(link.lifetime_jitter())
     {
         return Some(DiscardReason::Lifetime);
     }
     if idle
         && let Some(timeout) = config.idle_timeout
-        && now.saturating_duration_since(link.last_used) >= timeout
+        && now.saturating_duration_since(link.last_used()) >= timeout
     {
         return Some(DiscardReason::IdleTimeout);
     }
@@ -475,9 +476,8 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
 
 /// Registers a lease for a newly opened link in the registry and in the calling thread's request.
 fn lease_new(mut link: Box<Link>, requested: LinkKind) -> LinkHandle {
-    link.uses += 1;
-    link.last_used = Instant::now();
-    let (kind, key) = (link.kind, link.key.clone());
+    link.hand_out(Instant::now());
+    let (kind, key) = (link.kind(), link.key().clone());
     let (handle, slot) = lock().register_lease(kind, &key, Some(link));
     // A fallback link answers later identical pconnects of this request too.
     request::add(handle, slot, requested, (requested != LinkKind::Fresh).then_some(key));
@@ -499,31 +499,29 @@ enum Check {
 /// `settings` are the per-link options as configured now: a `pconn_set_option` at run time
 /// applies to links already in the pool too.
 fn check_idle(link: &mut Link, settings: &Arc<LinkSettings>, config: &Config, now: Instant) -> Check {
-    if !Arc::ptr_eq(&link.settings, settings) {
-        link.settings = settings.clone();
-    }
+    link.session_mut().use_settings(settings);
     // Limits first: they need no system call, and an expired link is closed either way.
     if let Some(reason) = expiry(link, config, now, true) {
         return Check::Discard { reason, pinged: false };
     }
-    let socket = link.socket_verdict();
+    let socket = link.session().socket_verdict();
     // The driver's dead-connection attribute only when the socket told nothing: for a link idle
     // since its last successful call it can only say what the kernel just said (and through
     // unixODBC it costs a handle validation and a mutex).
     let dead = match socket {
         SocketVerdict::Dead => true,
         SocketVerdict::Alive => false,
-        SocketVerdict::Unknown | SocketVerdict::Doubtful => link.is_dead_locally(),
+        SocketVerdict::Unknown | SocketVerdict::Doubtful => link.session().is_dead_locally(),
     };
     if dead {
         return Check::Discard { reason: DiscardReason::Broken, pinged: false };
     }
     let ping_due = socket == SocketVerdict::Doubtful
-        || link.settings.ping_interval.is_some_and(|interval| now.saturating_duration_since(link.last_used) >= interval);
+        || link.session().settings().ping_interval.is_some_and(|interval| now.saturating_duration_since(link.last_used()) >= interval);
     if !ping_due {
         return Check::Alive { pinged: false };
     }
-    match link.ping() {
+    match link.session_mut().ping() {
         Ok(()) => Check::Alive { pinged: true },
         Err(_) => Check::Discard { reason: DiscardReason::Broken, pinged: true },
     }
@@ -568,8 +566,7 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
                 if pinged {
                     lock().counters.pings += 1;
                 }
-                link.uses += 1;
-                link.last_used = now;
+                link.hand_out(now);
                 *slot.lock() = Some(link);
                 request::add(handle, slot, LinkKind::Persistent, Some(spec.key.clone()));
                 return Ok(Some(handle));
@@ -614,7 +611,7 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc<LinkSettin
                 Some((name, max, true)) => match state.take_oldest_idle() {
                     Some(link) => {
                         // Counted as gone now so the loop sees the room; closed after unlocking.
-                        let (k, key) = (link.kind, link.key.clone());
+                        let (k, key) = (link.kind(), link.key().clone());
                         state.forget_link_counts(k, &key);
                         to_close.push(link);
                     }
@@ -662,23 +659,13 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc<LinkSettin
 /// Runs `call` on a leased link: clears the link's error first, stores the new one on failure.
 ///
 /// The link stays locked for the call, so two threads using one handle take turns.
-pub fn call_on_link<T>(handle: LinkHandle, call: impl FnOnce(&mut Link) -> Result<T>) -> Result<T> {
-    with_leased_link(handle, |link| {
-        link.error.clear();
-        let result = call(link);
-        if let Err(error) = &result {
-            if let Error::Broken(_) = error {
-                link.broken = true;
-            }
-            link.error.set(error);
-        }
-        result
-    })?
+pub fn call_on_link<T>(handle: LinkHandle, call: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
+    with_leased_link(handle, |link| link.call(call))?
 }
 
 /// Reads a link's stored error without changing it.
 pub fn read_link_error<R>(handle: LinkHandle, read: impl FnOnce(Option<&LastError>) -> R) -> Result<R> {
-    with_leased_link(handle, |link| read(link.error.get()))
+    with_leased_link(handle, |link| read(link.last_error()))
 }
 
 /// How many recently used leases each thread remembers (a request rarely holds more links).
@@ -785,21 +772,21 @@ fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config, ended_at: In
     let report = CleanReport::default();
     let fate = if how == LeaseEnd::Drop {
         Fate::Close(Some(DiscardReason::Dropped))
-    } else if link.kind != LinkKind::Persistent {
+    } else if link.kind() != LinkKind::Persistent {
         Fate::Close(None)
-    } else if link.broken {
+    } else if link.is_broken() {
         Fate::Close(Some(DiscardReason::Broken))
     } else {
         match link.clean() {
             Ok(report) => {
-                link.last_used = ended_at;
+                link.idle_since(ended_at);
                 let fate = match expiry(&link, config, Instant::now(), false) {
                     Some(reason) => Fate::Close(Some(reason)),
                     None => Fate::Idle,
                 };
                 return Ended { link, report, fate };
             }
-            Err(error) => Fate::Close(Some(if matches!(error, Error::Broken(_)) || link.broken {
+            Err(error) => Fate::Close(Some(if matches!(error, Error::Broken(_)) || link.is_broken() {
                 DiscardReason::Broken
             } else {
                 DiscardReason::FailedCleanup
@@ -828,7 +815,7 @@ fn end_leases(links: &mut Vec<RequestLink>, how: LeaseEnd) -> usize {
         let ended_at = Instant::now();
         // The thread whose request ends, not the one that may clean the link: it gets this link
         // back first (see `pop_idle`).
-        link.returned_by = this_thread();
+        link.returned_by_thread(this_thread());
         match clean_in_background(link, how, &config, ended_at) {
             Ok(()) => {}
             Err(link) => ended.push(finish_link(link, how, &config, ended_at)),
@@ -879,13 +866,13 @@ fn close_ended(ended: &mut Vec<Ended>) {
 fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, ended_at: Instant) -> std::result::Result<(), Box<Link>> {
     if how != LeaseEnd::Release
         || !config.background_reset
-        || link.kind != LinkKind::Persistent
-        || link.broken
-        || !link.cleaning_waits_for_server()
+        || link.kind() != LinkKind::Persistent
+        || link.is_broken()
+        || !link.session().cleaning_waits_for_server()
     {
         return Err(link);
     }
-    let key = link.key.clone();
+    let key = link.key().clone();
     let config = config.clone();
     let job = Box::new(move || {
         let mut ended = vec![finish_link(link, LeaseEnd::Release, &config, ended_at)];

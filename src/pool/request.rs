@@ -2,7 +2,7 @@
 //! answer a repeated identical `pconn_pconnect`/`pconn_connect` within the same request.
 
 use crate::key::{KeyMap, LinkKey};
-use crate::session::LinkKind;
+use crate::pool::LinkKind;
 use crate::pool::{LinkHandle, LinkSlot};
 use std::cell::RefCell;
 use std::sync::OnceLock;

@@ -6,7 +6,7 @@
 //! an attribute pay nothing for it.
 
 use crate::error::{Error, Result};
-use crate::session::Link;
+use crate::session::Session;
 use crate::odbc::check;
 use crate::odbc::check_raw;
 use odbc_api::sys::{self, ConnectionAttribute};
@@ -30,7 +30,7 @@ pub fn validate_isolation(level: i64) -> Result<u32> {
     }
 }
 
-impl Link {
+impl Session {
     fn get_u32_attribute(&self, attribute: ConnectionAttribute) -> Result<u32> {
         let conn = self.connection()?;
         let mut value: u32 = 0;

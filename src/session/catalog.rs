@@ -2,7 +2,7 @@
 //! results, read with the same fetch and getters as a query's.
 
 use crate::error::Result;
-use crate::session::Link;
+use crate::session::Session;
 use crate::odbc::check_raw;
 use crate::odbc::result_set::ResultSet;
 use odbc_api::handles::{SqlText, Statement};
@@ -24,7 +24,7 @@ fn too_long(values: &[Option<&str>]) -> Result<()> {
     Ok(())
 }
 
-impl Link {
+impl Session {
     /// `SQLTables`: one row per table matching the patterns (NULL: any). Columns TABLE_CAT,
     /// TABLE_SCHEM, TABLE_NAME, TABLE_TYPE, REMARKS. `types` is a comma-separated list such as
     /// `'TABLE','VIEW'`.

@@ -1,29 +1,18 @@
-//! A link: one ODBC connection and everything pconn knows about it — its kind, its baseline, what
-//! the current request changed, its last error, its open results, its age and use count.
+//! A session: one ODBC connection to a server and everything pconn knows about it — the DBMS, the
+//! baseline it returns to, what the current request changed (dirty marks), its open result sets
+//! and statements, and the internal statements pconn runs on it (ping, reset). The pool's link is
+//! a session plus the pool's bookkeeping (`pool/link.rs`).
 
 use crate::config::{LinkSettings, ResetPolicy};
 use crate::diag::Diagnostic;
-use crate::last_error::ErrorSlot;
 use crate::error::{Error, Result};
-use crate::key::{ConnSpec, LinkKey};
+use crate::key::ConnSpec;
 use crate::odbc::{check, environment};
 use reset::{Dbms, SessionBaseline};
 use crate::socket::{Peer, SocketFds, WatchedSocket};
 use crate::odbc::result_set::ResultSet;
 use odbc_api::handles::{self, StatementImpl};
 use std::sync::Arc;
-use std::time::Instant;
-
-/// How long a link lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LinkKind {
-    /// `pconn_pconnect`: returned to the process's idle pool at request end.
-    Persistent,
-    /// `pconn_connect`: shared by identical calls within one request, closed at request end.
-    RequestScoped,
-    /// `pconn_new_connect`: always its own connection, closed at close or request end.
-    Fresh,
-}
 
 /// What the current request changed through the API, so request end restores exactly that
 /// (HikariCP's "dirty bits").
@@ -69,43 +58,32 @@ pub struct CleanReport {
     pub reset: bool,
 }
 
-pub struct Link {
+/// One server session. Its fields are private to `session/`: the layers above go through methods.
+pub struct Session {
     /// `None` once disconnected or forgotten.
     conn: Option<handles::Connection<'static>>,
-    pub kind: LinkKind,
-    pub key: LinkKey,
-    pub dbms: Dbms,
+    dbms: Dbms,
     /// Shared with the cache of resolved settings: handing the link out compares pointers first.
-    pub settings: Arc<LinkSettings>,
-    pub(crate) baseline: SessionBaseline,
-    pub(crate) autocommit: bool,
-    pub dirty: DirtyMarks,
-    pub error: ErrorSlot,
-    pub(crate) results: crate::session::statements::SlotMap<ResultSet>,
-    pub(crate) next_result_slot: u32,
-    /// Prepared statements (see `prepared.rs`); freed after `results`, which may read them.
-    pub(crate) statements: crate::session::statements::Statements,
-    pub opened_at: Instant,
-    pub last_used: Instant,
-    pub uses: u64,
-    /// 0.9–1.0: this link's share of `max_lifetime`, so a worker pool's links do not all
-    /// reconnect in the same second.
-    pub lifetime_jitter: f64,
+    settings: Arc<LinkSettings>,
+    baseline: SessionBaseline,
+    autocommit: bool,
+    dirty: DirtyMarks,
+    results: statements::SlotMap<ResultSet>,
+    next_result_slot: u32,
+    /// Prepared statements (see `statements.rs`); freed after `results`, which may read them.
+    statements: statements::Statements,
     /// The server connection is gone (or a call failed in a way that makes the session unknown):
-    /// never hand this link out again.
-    pub broken: bool,
+    /// never hand this session out again.
+    broken: bool,
     /// The pid that opened the connection; only that process may send anything on it.
-    pub owner_pid: u32,
+    owner_pid: u32,
     /// The driver's socket, when it could be found at open: checked at every hand-out.
     socket: Option<WatchedSocket>,
-    /// The thread that returned the link to the idle pool last (a number of the registry's): the
-    /// next hand-out to that thread prefers it.
-    pub(crate) returned_by: u64,
 }
 
-impl Link {
+impl Session {
     /// Opens a new connection for `spec`.
-    pub fn open(spec: &ConnSpec, kind: LinkKind, settings: Arc<LinkSettings>, login_timeout: u32) -> Result<Link> {
+    pub fn open(spec: &ConnSpec, settings: Arc<LinkSettings>, login_timeout: u32) -> Result<Session> {
         let env = environment()?;
         let options = odbc_api::ConnectionOptions {
             login_timeout_sec: (login_timeout > 0).then_some(login_timeout),
@@ -123,27 +101,19 @@ impl Link {
         let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
         drop(conn_str);
         let conn = conn.into_handle();
-        let mut link = Link {
+        let mut link = Session {
             conn: Some(conn),
-            kind,
-            key: spec.key.clone(),
             dbms: Dbms::Other,
             settings,
             baseline: SessionBaseline::default(),
             autocommit: true,
             dirty: DirtyMarks::default(),
-            error: ErrorSlot::default(),
             results: Default::default(),
             next_result_slot: 1,
             statements: Default::default(),
-            opened_at: Instant::now(),
-            last_used: Instant::now(),
-            uses: 0,
-            lifetime_jitter: lifetime_jitter(),
             broken: false,
             owner_pid: std::process::id(),
             socket,
-            returned_by: 0,
         };
         link.dbms = Dbms::detect(link.connection()?);
         match reset::capture_baseline(&mut link) {
@@ -250,10 +220,7 @@ impl Link {
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;
-        let slot = self.next_result_slot;
-        self.next_result_slot = self.next_result_slot.wrapping_add(1).max(1);
-        self.results.insert(slot, result);
-        Ok(slot)
+        Ok(self.insert_result(result))
     }
 
     pub fn result_mut(&mut self, slot: u32) -> Result<&mut ResultSet> {
@@ -301,11 +268,6 @@ impl Link {
         self.note(done)
     }
 
-    /// Request end for this link, short of disconnecting: free results, roll back, restore
-    /// attributes, reset the session, clear the error. Any failure means the link must be discarded.
-    ///
-    /// A link the request never touched costs nothing here: no statement ran, so there is nothing
-    /// to roll back or reset, and no server round trip is made.
     /// Whether cleaning this link at request end will wait for the server: a session reset
     /// (unless the DBMS runs in-process, as SQLite does) or the rollback of a manual-commit
     /// transaction. Only then is handing it to the background thread worth the thread switch.
@@ -317,9 +279,14 @@ impl Link {
         resets || !self.autocommit
     }
 
+    /// Request end for this session, short of disconnecting: free result sets and statements,
+    /// roll back, restore attributes, reset the session. Any failure means the link must be
+    /// discarded.
+    ///
+    /// A session the request never touched costs nothing here: no statement ran, so there is
+    /// nothing to roll back or reset, and no server round trip is made.
     pub fn clean(&mut self) -> Result<CleanReport> {
         let mut report = CleanReport::default();
-        self.error.clear();
         let mut first_error = None;
         for (_, result) in self.results.drain() {
             if let Err(error) = result.close() {
@@ -349,12 +316,35 @@ impl Link {
             report.reset = true;
         }
         self.dirty = DirtyMarks::default();
-        self.error.clear();
         Ok(report)
     }
 
     pub fn baseline(&self) -> &SessionBaseline {
         &self.baseline
+    }
+
+    /// Marks the session as lost: a call failed with [`Error::Broken`].
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+
+    /// Whether the server connection is gone, or a call left the session in a state nobody knows:
+    /// then it is never handed out again.
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// The per-link options the session runs with.
+    pub fn settings(&self) -> &Arc<LinkSettings> {
+        &self.settings
+    }
+
+    /// Applies the per-link options as configured now (a `pconn_set_option` at run time applies to
+    /// idle links too); a pointer comparison when nothing changed.
+    pub fn use_settings(&mut self, settings: &Arc<LinkSettings>) {
+        if !Arc::ptr_eq(&self.settings, settings) {
+            self.settings = settings.clone();
+        }
     }
 
     /// Graceful close: free results, roll back, disconnect. Never panics; a connection that cannot
@@ -384,7 +374,7 @@ impl Link {
     }
 }
 
-impl Drop for Link {
+impl Drop for Session {
     fn drop(&mut self) {
         if self.conn.is_none() {
             return;
@@ -400,13 +390,6 @@ impl Drop for Link {
             }
         }
     }
-}
-
-fn lifetime_jitter() -> f64 {
-    let mut bytes = [0u8; 2];
-    // SAFETY: valid buffer of the given length.
-    unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), libc::GRND_NONBLOCK) };
-    0.9 + 0.1 * (u16::from_ne_bytes(bytes) as f64 / u16::MAX as f64)
 }
 
 pub mod attributes;

@@ -9,7 +9,7 @@
 
 use crate::config::ResetPolicy;
 use crate::error::{Error, Result};
-use crate::session::Link;
+use crate::session::Session;
 use crate::odbc::check;
 use odbc_api::handles;
 
@@ -144,7 +144,7 @@ fn sqlite_pragma_query() -> String {
     format!("SELECT {}", columns.join(", "))
 }
 
-fn read_sqlite_pragmas(link: &mut Link) -> Result<Vec<(String, String)>> {
+fn read_sqlite_pragmas(link: &mut Session) -> Result<Vec<(String, String)>> {
     let rows = link.run_internal(&sqlite_pragma_query())?;
     let row = rows.into_iter().next().unwrap_or_default();
     Ok(SQLITE_PRAGMAS
@@ -178,7 +178,7 @@ pub fn startup_settings_attribute(driver_attrs: &[(String, String)]) -> Option<&
 }
 
 /// Reads the baseline right after connect. Only what the configured reset will need is read.
-pub fn capture_baseline(link: &mut Link) -> Result<SessionBaseline> {
+pub fn capture_baseline(link: &mut Session) -> Result<SessionBaseline> {
     let mut baseline = SessionBaseline { autocommit: true, ..SessionBaseline::default() };
     if link.settings.reset != ResetPolicy::Auto {
         return Ok(baseline);
@@ -204,7 +204,7 @@ pub fn capture_baseline(link: &mut Link) -> Result<SessionBaseline> {
 }
 
 /// Resets the session of a link whose transaction has already been rolled back.
-pub fn reset_session(link: &mut Link) -> Result<()> {
+pub fn reset_session(link: &mut Session) -> Result<()> {
     match link.settings.reset.clone() {
         ResetPolicy::None => Ok(()),
         ResetPolicy::Sql(sql) => link.run_internal(&sql).map(drop),
@@ -217,7 +217,7 @@ pub fn reset_session(link: &mut Link) -> Result<()> {
     }
 }
 
-fn reset_through_driver(link: &mut Link) -> Result<()> {
+fn reset_through_driver(link: &mut Session) -> Result<()> {
     let conn = link.connection()?;
     // SAFETY: SQL_ATTR_RESET_CONNECTION takes an integer value (SQL_RESET_CONNECTION_YES = 1),
     // passed in the pointer argument; no memory is referenced.
@@ -242,7 +242,7 @@ const POSTGRESQL_DISCARD_SPELLED_OUT: &str = "CLOSE ALL; SET SESSION AUTHORIZATI
 /// Two round trips rather than one: sent as one multi-statement query, the spelled-out form runs
 /// every statement in one implicit transaction and measured 4-5× slower than `DISCARD ALL` and a
 /// `set_config` call sent one after the other (pgbench on this machine: ~0.2 ms vs ~0.75-1 ms).
-fn reset_postgresql(link: &mut Link) -> Result<()> {
+fn reset_postgresql(link: &mut Session) -> Result<()> {
     let restore = restore_driver_settings_sql(&link.baseline().driver_settings);
     if link.autocommit {
         link.run_internal("DISCARD ALL")?;
@@ -274,7 +274,7 @@ fn restore_driver_settings_sql(settings: &[(String, String)]) -> Option<String> 
 
 /// Undoes what the request's SQL can have changed (see [`SqlWords`]); the rest is skipped, which
 /// matters because reading the pragmas alone costs ~170 µs, 20× a small query.
-fn reset_sqlite(link: &mut Link) -> Result<()> {
+fn reset_sqlite(link: &mut Session) -> Result<()> {
     let words = link.dirty.sql_words;
     if words.contains(SqlWords::TRANSACTION) {
         // A raw BEGIN survives SQLEndTran in this driver's autocommit mode; end it here.
@@ -293,7 +293,7 @@ fn reset_sqlite(link: &mut Link) -> Result<()> {
     Ok(())
 }
 
-fn drop_sqlite_temp_objects_and_attachments(link: &mut Link) -> Result<()> {
+fn drop_sqlite_temp_objects_and_attachments(link: &mut Session) -> Result<()> {
     let objects = link.run_internal(
         "SELECT 'TABLE', name FROM temp.sqlite_master WHERE type = 'table' \
          UNION ALL SELECT 'VIEW', name FROM temp.sqlite_master WHERE type = 'view' \
@@ -312,7 +312,7 @@ fn drop_sqlite_temp_objects_and_attachments(link: &mut Link) -> Result<()> {
     Ok(())
 }
 
-fn restore_sqlite_pragmas(link: &mut Link) -> Result<()> {
+fn restore_sqlite_pragmas(link: &mut Session) -> Result<()> {
     let baseline = link.baseline().pragmas.clone();
     if baseline.is_empty() {
         return Ok(());

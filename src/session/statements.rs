@@ -131,7 +131,7 @@ impl Hasher for SlotHasher {
     }
 }
 
-/// A link's prepared statements and the text it hands out, in one field of [`crate::session::Link`].
+/// A link's prepared statements and the text it hands out, in one field of [`crate::session::Session`].
 #[derive(Default)]
 pub struct Statements {
     pub(crate) map: SlotMap<PreparedStatement>,
@@ -175,7 +175,7 @@ impl Statements {
     }
 }
 
-impl crate::session::Link {
+impl crate::session::Session {
     /// Stores a result and returns its slot (results count up from 1, below statement slots).
     pub(crate) fn insert_result(&mut self, result: ResultSet) -> u32 {
         let slot = self.next_result_slot;
