@@ -6,7 +6,7 @@ use super::guard::status_call;
 use super::handle::{on_stmt, pack, pconn_link, pconn_result, pconn_stmt, split_stmt};
 use super::status::pconn_status;
 use crate::error::Error;
-use crate::session::statements::ParamValue;
+use crate::odbc::statement::ParamValue;
 use crate::pool;
 use std::ffi::{c_char, c_void};
 

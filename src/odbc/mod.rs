@@ -110,4 +110,7 @@ pub fn get_var_data<K: VarKind<Element = u8>>(
     Ok(true)
 }
 
+pub mod catalog;
+pub mod connection;
 pub mod result_set;
+pub mod statement;

@@ -7,9 +7,8 @@
 
 use crate::error::{Error, Result};
 use crate::session::Session;
-use crate::odbc::check;
-use crate::odbc::check_raw;
-use odbc_api::sys::{self, ConnectionAttribute};
+use crate::odbc::{check, connection};
+use odbc_api::sys::ConnectionAttribute;
 
 /// ODBC's `SQL_TXN_*` isolation levels, the values `pconn_isolation_set` takes.
 pub(crate) const TXN_READ_UNCOMMITTED: u32 = 1;
@@ -32,21 +31,11 @@ pub fn validate_isolation(level: i64) -> Result<u32> {
 
 impl Session {
     fn get_u32_attribute(&self, attribute: ConnectionAttribute) -> Result<u32> {
-        let conn = self.connection()?;
-        let mut value: u32 = 0;
-        // SAFETY: numeric attribute, written into a u32; odbc-api's numeric getter is private.
-        let ret = unsafe {
-            sys::SQLGetConnectAttr(conn.as_sys(), attribute, (&mut value as *mut u32).cast(), 0, std::ptr::null_mut())
-        };
-        check_raw(ret, conn, "SQLGetConnectAttr")?;
-        Ok(value)
+        connection::get_u32_attribute(self.connection()?, attribute)
     }
 
     fn set_u32_attribute(&self, attribute: ConnectionAttribute, value: u32) -> Result<()> {
-        let conn = self.connection()?;
-        // SAFETY: numeric attributes take their value in the pointer argument; no memory is referenced.
-        let set = unsafe { conn.set_attribute(attribute, value as usize as sys::Pointer, 0) };
-        check(set, conn)
+        connection::set_u32_attribute(self.connection()?, attribute, value)
     }
 
     /// The transaction isolation level (`SQL_TXN_*`).
@@ -137,13 +126,7 @@ impl Session {
     }
 
     fn apply_catalog(&mut self, catalog: &str) -> Result<()> {
-        let conn = self.connection()?;
-        let text = std::ffi::CString::new(catalog).map_err(|_| Error::InvalidArgument("catalog contains a NUL".into()))?;
-        // SAFETY: a NUL-terminated string that outlives the call; the driver copies it.
-        let set = unsafe {
-            conn.set_attribute(ConnectionAttribute::CURRENT_CATALOG, text.as_ptr() as sys::Pointer, sys::NTS as i32)
-        };
-        let set = check(set, conn);
+        let set = connection::set_current_catalog(self.connection()?, catalog);
         self.note(set)
     }
 

@@ -7,7 +7,7 @@ use crate::config::{LinkSettings, ResetPolicy};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::key::ConnSpec;
-use crate::odbc::{check, environment};
+use crate::odbc::{check, connection, environment};
 use reset::{Dbms, SessionBaseline};
 use crate::socket::{Peer, SocketFds, WatchedSocket};
 use crate::odbc::result_set::ResultSet;
@@ -198,11 +198,9 @@ impl Session {
     }
 
     pub(crate) fn allocate_statement(&self) -> Result<StatementImpl<'static>> {
-        let conn = self.connection()?;
-        let stmt = check(conn.allocate_statement(), conn)?;
-        // SAFETY: the statement is owned by this link (directly or through `results`) and every one
-        // is freed before `conn` is disconnected or freed, which is what the lifetime guarded.
-        Ok(unsafe { StatementImpl::new(stmt.into_sys()) })
+        // Every statement is kept by this session (directly or through `results`) and freed
+        // before the connection is disconnected or freed (see `disconnect`, `forget`, `Drop`).
+        connection::allocate_statement(self.connection()?)
     }
 
     /// Records that the request ran `sql`: the session may have changed. Only SQLite's reset

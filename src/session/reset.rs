@@ -10,7 +10,6 @@
 use crate::config::ResetPolicy;
 use crate::error::{Error, Result};
 use crate::session::Session;
-use crate::odbc::check;
 use odbc_api::handles;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,13 +217,7 @@ pub fn reset_session(link: &mut Session) -> Result<()> {
 }
 
 fn reset_through_driver(link: &mut Session) -> Result<()> {
-    let conn = link.connection()?;
-    // SAFETY: SQL_ATTR_RESET_CONNECTION takes an integer value (SQL_RESET_CONNECTION_YES = 1),
-    // passed in the pointer argument; no memory is referenced.
-    let result = unsafe {
-        conn.set_attribute(odbc_api::sys::ConnectionAttribute::RESET_CONNECTION, 1usize as odbc_api::sys::Pointer, 0)
-    };
-    check(result, conn)
+    crate::odbc::connection::reset_connection(link.connection()?)
 }
 
 fn quote_literal(value: &str) -> String {
