@@ -23,7 +23,7 @@ pub fn install_process_hooks(before_fork: extern "C" fn(), in_parent: extern "C"
 
 /// Overwrites `text` with zeros in place (its length stays), so a secret does not linger in memory
 /// the allocator hands out again.
-pub fn wipe(text: &mut String) {
+pub fn wipe(text: &mut str) {
     // SAFETY: zero bytes are valid UTF-8; volatile writes keep the compiler from eliding them.
     unsafe {
         for byte in text.as_bytes_mut() {

@@ -13,7 +13,8 @@ fn arg(text: Option<&str>) -> (*const u8, i16) {
     }
 }
 
-/// Refuses arguments longer than ODBC's 16-bit lengths can carry.
+/// Refuses arguments longer than ODBC's 16-bit lengths can carry; callers check before the
+/// functions below (which would cut such an argument short).
 pub fn check_lengths(values: &[Option<&str>]) -> Result<()> {
     if values.iter().flatten().any(|v| v.len() > i16::MAX as usize) {
         return Err(Error::TooLong { what: "catalog argument", limit: i16::MAX as usize });
@@ -23,7 +24,6 @@ pub fn check_lengths(values: &[Option<&str>]) -> Result<()> {
 
 /// `SQLTables` on `stmt`.
 pub fn tables(stmt: &StatementImpl<'_>, catalog: Option<&str>, schema: Option<&str>, table: Option<&str>, types: Option<&str>) -> Result<()> {
-    check_lengths(&[catalog, schema, table, types])?;
     let ((c, cl), (s, sl), (t, tl), (y, yl)) = (arg(catalog), arg(schema), arg(table), arg(types));
     // SAFETY: every pointer is NULL or valid for its length during the call.
     let ret = unsafe { sys::SQLTables(stmt.as_sys(), c, cl, s, sl, t, tl, y, yl) };
@@ -32,7 +32,6 @@ pub fn tables(stmt: &StatementImpl<'_>, catalog: Option<&str>, schema: Option<&s
 
 /// `SQLColumns` on `stmt`.
 pub fn columns(stmt: &StatementImpl<'_>, catalog: Option<&str>, schema: Option<&str>, table: Option<&str>, column: Option<&str>) -> Result<()> {
-    check_lengths(&[catalog, schema, table, column])?;
     let ((c, cl), (s, sl), (t, tl), (n, nl)) = (arg(catalog), arg(schema), arg(table), arg(column));
     // SAFETY: every pointer is NULL or valid for its length during the call.
     let ret = unsafe { sys::SQLColumns(stmt.as_sys(), c, cl, s, sl, t, tl, n, nl) };
@@ -41,7 +40,6 @@ pub fn columns(stmt: &StatementImpl<'_>, catalog: Option<&str>, schema: Option<&
 
 /// `SQLPrimaryKeys` on `stmt`.
 pub fn primary_keys(stmt: &mut StatementImpl<'_>, catalog: Option<&str>, schema: Option<&str>, table: &str) -> Result<()> {
-    check_lengths(&[catalog, schema, Some(table)])?;
     let (catalog, schema) = (catalog.map(SqlText::new), schema.map(SqlText::new));
     let listed = stmt.primary_keys(catalog.as_ref(), schema.as_ref(), &SqlText::new(table));
     check(listed, &*stmt)

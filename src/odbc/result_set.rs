@@ -696,10 +696,10 @@ impl ResultSet {
     /// The value of column `col` as a double; `None` for SQL NULL.
     pub fn double(&mut self, col: u16) -> Result<Option<f64>> {
         let index = self.check_column(col)?;
-        if let Rows::Block { columns, row, .. } = &self.rows {
-            if columns[index].kind == BlockKind::Double {
-                return Ok(columns[index].double(*row));
-            }
+        if let Rows::Block { columns, row, .. } = &self.rows
+            && columns[index].kind == BlockKind::Double
+        {
+            return Ok(columns[index].double(*row));
         }
         let Some(value) = self.bytes(col)? else { return Ok(None) };
         let text = std::str::from_utf8(value).unwrap_or("").trim();

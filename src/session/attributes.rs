@@ -168,10 +168,10 @@ impl Session {
         if let (true, Some(on)) = (self.dirty.read_only || everything, self.baseline.read_only) {
             self.apply_read_only(on)?;
         }
-        if self.dirty.catalog {
-            if let Some(catalog) = self.baseline.catalog.clone() {
-                self.apply_catalog(&catalog)?;
-            }
+        if self.dirty.catalog
+            && let Some(catalog) = self.baseline.catalog.clone()
+        {
+            self.apply_catalog(&catalog)?;
         }
         Ok(())
     }
