@@ -7,6 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::session::Session;
+use crate::session::reset::Dbms;
 use crate::odbc::{check, connection};
 use odbc_api::sys::ConnectionAttribute;
 
@@ -58,12 +59,12 @@ impl Session {
     }
 
     pub fn read_only(&mut self) -> Result<bool> {
-        if self.dbms == crate::session::reset::Dbms::PostgreSql {
+        if self.dbms == Dbms::PostgreSql {
             // psqlodbc accepts SQL_ATTR_ACCESS_MODE but neither applies nor remembers it.
             let rows = self.run_internal("SHOW default_transaction_read_only")?;
             return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "on"));
         }
-        if self.dbms == crate::session::reset::Dbms::Sqlite {
+        if self.dbms == Dbms::Sqlite {
             // SQLite's driver ignores SQL_ATTR_ACCESS_MODE; the query_only pragma enforces it.
             let rows = self.run_internal("SELECT * FROM pragma_query_only()")?;
             return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "1"));
@@ -91,14 +92,14 @@ impl Session {
         let set = self.set_u32_attribute(ConnectionAttribute::ACCESS_MODE, mode);
         self.note(set)?;
         match self.dbms {
-            crate::session::reset::Dbms::PostgreSql => {
+            Dbms::PostgreSql => {
                 let sql = format!("SET SESSION CHARACTERISTICS AS TRANSACTION {}", if on { "READ ONLY" } else { "READ WRITE" });
                 self.run_internal(&sql)?;
             }
-            crate::session::reset::Dbms::Sqlite => {
+            Dbms::Sqlite => {
                 self.run_internal(if on { "PRAGMA query_only = 1" } else { "PRAGMA query_only = 0" })?;
             }
-            crate::session::reset::Dbms::Other => {}
+            Dbms::Other => {}
         }
         Ok(())
     }
@@ -136,7 +137,7 @@ impl Session {
         self.capture_attribute_baseline()?;
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
-        self.dirty.sql_words = crate::session::reset::SqlWords::all();
+        self.dirty.sql_words = crate::session::sqlite::SqlWords::all();
         Ok(())
     }
 

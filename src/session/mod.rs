@@ -27,8 +27,8 @@ pub struct DirtyMarks {
     pub read_only: bool,
     pub catalog: bool,
     /// Words seen in the request's SQL that tell which parts of a SQLite reset are needed
-    /// ([`crate::session::reset::SqlWords`]); all of them once the raw handle was used.
-    pub(crate) sql_words: crate::session::reset::SqlWords,
+    /// ([`crate::session::sqlite::SqlWords`]); all of them once the raw handle was used.
+    pub(crate) sql_words: crate::session::sqlite::SqlWords,
 }
 
 impl DirtyMarks {
@@ -89,7 +89,7 @@ impl Session {
             login_timeout_sec: (login_timeout > 0).then_some(login_timeout),
             packet_size: None,
         };
-        let conn_str = spec.driver_connection_string(reset::startup_settings_attribute(spec.driver_attributes()));
+        let conn_str = spec.driver_connection_string(postgres::startup_settings_attribute(spec.driver_attributes()));
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
@@ -134,7 +134,7 @@ impl Session {
         let hdbc = self.connection()?.as_sys();
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
-        self.dirty.sql_words = crate::session::reset::SqlWords::all();
+        self.dirty.sql_words = crate::session::sqlite::SqlWords::all();
         Ok(hdbc)
     }
 
@@ -208,7 +208,7 @@ impl Session {
     pub(crate) fn note_caller_sql(&mut self, sql: &str) {
         self.dirty.session_touched = true;
         if self.dbms == Dbms::Sqlite {
-            self.dirty.sql_words |= crate::session::reset::SqlWords::scan(sql);
+            self.dirty.sql_words |= crate::session::sqlite::SqlWords::scan(sql);
         }
     }
 
@@ -392,5 +392,7 @@ impl Drop for Session {
 
 pub mod attributes;
 pub mod catalog;
+pub mod postgres;
 pub mod reset;
+pub mod sqlite;
 pub mod statements;

@@ -1,15 +1,9 @@
-//! Resetting a server session at request end, per DBMS, and the baseline it returns to.
-//!
-//! - PostgreSQL: `DISCARD ALL` (drops temp tables, prepared statements, advisory locks, `SET`s,
-//!   `SET ROLE`, listeners, cached plans — what `RESET ALL` misses), then the settings the driver
-//!   itself `SET` at connect are put back, so the driver finds the session it configured.
-//! - SQLite: a raw `BEGIN` is rolled back (its driver's `SQLEndTran` does not end one), temp tables
-//!   and views are dropped, attached databases detached, changed pragmas restored.
-//! - Other DBMSs: ODBC 3.8's `SQL_ATTR_RESET_CONNECTION`.
+//! Resetting a server session at request end, per DBMS (`postgres.rs`, `sqlite.rs`; other DBMSs:
+//! ODBC 3.8's `SQL_ATTR_RESET_CONNECTION`), and the baseline it returns to.
 
+use super::{Session, postgres, sqlite};
 use crate::config::ResetPolicy;
-use crate::error::{Error, Result};
-use crate::session::Session;
+use crate::error::Result;
 use odbc_api::handles;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,129 +47,6 @@ pub struct SessionBaseline {
     pub catalog: Option<String>,
 }
 
-/// Words in a request's SQL that decide which parts of a SQLite reset are needed. SQLite has no
-/// SQL-defined functions, so session state changes only through statements that say what they do:
-/// a pragma through `PRAGMA`, temp objects through `TEMP`/`TEMPORARY`/`temp.`, attached databases
-/// through `ATTACH`, a transaction the driver does not know of through `BEGIN`/`SAVEPOINT`.
-/// A plain substring match (comments and string literals included) can only find too much,
-/// which costs a needless step, never a missed one.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SqlWords(u8);
-
-impl SqlWords {
-    const PRAGMA: SqlWords = SqlWords(1);
-    const TEMP: SqlWords = SqlWords(2);
-    const ATTACH: SqlWords = SqlWords(4);
-    const TRANSACTION: SqlWords = SqlWords(8);
-    const ALL: SqlWords = SqlWords(15);
-
-    /// Every word: what a request that used the raw handle may have done.
-    pub(crate) fn all() -> SqlWords {
-        SqlWords::ALL
-    }
-
-    /// The words `sql` contains, in any letter case.
-    pub fn scan(sql: &str) -> SqlWords {
-        const WORDS: [(&[u8], SqlWords); 5] = [
-            (b"pragma", SqlWords::PRAGMA),
-            (b"temp", SqlWords::TEMP),
-            (b"attach", SqlWords::ATTACH),
-            (b"begin", SqlWords::TRANSACTION),
-            (b"savepoint", SqlWords::TRANSACTION),
-        ];
-        let bytes = sql.as_bytes();
-        let mut found = SqlWords::default();
-        for start in 0..bytes.len() {
-            // Every word starts with a letter that is rare enough to make this check cheap.
-            let first = bytes[start].to_ascii_lowercase();
-            if !matches!(first, b'p' | b't' | b'a' | b'b' | b's') {
-                continue;
-            }
-            for (word, flag) in WORDS {
-                if word[0] == first && bytes.len() - start >= word.len() && bytes[start..start + word.len()].eq_ignore_ascii_case(word) {
-                    found |= flag;
-                }
-            }
-        }
-        found
-    }
-
-    pub fn contains(self, other: SqlWords) -> bool {
-        self.0 & other.0 != 0
-    }
-}
-
-impl std::ops::BitOr for SqlWords {
-    type Output = SqlWords;
-    fn bitor(self, other: SqlWords) -> SqlWords {
-        SqlWords(self.0 | other.0)
-    }
-}
-
-impl std::ops::BitOrAssign for SqlWords {
-    fn bitor_assign(&mut self, other: SqlWords) {
-        self.0 |= other.0;
-    }
-}
-
-/// SQLite pragmas a request can change and that are readable, so they can be put back.
-const SQLITE_PRAGMAS: &[&str] = &[
-    "foreign_keys",
-    "recursive_triggers",
-    "busy_timeout",
-    "cache_size",
-    "synchronous",
-    "temp_store",
-    "query_only",
-    "defer_foreign_keys",
-    "reverse_unordered_selects",
-    "automatic_index",
-    "ignore_check_constraints",
-    "legacy_alter_table",
-    "cell_size_check",
-    "trusted_schema",
-];
-
-fn sqlite_pragma_query() -> String {
-    // Table-valued pragma functions read every pragma in one statement; each scalar subquery takes
-    // the pragma's single value whatever its column is called.
-    let columns: Vec<String> = SQLITE_PRAGMAS.iter().map(|p| format!("(SELECT * FROM pragma_{p}())")).collect();
-    format!("SELECT {}", columns.join(", "))
-}
-
-fn read_sqlite_pragmas(link: &mut Session) -> Result<Vec<(String, String)>> {
-    let rows = link.run_internal(&sqlite_pragma_query())?;
-    let row = rows.into_iter().next().unwrap_or_default();
-    Ok(SQLITE_PRAGMAS
-        .iter()
-        .zip(row)
-        .map(|(name, value)| ((*name).to_owned(), value.unwrap_or_default()))
-        .collect())
-}
-
-fn is_safe_identifier(value: &str) -> bool {
-    !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
-}
-
-/// psqlODBC `SET`s `extra_float_digits` right after connecting, a value `RESET ALL` (and so
-/// `DISCARD ALL`) would not return to: each reset would need a second round trip to put it back.
-/// Passed in the startup packet as well (psqlODBC's `pqopt`, libpq's `options`), it becomes the
-/// session's reset value and `DISCARD ALL` alone restores it. Only a guess at what the driver
-/// sets: the baseline records every driver setting that still differs from its reset value and
-/// the reset restores those, so a wrong guess costs the round trip, never correctness.
-const PSQLODBC_STARTUP_SETTINGS: &str = "pqopt={options=-cextra_float_digits=2};";
-
-/// The attribute to add to a connection string that names psqlODBC by its driver (not a DSN)
-/// and passes no libpq options of its own.
-pub fn startup_settings_attribute(driver_attrs: &[(String, String)]) -> Option<&'static str> {
-    let names_psqlodbc = driver_attrs.iter().any(|(key, value)| {
-        let value = value.to_ascii_lowercase();
-        key.eq_ignore_ascii_case("driver") && (value.contains("postgres") || value.contains("psqlodbc"))
-    });
-    let has_own_options = driver_attrs.iter().any(|(key, _)| key.eq_ignore_ascii_case("pqopt"));
-    (names_psqlodbc && !has_own_options).then_some(PSQLODBC_STARTUP_SETTINGS)
-}
-
 /// Reads the baseline right after connect. Only what the configured reset will need is read.
 pub fn capture_baseline(link: &mut Session) -> Result<SessionBaseline> {
     let mut baseline = SessionBaseline { autocommit: true, ..SessionBaseline::default() };
@@ -183,20 +54,8 @@ pub fn capture_baseline(link: &mut Session) -> Result<SessionBaseline> {
         return Ok(baseline);
     }
     match link.dbms {
-        Dbms::PostgreSql => {
-            // Settings equal to their reset value come back with DISCARD ALL by themselves.
-            let rows = link.run_internal(
-                "SELECT name, setting FROM pg_settings WHERE source = 'session' AND setting IS DISTINCT FROM reset_val",
-            )?;
-            baseline.driver_settings = rows
-                .into_iter()
-                .filter_map(|row| match row.as_slice() {
-                    [Some(name), Some(value)] => Some((name.clone(), value.clone())),
-                    _ => None,
-                })
-                .collect();
-        }
-        Dbms::Sqlite => baseline.pragmas = read_sqlite_pragmas(link)?,
+        Dbms::PostgreSql => baseline.driver_settings = postgres::read_driver_settings(link)?,
+        Dbms::Sqlite => baseline.pragmas = sqlite::read_pragmas(link)?,
         Dbms::Other => {}
     }
     Ok(baseline)
@@ -209,8 +68,8 @@ pub fn reset_session(link: &mut Session) -> Result<()> {
         ResetPolicy::Sql(sql) => link.run_internal(&sql).map(drop),
         ResetPolicy::Driver => reset_through_driver(link),
         ResetPolicy::Auto => match link.dbms {
-            Dbms::PostgreSql => reset_postgresql(link),
-            Dbms::Sqlite => reset_sqlite(link),
+            Dbms::PostgreSql => postgres::reset(link),
+            Dbms::Sqlite => sqlite::reset(link),
             Dbms::Other => reset_through_driver(link),
         },
     }
@@ -218,162 +77,4 @@ pub fn reset_session(link: &mut Session) -> Result<()> {
 
 fn reset_through_driver(link: &mut Session) -> Result<()> {
     crate::odbc::connection::reset_connection(link.connection()?)
-}
-
-fn quote_literal(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "''"))
-}
-
-/// `DISCARD ALL` spelled out as the statements it is documented to equal, for a session in manual
-/// commit mode: there the driver opens a transaction before each statement, and `DISCARD ALL`
-/// refuses to run in a transaction block.
-const POSTGRESQL_DISCARD_SPELLED_OUT: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; \
-     UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
-
-/// `DISCARD ALL`, then the settings the driver made at connect put back.
-///
-/// Two round trips rather than one: sent as one multi-statement query, the spelled-out form runs
-/// every statement in one implicit transaction and measured 4-5× slower than `DISCARD ALL` and a
-/// `set_config` call sent one after the other (pgbench on this machine: ~0.2 ms vs ~0.75-1 ms).
-fn reset_postgresql(link: &mut Session) -> Result<()> {
-    let restore = restore_driver_settings_sql(&link.baseline().driver_settings);
-    if link.autocommit {
-        link.run_internal("DISCARD ALL")?;
-        if let Some(restore) = restore {
-            link.run_internal(&restore)?;
-        }
-        return Ok(());
-    }
-    let mut sql = POSTGRESQL_DISCARD_SPELLED_OUT.to_owned();
-    if let Some(restore) = restore {
-        sql.push_str("; ");
-        sql.push_str(&restore);
-    }
-    link.run_internal(&sql).map(drop)
-}
-
-/// One `SELECT set_config(...), ...` that restores the driver's connect-time settings; `None`
-/// when it made none.
-fn restore_driver_settings_sql(settings: &[(String, String)]) -> Option<String> {
-    if settings.is_empty() {
-        return None;
-    }
-    let calls: Vec<String> = settings
-        .iter()
-        .map(|(name, value)| format!("set_config({}, {}, false)", quote_literal(name), quote_literal(value)))
-        .collect();
-    Some(format!("SELECT {}", calls.join(", ")))
-}
-
-/// Undoes what the request's SQL can have changed (see [`SqlWords`]); the rest is skipped, which
-/// matters because reading the pragmas alone costs ~170 µs, 20× a small query.
-fn reset_sqlite(link: &mut Session) -> Result<()> {
-    let words = link.dirty.sql_words;
-    if words.contains(SqlWords::TRANSACTION) {
-        // A raw BEGIN survives SQLEndTran in this driver's autocommit mode; end it here.
-        match link.run_internal("ROLLBACK") {
-            Ok(_) => {}
-            Err(Error::Database(diag)) if diag.message().contains("no transaction is active") => {}
-            Err(other) => return Err(other),
-        }
-    }
-    if words.contains(SqlWords::TEMP | SqlWords::ATTACH) {
-        drop_sqlite_temp_objects_and_attachments(link)?;
-    }
-    if words.contains(SqlWords::PRAGMA) {
-        restore_sqlite_pragmas(link)?;
-    }
-    Ok(())
-}
-
-fn drop_sqlite_temp_objects_and_attachments(link: &mut Session) -> Result<()> {
-    let objects = link.run_internal(
-        "SELECT 'TABLE', name FROM temp.sqlite_master WHERE type = 'table' \
-         UNION ALL SELECT 'VIEW', name FROM temp.sqlite_master WHERE type = 'view' \
-         UNION ALL SELECT 'DATABASE', name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')",
-    )?;
-    for row in objects {
-        let (Some(kind), Some(name)) = (&row[0], &row[1]) else { continue };
-        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-        let sql = if kind == "DATABASE" {
-            format!("DETACH DATABASE {quoted}")
-        } else {
-            format!("DROP {kind} IF EXISTS temp.{quoted}")
-        };
-        link.run_internal(&sql)?;
-    }
-    Ok(())
-}
-
-fn restore_sqlite_pragmas(link: &mut Session) -> Result<()> {
-    let baseline = link.baseline().pragmas.clone();
-    if baseline.is_empty() {
-        return Ok(());
-    }
-    let current = read_sqlite_pragmas(link)?;
-    for ((name, was), (_, now)) in baseline.iter().zip(current.iter()) {
-        if was != now && is_safe_identifier(was) {
-            link.run_internal(&format!("PRAGMA {name} = {was}"))?;
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pragma_query_reads_every_listed_pragma_in_one_statement() {
-        let sql = sqlite_pragma_query();
-        for pragma in SQLITE_PRAGMAS {
-            assert!(sql.contains(&format!("pragma_{pragma}()")));
-        }
-    }
-
-    #[test]
-    fn literals_are_quoted_for_set_config() {
-        assert_eq!(quote_literal("it's"), "'it''s'");
-        assert_eq!(restore_driver_settings_sql(&[]), None);
-        let settings = [("DateStyle".to_owned(), "ISO, MDY".to_owned()), ("x.y".to_owned(), "o'k".to_owned())];
-        assert_eq!(
-            restore_driver_settings_sql(&settings).as_deref(),
-            Some("SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('x.y', 'o''k', false)")
-        );
-    }
-
-    #[test]
-    fn sql_words_are_found_in_any_case_and_only_when_present() {
-        assert_eq!(SqlWords::scan("SELECT 1"), SqlWords::default());
-        assert_eq!(SqlWords::scan("pragma foreign_keys = ON"), SqlWords::PRAGMA);
-        assert_eq!(SqlWords::scan("CREATE TEMPORARY TABLE t (x)"), SqlWords::TEMP);
-        assert_eq!(SqlWords::scan("create table Temp.t (x)"), SqlWords::TEMP);
-        assert_eq!(SqlWords::scan("ATTACH DATABASE 'x.db' AS x"), SqlWords::ATTACH);
-        assert_eq!(SqlWords::scan("Begin Immediate"), SqlWords::TRANSACTION);
-        assert_eq!(SqlWords::scan("SAVEPOINT a"), SqlWords::TRANSACTION);
-        assert_eq!(SqlWords::scan("BEGIN; PRAGMA x; CREATE TEMP VIEW v AS SELECT 1; ATTACH 'y' AS y"), SqlWords::ALL);
-        // Too much is fine (a column called `tempo`), never too little.
-        assert!(SqlWords::scan("SELECT tempo FROM songs").contains(SqlWords::TEMP));
-        assert_eq!(SqlWords::scan("prag"), SqlWords::default());
-        assert_eq!(SqlWords::scan("é pragma"), SqlWords::PRAGMA);
-    }
-
-    #[test]
-    fn psqlodbc_named_by_driver_gets_its_settings_in_the_startup_packet() {
-        let attrs = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
-        let pg = attrs(&[("Driver", "{PostgreSQL Unicode}"), ("Server", "h")]);
-        assert_eq!(startup_settings_attribute(&pg), Some(PSQLODBC_STARTUP_SETTINGS));
-        let by_path = attrs(&[("DRIVER", "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so")]);
-        assert_eq!(startup_settings_attribute(&by_path), Some(PSQLODBC_STARTUP_SETTINGS));
-        let own = attrs(&[("Driver", "PostgreSQL ANSI"), ("PqOpt", "{sslmode=require}")]);
-        assert_eq!(startup_settings_attribute(&own), None, "the caller's libpq options are left alone");
-        assert_eq!(startup_settings_attribute(&attrs(&[("DSN", "pg")])), None);
-        assert_eq!(startup_settings_attribute(&attrs(&[("Driver", "SQLite3")])), None);
-    }
-
-    #[test]
-    fn only_plain_pragma_values_are_written_back() {
-        assert!(is_safe_identifier("-2000"));
-        assert!(!is_safe_identifier("1; DROP TABLE x"));
-    }
 }

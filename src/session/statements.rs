@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::odbc::result_set::{FetchMode, ResultSet};
 use crate::odbc::statement::PreparedStatement;
+use crate::session::reset::Dbms;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ffi::CString;
@@ -143,7 +144,7 @@ impl crate::session::Session {
             return Ok(mode);
         }
         let mode = match FetchMode::for_connection(self.connection()?) {
-            FetchMode::Block { .. } => FetchMode::Block { doubles_as_text: self.dbms == crate::session::reset::Dbms::PostgreSql },
+            FetchMode::Block { .. } => FetchMode::Block { doubles_as_text: self.dbms == Dbms::PostgreSql },
             other => other,
         };
         self.statements.fetch_mode = Some(mode);
