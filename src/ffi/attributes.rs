@@ -109,7 +109,7 @@ pub extern "C" fn pconn_catalog_get(link: pconn_link, out_catalog: *mut *const c
         let out_catalog = out_ptr(out_catalog, "out_catalog")?;
         let text = pool::call_on_link(link, |l| {
             let catalog = l.current_catalog()?;
-            Ok(l.hand_out_text(catalog))
+            Ok(l.hand_out_text(catalog).as_ptr())
         })?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_catalog, text) };

@@ -17,7 +17,7 @@ pub extern "C" fn pconn_column_type_name(result: pconn_result, column: u16, out_
         let out_name = out_ptr(out_name, "out_name")?;
         let name = on_result(result, |l, slot| {
             let name = l.result_mut(slot)?.column_type_name(column)?;
-            Ok(l.hand_out_text(name))
+            Ok(l.hand_out_text(name).as_ptr())
         })?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_name, name) };

@@ -7,7 +7,7 @@ use crate::odbc::statement::PreparedStatement;
 use crate::session::reset::Dbms;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 
 /// Results and statements of a link by slot. Slots are small integers pconn issues itself, so
 /// SipHash's protection against chosen keys buys nothing and costs a measurable share of every
@@ -152,8 +152,8 @@ impl crate::session::Session {
     }
 
     /// Stores a string for C on the link, valid until the next call on it.
-    pub(crate) fn hand_out_text(&mut self, text: String) -> *const std::ffi::c_char {
+    pub(crate) fn hand_out_text(&mut self, text: String) -> &CStr {
         self.statements.text_out = CString::new(text.replace('\0', " ")).unwrap_or_default();
-        self.statements.text_out.as_ptr()
+        &self.statements.text_out
     }
 }
