@@ -139,7 +139,7 @@ fn close_ended(ended: &mut Vec<Ended>) {
 }
 
 /// Hands a persistent link whose request left work for request end (a reset's round trip) to
-/// the background thread (`cleaner.rs`), which returns it to the idle pool when clean. Gives the
+/// the background thread (`background.rs`), which returns it to the idle pool when clean. Gives the
 /// link back when it is to be finished here: not persistent, dropped, broken, nothing that waits
 /// for the server (cheaper than a thread switch), or `background_reset` off.
 fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, ended_at: Instant) -> std::result::Result<(), Box<Link>> {
