@@ -85,17 +85,6 @@ typedef enum pconn_status {
 } pconn_status;
 
 /*
- Transaction isolation levels: ODBC's `SQL_TXN_*` values. `pconn_isolation_set` takes them as
- an `int`.
- */
-typedef enum pconn_isolation {
-  PCONN_TXN_READ_UNCOMMITTED = 1,
-  PCONN_TXN_READ_COMMITTED = 2,
-  PCONN_TXN_REPEATABLE_READ = 4,
-  PCONN_TXN_SERIALIZABLE = 8,
-} pconn_isolation;
-
-/*
  What a `pconn_value` holds besides its text.
  */
 typedef enum pconn_value_kind {
@@ -116,6 +105,17 @@ typedef enum pconn_value_kind {
    */
   PCONN_VALUE_BINARY = 3,
 } pconn_value_kind;
+
+/*
+ Transaction isolation levels: ODBC's `SQL_TXN_*` values. `pconn_isolation_set` takes them as
+ an `int`.
+ */
+typedef enum pconn_isolation {
+  PCONN_TXN_READ_UNCOMMITTED = 1,
+  PCONN_TXN_READ_COMMITTED = 2,
+  PCONN_TXN_REPEATABLE_READ = 4,
+  PCONN_TXN_SERIALIZABLE = 8,
+} pconn_isolation;
 
 /*
  A link: an integer handle, valid from the call that returned it until `pconn_close`,
@@ -169,132 +169,36 @@ extern "C" {
 #endif // __cplusplus
 
 /*
- Turns autocommit on (`on` = 1) or off (0). Request end restores the link's state at connect.
+ pconn's version as "MAJOR.MINOR.PATCH"; the same as the `PCONN_VERSION_*` macros of the header
+ it was built with. The string is static.
  */
-enum pconn_status pconn_autocommit_set(pconn_link link, int on);
+const char *pconn_version(void);
 
 /*
- Writes 1 to `*out_on` when autocommit is on, else 0.
+ Static English text for a status code; an unknown code gives "unknown status code".
  */
-enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
+const char *pconn_errstr(int code);
 
 /*
- Sets the transaction isolation level (`PCONN_TXN_*`) of the link. Request end restores the
- level the link had before the request changed it. Another value returns
- `PCONN_INVALID_ARGUMENT`; a level the driver refuses returns `PCONN_ERROR`.
+ Sets an option for the whole process (see the README's table): `name` as `ping_interval`,
+ `value` as text ("60"). An unknown name or a bad value returns `PCONN_INVALID_ARGUMENT` and
+ changes nothing.
  */
-enum pconn_status pconn_isolation_set(pconn_link link, int level);
+enum pconn_status pconn_set_option(const char *name, const char *value);
 
 /*
- Writes the link's transaction isolation level (`PCONN_TXN_*`) to `*out_level`.
+ Writes the current value of option `name` to `*out_value`: a string owned by pconn, valid until
+ the calling thread's next `pconn_get_option` or `pconn_stats_json`.
  */
-enum pconn_status pconn_isolation_get(pconn_link link, enum pconn_isolation *out_level);
+enum pconn_status pconn_get_option(const char *name, const char **out_value);
 
 /*
- Makes the link read-only (`on` = 1) or read-write (0), via `SQL_ATTR_ACCESS_MODE` (and on
- PostgreSQL the session's default transaction mode). Request end restores the previous mode.
+ Statistics of this process's pool as JSON: per key (attributes and user, never the password)
+ idle and in-use counts; totals of links opened, reused, found dead and replaced, rolled back,
+ reset, discarded by reason, and limit refusals. Owned by pconn, valid until the calling
+ thread's next `pconn_stats_json` or `pconn_get_option`.
  */
-enum pconn_status pconn_read_only_set(pconn_link link, int on);
-
-/*
- Writes 1 to `*out_on` when the link is read-only, else 0.
- */
-enum pconn_status pconn_read_only_get(pconn_link link, int *out_on);
-
-/*
- Writes the link's current catalog (database) to `*out_catalog`: NUL-terminated, owned by
- pconn, valid until the next call on the same link.
- */
-enum pconn_status pconn_catalog_get(pconn_link link, const char **out_catalog);
-
-/*
- Switches the link's current catalog (database); request end switches back. Drivers that
- cannot switch (PostgreSQL's: one database per connection) return `PCONN_ERROR`.
- */
-enum pconn_status pconn_catalog_set(pconn_link link, const char *catalog);
-
-/*
- Lists tables (`SQLTables`) as an ordinary result: columns TABLE_CAT, TABLE_SCHEM, TABLE_NAME,
- TABLE_TYPE, REMARKS. `catalog`, `schema` and `table` are search patterns (`%`, `_`); `types`
- a comma-separated list such as `'TABLE','VIEW'`. NULL means any.
- */
-enum pconn_status pconn_tables(pconn_link link,
-                               const char *catalog,
-                               const char *schema,
-                               const char *table,
-                               const char *types,
-                               pconn_result *out_result);
-
-/*
- Lists columns (`SQLColumns`) as an ordinary result with ODBC's 18 columns (TABLE_NAME 3,
- COLUMN_NAME 4, DATA_TYPE 5, TYPE_NAME 6, COLUMN_SIZE 7, NULLABLE 11, ORDINAL_POSITION 17, …).
- Arguments are search patterns; NULL means any.
- */
-enum pconn_status pconn_columns(pconn_link link,
-                                const char *catalog,
-                                const char *schema,
-                                const char *table,
-                                const char *column,
-                                pconn_result *out_result);
-
-/*
- Lists the primary key columns of table `table` (`SQLPrimaryKeys`) as an ordinary result:
- TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, KEY_SEQ, PK_NAME. `catalog` and `schema` may
- be NULL; `table` is required and is not a pattern.
- */
-enum pconn_status pconn_primary_keys(pconn_link link,
-                                     const char *catalog,
-                                     const char *schema,
-                                     const char *table,
-                                     pconn_result *out_result);
-
-/*
- Writes the driver's name for the type of column `column` (from 1) to `*out_name`
- (`SQL_DESC_TYPE_NAME`: psqlODBC says `int4`, `text`…; what ext/odbc's `odbc_field_type` shows).
- NUL-terminated, owned by pconn, valid until the next call on this result's link.
- */
-enum pconn_status pconn_column_type_name(pconn_result result,
-                                         uint16_t column,
-                                         const char **out_name);
-
-/*
- Writes the name of column `column` (from 1) to `*out_name`: NUL-terminated UTF-8, owned by pconn,
- valid until `pconn_result_next` or `pconn_result_free` on this result.
- */
-enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
-
-/*
- Writes the ODBC SQL type code of column `column` (`SQL_INTEGER` 4, `SQL_VARCHAR` 12,
- `SQL_WVARCHAR` -9, …) to `*out_type`.
- */
-enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
-
-/*
- Writes the precision (column size: characters for text, digits for numbers; 0 when unknown) of
- column `column` to `*out_precision`.
- */
-enum pconn_status pconn_column_precision(pconn_result result,
-                                         uint16_t column,
-                                         int64_t *out_precision);
-
-/*
- Writes the scale (decimal digits) of column `column` to `*out_scale`.
- */
-enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
-
-/*
- Writes 1 to `*out_nullable` when column `column` may hold NULL, 0 when it cannot, -1 when the
- driver does not know.
- */
-enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
-
-/*
- Writes the display size of column `column` (the most characters a value needs) to
- `*out_size`.
- */
-enum pconn_status pconn_column_display_size(pconn_result result,
-                                            uint16_t column,
-                                            int64_t *out_size);
+const char *pconn_stats_json(void);
 
 /*
  Gets a persistent link, like `odbc_pconnect`.
@@ -431,52 +335,6 @@ enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);
 enum pconn_status pconn_mark_dirty(pconn_link link);
 
 /*
- pconn's version as "MAJOR.MINOR.PATCH"; the same as the `PCONN_VERSION_*` macros of the header
- it was built with. The string is static.
- */
-const char *pconn_version(void);
-
-/*
- Sets an option for the whole process (see the README's table): `name` as `ping_interval`,
- `value` as text ("60"). An unknown name or a bad value returns `PCONN_INVALID_ARGUMENT` and
- changes nothing.
- */
-enum pconn_status pconn_set_option(const char *name, const char *value);
-
-/*
- Writes the current value of option `name` to `*out_value`: a string owned by pconn, valid until
- the calling thread's next `pconn_get_option` or `pconn_stats_json`.
- */
-enum pconn_status pconn_get_option(const char *name, const char **out_value);
-
-/*
- Statistics of this process's pool as JSON: per key (attributes and user, never the password)
- idle and in-use counts; totals of links opened, reused, found dead and replaced, rolled back,
- reset, discarded by reason, and limit refusals. Owned by pconn, valid until the calling
- thread's next `pconn_stats_json` or `pconn_get_option`.
- */
-const char *pconn_stats_json(void);
-
-/*
- Fetches up to `max_rows` rows (from 1 to 1,000,000), fewer once the text reaches `max_bytes`
- (0: no limit; at least one row is always read), and writes them as one string in PHP's
- `serialize()` format: a list of rows, each an array of its column values as strings (binary
- columns as their bytes, doubles in exact form), SQL NULL as null, keyed as `flags` (a
- `pconn_php_rows`) says. So a PHP binding gets a batch of arrays with one FFI call and one
- `unserialize()`. `*out_data` points to `*out_len` bytes (followed by a NUL), owned by pconn and
- valid until the next call on this result; `*out_rows` (may be NULL) is the number of rows.
- `PCONN_NO_DATA` (with an empty list) when no row was left. A row that fails after others were
- read ends the batch there, and the next fetch on the result reports its error.
- */
-enum pconn_status pconn_fetch_php_serialized(pconn_result result,
-                                             uint32_t max_rows,
-                                             size_t max_bytes,
-                                             int flags,
-                                             const char **out_data,
-                                             size_t *out_len,
-                                             uint32_t *out_rows);
-
-/*
  Moves to the next row: `PCONN_OK` when there is one, `PCONN_NO_DATA` after the last.
  */
 enum pconn_status pconn_fetch(pconn_result result);
@@ -561,6 +419,54 @@ enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *value
 enum pconn_status pconn_result_next(pconn_result result);
 
 /*
+ Writes the driver's name for the type of column `column` (from 1) to `*out_name`
+ (`SQL_DESC_TYPE_NAME`: psqlODBC says `int4`, `text`…; what ext/odbc's `odbc_field_type` shows).
+ NUL-terminated, owned by pconn, valid until the next call on this result's link.
+ */
+enum pconn_status pconn_column_type_name(pconn_result result,
+                                         uint16_t column,
+                                         const char **out_name);
+
+/*
+ Writes the name of column `column` (from 1) to `*out_name`: NUL-terminated UTF-8, owned by pconn,
+ valid until `pconn_result_next` or `pconn_result_free` on this result.
+ */
+enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
+
+/*
+ Writes the ODBC SQL type code of column `column` (`SQL_INTEGER` 4, `SQL_VARCHAR` 12,
+ `SQL_WVARCHAR` -9, …) to `*out_type`.
+ */
+enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
+
+/*
+ Writes the precision (column size: characters for text, digits for numbers; 0 when unknown) of
+ column `column` to `*out_precision`.
+ */
+enum pconn_status pconn_column_precision(pconn_result result,
+                                         uint16_t column,
+                                         int64_t *out_precision);
+
+/*
+ Writes the scale (decimal digits) of column `column` to `*out_scale`.
+ */
+enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
+
+/*
+ Writes 1 to `*out_nullable` when column `column` may hold NULL, 0 when it cannot, -1 when the
+ driver does not know.
+ */
+enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
+
+/*
+ Writes the display size of column `column` (the most characters a value needs) to
+ `*out_size`.
+ */
+enum pconn_status pconn_column_display_size(pconn_result result,
+                                            uint16_t column,
+                                            int64_t *out_size);
+
+/*
  Prepares `sql` on a link; its parameters are written `?` and numbered from 1. On success
  writes the statement to `*out_stmt`. On failure the link's error says why.
  */
@@ -617,9 +523,103 @@ enum pconn_status pconn_stmt_execute(pconn_stmt stmt, pconn_result *out_result);
 enum pconn_status pconn_stmt_free(pconn_stmt stmt);
 
 /*
- Static English text for a status code; an unknown code gives "unknown status code".
+ Turns autocommit on (`on` = 1) or off (0). Request end restores the link's state at connect.
  */
-const char *pconn_errstr(int code);
+enum pconn_status pconn_autocommit_set(pconn_link link, int on);
+
+/*
+ Writes 1 to `*out_on` when autocommit is on, else 0.
+ */
+enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
+
+/*
+ Sets the transaction isolation level (`PCONN_TXN_*`) of the link. Request end restores the
+ level the link had before the request changed it. Another value returns
+ `PCONN_INVALID_ARGUMENT`; a level the driver refuses returns `PCONN_ERROR`.
+ */
+enum pconn_status pconn_isolation_set(pconn_link link, int level);
+
+/*
+ Writes the link's transaction isolation level (`PCONN_TXN_*`) to `*out_level`.
+ */
+enum pconn_status pconn_isolation_get(pconn_link link, enum pconn_isolation *out_level);
+
+/*
+ Makes the link read-only (`on` = 1) or read-write (0), via `SQL_ATTR_ACCESS_MODE` (and on
+ PostgreSQL the session's default transaction mode). Request end restores the previous mode.
+ */
+enum pconn_status pconn_read_only_set(pconn_link link, int on);
+
+/*
+ Writes 1 to `*out_on` when the link is read-only, else 0.
+ */
+enum pconn_status pconn_read_only_get(pconn_link link, int *out_on);
+
+/*
+ Writes the link's current catalog (database) to `*out_catalog`: NUL-terminated, owned by
+ pconn, valid until the next call on the same link.
+ */
+enum pconn_status pconn_catalog_get(pconn_link link, const char **out_catalog);
+
+/*
+ Switches the link's current catalog (database); request end switches back. Drivers that
+ cannot switch (PostgreSQL's: one database per connection) return `PCONN_ERROR`.
+ */
+enum pconn_status pconn_catalog_set(pconn_link link, const char *catalog);
+
+/*
+ Lists tables (`SQLTables`) as an ordinary result: columns TABLE_CAT, TABLE_SCHEM, TABLE_NAME,
+ TABLE_TYPE, REMARKS. `catalog`, `schema` and `table` are search patterns (`%`, `_`); `types`
+ a comma-separated list such as `'TABLE','VIEW'`. NULL means any.
+ */
+enum pconn_status pconn_tables(pconn_link link,
+                               const char *catalog,
+                               const char *schema,
+                               const char *table,
+                               const char *types,
+                               pconn_result *out_result);
+
+/*
+ Lists columns (`SQLColumns`) as an ordinary result with ODBC's 18 columns (TABLE_NAME 3,
+ COLUMN_NAME 4, DATA_TYPE 5, TYPE_NAME 6, COLUMN_SIZE 7, NULLABLE 11, ORDINAL_POSITION 17, …).
+ Arguments are search patterns; NULL means any.
+ */
+enum pconn_status pconn_columns(pconn_link link,
+                                const char *catalog,
+                                const char *schema,
+                                const char *table,
+                                const char *column,
+                                pconn_result *out_result);
+
+/*
+ Lists the primary key columns of table `table` (`SQLPrimaryKeys`) as an ordinary result:
+ TABLE_CAT, TABLE_SCHEM, TABLE_NAME, COLUMN_NAME, KEY_SEQ, PK_NAME. `catalog` and `schema` may
+ be NULL; `table` is required and is not a pattern.
+ */
+enum pconn_status pconn_primary_keys(pconn_link link,
+                                     const char *catalog,
+                                     const char *schema,
+                                     const char *table,
+                                     pconn_result *out_result);
+
+/*
+ Fetches up to `max_rows` rows (from 1 to 1,000,000), fewer once the text reaches `max_bytes`
+ (0: no limit; at least one row is always read), and writes them as one string in PHP's
+ `serialize()` format: a list of rows, each an array of its column values as strings (binary
+ columns as their bytes, doubles in exact form), SQL NULL as null, keyed as `flags` (a
+ `pconn_php_rows`) says. So a PHP binding gets a batch of arrays with one FFI call and one
+ `unserialize()`. `*out_data` points to `*out_len` bytes (followed by a NUL), owned by pconn and
+ valid until the next call on this result; `*out_rows` (may be NULL) is the number of rows.
+ `PCONN_NO_DATA` (with an empty list) when no row was left. A row that fails after others were
+ read ends the batch there, and the next fetch on the result reports its error.
+ */
+enum pconn_status pconn_fetch_php_serialized(pconn_result result,
+                                             uint32_t max_rows,
+                                             size_t max_bytes,
+                                             int flags,
+                                             const char **out_data,
+                                             size_t *out_len,
+                                             uint32_t *out_rows);
 
 #ifdef __cplusplus
 }  // extern "C"

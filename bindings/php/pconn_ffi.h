@@ -15,19 +15,19 @@ typedef enum pconn_status {
   PCONN_NO_DATA = 100,
 } pconn_status;
 
-typedef enum pconn_isolation {
-  PCONN_TXN_READ_UNCOMMITTED = 1,
-  PCONN_TXN_READ_COMMITTED = 2,
-  PCONN_TXN_REPEATABLE_READ = 4,
-  PCONN_TXN_SERIALIZABLE = 8,
-} pconn_isolation;
-
 typedef enum pconn_value_kind {
   PCONN_VALUE_TEXT = 0,
   PCONN_VALUE_INTEGER = 1,
   PCONN_VALUE_DOUBLE = 2,
   PCONN_VALUE_BINARY = 3,
 } pconn_value_kind;
+
+typedef enum pconn_isolation {
+  PCONN_TXN_READ_UNCOMMITTED = 1,
+  PCONN_TXN_READ_COMMITTED = 2,
+  PCONN_TXN_REPEATABLE_READ = 4,
+  PCONN_TXN_SERIALIZABLE = 8,
+} pconn_isolation;
 
 typedef uint64_t pconn_link;
 
@@ -44,61 +44,15 @@ typedef struct pconn_value {
 
 typedef uint64_t pconn_stmt;
 
-enum pconn_status pconn_autocommit_set(pconn_link link, int on);
+const char *pconn_version(void);
 
-enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
+const char *pconn_errstr(int code);
 
-enum pconn_status pconn_isolation_set(pconn_link link, int level);
+enum pconn_status pconn_set_option(const char *name, const char *value);
 
-enum pconn_status pconn_isolation_get(pconn_link link, enum pconn_isolation *out_level);
+enum pconn_status pconn_get_option(const char *name, const char **out_value);
 
-enum pconn_status pconn_read_only_set(pconn_link link, int on);
-
-enum pconn_status pconn_read_only_get(pconn_link link, int *out_on);
-
-enum pconn_status pconn_catalog_get(pconn_link link, const char **out_catalog);
-
-enum pconn_status pconn_catalog_set(pconn_link link, const char *catalog);
-
-enum pconn_status pconn_tables(pconn_link link,
-                               const char *catalog,
-                               const char *schema,
-                               const char *table,
-                               const char *types,
-                               pconn_result *out_result);
-
-enum pconn_status pconn_columns(pconn_link link,
-                                const char *catalog,
-                                const char *schema,
-                                const char *table,
-                                const char *column,
-                                pconn_result *out_result);
-
-enum pconn_status pconn_primary_keys(pconn_link link,
-                                     const char *catalog,
-                                     const char *schema,
-                                     const char *table,
-                                     pconn_result *out_result);
-
-enum pconn_status pconn_column_type_name(pconn_result result,
-                                         uint16_t column,
-                                         const char **out_name);
-
-enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
-
-enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
-
-enum pconn_status pconn_column_precision(pconn_result result,
-                                         uint16_t column,
-                                         int64_t *out_precision);
-
-enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
-
-enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
-
-enum pconn_status pconn_column_display_size(pconn_result result,
-                                            uint16_t column,
-                                            int64_t *out_size);
+const char *pconn_stats_json(void);
 
 enum pconn_status pconn_pconnect(const char *conn_str,
                                  const char *user,
@@ -145,22 +99,6 @@ enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);
 
 enum pconn_status pconn_mark_dirty(pconn_link link);
 
-const char *pconn_version(void);
-
-enum pconn_status pconn_set_option(const char *name, const char *value);
-
-enum pconn_status pconn_get_option(const char *name, const char **out_value);
-
-const char *pconn_stats_json(void);
-
-enum pconn_status pconn_fetch_php_serialized(pconn_result result,
-                                             uint32_t max_rows,
-                                             size_t max_bytes,
-                                             int flags,
-                                             const char **out_data,
-                                             size_t *out_len,
-                                             uint32_t *out_rows);
-
 enum pconn_status pconn_fetch(pconn_result result);
 
 enum pconn_status pconn_result_text(pconn_result result,
@@ -195,6 +133,26 @@ enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *value
 
 enum pconn_status pconn_result_next(pconn_result result);
 
+enum pconn_status pconn_column_type_name(pconn_result result,
+                                         uint16_t column,
+                                         const char **out_name);
+
+enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
+
+enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
+
+enum pconn_status pconn_column_precision(pconn_result result,
+                                         uint16_t column,
+                                         int64_t *out_precision);
+
+enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
+
+enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
+
+enum pconn_status pconn_column_display_size(pconn_result result,
+                                            uint16_t column,
+                                            int64_t *out_size);
+
 enum pconn_status pconn_prepare(pconn_link link, const char *sql, pconn_stmt *out_stmt);
 
 enum pconn_status pconn_stmt_param_count(pconn_stmt stmt, uint16_t *out_count);
@@ -216,4 +174,46 @@ enum pconn_status pconn_stmt_execute(pconn_stmt stmt, pconn_result *out_result);
 
 enum pconn_status pconn_stmt_free(pconn_stmt stmt);
 
-const char *pconn_errstr(int code);
+enum pconn_status pconn_autocommit_set(pconn_link link, int on);
+
+enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
+
+enum pconn_status pconn_isolation_set(pconn_link link, int level);
+
+enum pconn_status pconn_isolation_get(pconn_link link, enum pconn_isolation *out_level);
+
+enum pconn_status pconn_read_only_set(pconn_link link, int on);
+
+enum pconn_status pconn_read_only_get(pconn_link link, int *out_on);
+
+enum pconn_status pconn_catalog_get(pconn_link link, const char **out_catalog);
+
+enum pconn_status pconn_catalog_set(pconn_link link, const char *catalog);
+
+enum pconn_status pconn_tables(pconn_link link,
+                               const char *catalog,
+                               const char *schema,
+                               const char *table,
+                               const char *types,
+                               pconn_result *out_result);
+
+enum pconn_status pconn_columns(pconn_link link,
+                                const char *catalog,
+                                const char *schema,
+                                const char *table,
+                                const char *column,
+                                pconn_result *out_result);
+
+enum pconn_status pconn_primary_keys(pconn_link link,
+                                     const char *catalog,
+                                     const char *schema,
+                                     const char *table,
+                                     pconn_result *out_result);
+
+enum pconn_status pconn_fetch_php_serialized(pconn_result result,
+                                             uint32_t max_rows,
+                                             size_t max_bytes,
+                                             int flags,
+                                             const char **out_data,
+                                             size_t *out_len,
+                                             uint32_t *out_rows);

@@ -14,17 +14,20 @@
     reason = "C ABI entry points: the pointer contract is documented per function and checked as far as it can be"
 )]
 
-mod args;
+// The C types' files, in the order the header lists them (cbindgen follows this order).
+mod options;
+mod link;
+mod result;
+mod column;
+mod statement;
 mod attributes;
 mod catalog;
-mod column;
+mod php;
+
+// Shared by the files above.
+mod args;
 mod guard;
 mod handle;
-mod link;
-mod options;
-mod php;
-mod result;
-mod statement;
 mod status;
 
 pub use attributes::*;
@@ -36,4 +39,4 @@ pub use options::*;
 pub use php::*;
 pub use result::*;
 pub use statement::*;
-pub use status::{pconn_errstr, pconn_status};
+pub use status::pconn_status;

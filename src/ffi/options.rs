@@ -1,4 +1,4 @@
-//! The C ABI of the process: pconn's version, its options, and its pool's statistics.
+//! The C ABI of the process: pconn's version, status texts, its options, and its pool's statistics.
 
 use super::args::{MAX_OPTION_ARG, out_ptr, required_str, write_out};
 use super::guard::{getter, status_call};
@@ -6,7 +6,7 @@ use super::status::pconn_status;
 use crate::config;
 use crate::pool;
 use std::cell::RefCell;
-use std::ffi::{CString, c_char};
+use std::ffi::{CString, c_char, c_int};
 
 /// pconn's version as "MAJOR.MINOR.PATCH"; the same as the `PCONN_VERSION_*` macros of the header
 /// it was built with. The string is static.
@@ -17,6 +17,14 @@ pub extern "C" fn pconn_version() -> *const c_char {
         Err(_) => c"unknown",
     };
     VERSION.as_ptr()
+}
+
+/// Static English text for a status code; an unknown code gives "unknown status code".
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_errstr(code: c_int) -> *const c_char {
+    getter(c"internal error".as_ptr(), || {
+        pconn_status::from_code(code).map_or(c"unknown status code", pconn_status::description).as_ptr()
+    })
 }
 
 /// Sets an option for the whole process (see the README's table): `name` as `ping_interval`,

@@ -1,9 +1,8 @@
 //! The status codes every `pconn_*` call returns: the enum, its texts and its decoding from an
 //! integer (one table), and the mapping of a pconn [`Error`] to its code.
 
-use super::guard::getter;
 use crate::error::Error;
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::CStr;
 
 /// Status code returned by every `pconn_*` function that is not a pure getter.
 ///
@@ -92,14 +91,6 @@ pub(crate) fn status_of(error: &Error) -> pconn_status {
         Error::WrongState(_) => pconn_status::PCONN_WRONG_STATE,
         Error::Panic(_) => pconn_status::PCONN_PANIC,
     }
-}
-
-/// Static English text for a status code; an unknown code gives "unknown status code".
-#[unsafe(no_mangle)]
-pub extern "C" fn pconn_errstr(code: c_int) -> *const c_char {
-    getter(c"internal error".as_ptr(), || {
-        pconn_status::from_code(code).map_or(c"unknown status code", pconn_status::description).as_ptr()
-    })
 }
 
 #[cfg(test)]
