@@ -16,7 +16,7 @@ pub extern "C" fn pconn_column_type_name(result: pconn_result, column: u16, out_
     status_call(|| {
         let out_name = out_ptr(out_name, "out_name")?;
         let name = on_result(result, |l, slot| {
-            let name = l.result_mut(slot)?.column_type_name(column)?;
+            let name = l.result_set_mut(slot)?.column_type_name(column)?;
             Ok(l.hand_out_text(name).as_ptr())
         })?;
         // SAFETY: checked non-NULL above.
@@ -28,7 +28,7 @@ pub extern "C" fn pconn_column_type_name(result: pconn_result, column: u16, out_
 fn column_info<T>(result: pconn_result, column: u16, out: *mut T, read: impl FnOnce(&ColumnInfo) -> T) -> pconn_status {
     status_call(|| {
         let out = out_ptr(out, "out")?;
-        let value = on_result(result, |l, slot| Ok(read(l.result_mut(slot)?.column(column)?)))?;
+        let value = on_result(result, |l, slot| Ok(read(l.result_set_mut(slot)?.column(column)?)))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out, value) };
         Ok(())
@@ -75,7 +75,7 @@ pub extern "C" fn pconn_column_nullable(result: pconn_result, column: u16, out_n
 pub extern "C" fn pconn_column_display_size(result: pconn_result, column: u16, out_size: *mut i64) -> pconn_status {
     status_call(|| {
         let out_size = out_ptr(out_size, "out_size")?;
-        let size = on_result(result, |l, slot| l.result_mut(slot)?.column_display_size(column))?;
+        let size = on_result(result, |l, slot| l.result_set_mut(slot)?.column_display_size(column))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_size, size) };
         Ok(())

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use crate::pool::{self, LinkHandle};
 use crate::session::Session;
-use crate::session::statements::FIRST_STATEMENT_SLOT;
+use crate::session::slots::FIRST_STATEMENT_SLOT;
 
 /// A link: an integer handle, valid from the call that returned it until `pconn_close`,
 /// `pconn_drop`, `pconn_close_all` or the end of the request that got it. 0 is never a valid link.

@@ -50,7 +50,7 @@ pub extern "C" fn pconn_fetch_php_serialized(
         };
         let (ptr, len, rows) = on_result(result, |l, slot| {
             let fetched = l
-                .result_mut(slot)?
+                .result_set_mut(slot)?
                 .fetch_php_serialized(max_rows as usize, max_bytes, keyed_by_name)
                 .map(|(text, rows)| (text.as_ptr(), text.len(), rows));
             l.note(fetched)

@@ -32,7 +32,7 @@ pub extern "C" fn pconn_result_text(
     status_call(|| {
         let out_text = out_ptr(out_text, "out_text")?;
         let (ptr, len) = on_result(result, |l, slot| {
-            let value = l.result_mut(slot)?.text(column)?;
+            let value = l.result_set_mut(slot)?.text(column)?;
             Ok(match value {
                 Some(bytes) => (bytes.as_ptr().cast::<c_char>(), Some(bytes.len() - 1)),
                 None => (std::ptr::null(), None),
@@ -57,7 +57,7 @@ pub extern "C" fn pconn_result_text(
 pub extern "C" fn pconn_result_columns(result: pconn_result, out_count: *mut u16) -> pconn_status {
     status_call(|| {
         let out_count = out_ptr(out_count, "out_count")?;
-        let count = on_result(result, |l, slot| Ok(l.result_mut(slot)?.column_count()))?;
+        let count = on_result(result, |l, slot| Ok(l.result_set_mut(slot)?.column_count()))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_count, count) };
         Ok(())
@@ -71,7 +71,7 @@ pub extern "C" fn pconn_result_columns(result: pconn_result, out_count: *mut u16
 pub extern "C" fn pconn_result_affected_rows(result: pconn_result, out_rows: *mut i64) -> pconn_status {
     status_call(|| {
         let out_rows = out_ptr(out_rows, "out_rows")?;
-        let rows = on_result(result, |l, slot| Ok(l.result_mut(slot)?.affected_rows()))?;
+        let rows = on_result(result, |l, slot| Ok(l.result_set_mut(slot)?.affected_rows()))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_rows, rows) };
         Ok(())
@@ -86,7 +86,7 @@ pub extern "C" fn pconn_result_free(result: pconn_result) -> pconn_status {
         return status_call(|| Ok(()));
     }
     status_call(|| {
-        on_result(result, |l, slot| l.free_result(slot))
+        on_result(result, |l, slot| l.free_result_set(slot))
     })
 }
 
@@ -97,7 +97,7 @@ pub extern "C" fn pconn_result_free(result: pconn_result) -> pconn_status {
 pub extern "C" fn pconn_result_int64(result: pconn_result, column: u16, out_value: *mut i64, out_is_null: *mut c_int) -> pconn_status {
     status_call(|| {
         let out_value = out_ptr(out_value, "out_value")?;
-        let value = on_result(result, |l, slot| l.result_mut(slot)?.int64(column))?;
+        let value = on_result(result, |l, slot| l.result_set_mut(slot)?.int64(column))?;
         // SAFETY: out_value checked; out_is_null written only when non-NULL.
         unsafe {
             write_out(out_value, value.unwrap_or(0));
@@ -113,7 +113,7 @@ pub extern "C" fn pconn_result_int64(result: pconn_result, column: u16, out_valu
 pub extern "C" fn pconn_result_double(result: pconn_result, column: u16, out_value: *mut f64, out_is_null: *mut c_int) -> pconn_status {
     status_call(|| {
         let out_value = out_ptr(out_value, "out_value")?;
-        let value = on_result(result, |l, slot| l.result_mut(slot)?.double(column))?;
+        let value = on_result(result, |l, slot| l.result_set_mut(slot)?.double(column))?;
         // SAFETY: out_value checked; out_is_null written only when non-NULL.
         unsafe {
             write_out(out_value, value.unwrap_or(0.0));
@@ -139,7 +139,7 @@ pub extern "C" fn pconn_result_bytes(
     status_call(|| {
         let out_data = out_ptr(out_data, "out_data")?;
         let (ptr, len) = on_result(result, |l, slot| {
-            Ok(match l.result_mut(slot)?.bytes(column)? {
+            Ok(match l.result_set_mut(slot)?.bytes(column)? {
                 Some(bytes) => (bytes.as_ptr().cast::<c_void>(), Some(bytes.len())),
                 None => (std::ptr::null(), None),
             })
@@ -229,7 +229,7 @@ pub extern "C" fn pconn_fetch_row(result: pconn_result, values: *mut pconn_value
             if !l.fetch(slot)? {
                 return Ok(false);
             }
-            let filled = l.result_mut(slot)?.for_each_value(|index, cell| {
+            let filled = l.result_set_mut(slot)?.for_each_value(|index, cell| {
                 if index < usize::from(count) {
                     // SAFETY: the caller gave room for `count` values; index < count.
                     unsafe { values.add(index).write(pconn_value::from_cell(cell)) };

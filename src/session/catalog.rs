@@ -51,6 +51,6 @@ impl Session {
             ResultSet::executed(stmt, mode)
         });
         let result = self.note(listed)?;
-        Ok(self.insert_result(result))
+        Ok(self.insert_result_set(result))
     }
 }

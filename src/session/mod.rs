@@ -68,10 +68,10 @@ pub struct Session {
     baseline: SessionBaseline,
     autocommit: bool,
     dirty: DirtyMarks,
-    results: statements::SlotMap<ResultSet>,
-    next_result_slot: u32,
-    /// Prepared statements (see `statements.rs`); freed after `results`, which may read them.
-    statements: statements::Statements,
+    result_sets: slots::SlotMap<ResultSet>,
+    next_result_set_slot: u32,
+    /// Prepared statements (see `slots.rs`); freed after `result_sets`, which may read them.
+    statements: slots::Statements,
     /// The server connection is gone (or a call failed in a way that makes the session unknown):
     /// never hand this session out again.
     broken: bool,
@@ -108,8 +108,8 @@ impl Session {
             baseline: SessionBaseline::default(),
             autocommit: true,
             dirty: DirtyMarks::default(),
-            results: Default::default(),
-            next_result_slot: 1,
+            result_sets: Default::default(),
+            next_result_set_slot: 1,
             statements: Default::default(),
             broken: false,
             owner_pid: std::process::id(),
@@ -198,7 +198,7 @@ impl Session {
     }
 
     pub(crate) fn allocate_statement(&self) -> Result<StatementImpl<'static>> {
-        // Every statement is kept by this session (directly or through `results`) and freed
+        // Every statement is kept by this session (directly or through `result_sets`) and freed
         // before the connection is disconnected or freed (see `disconnect`, `forget`, `Drop`).
         connection::allocate_statement(self.connection()?)
     }
@@ -218,26 +218,26 @@ impl Session {
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;
-        Ok(self.insert_result(result))
+        Ok(self.insert_result_set(result))
     }
 
-    pub fn result_mut(&mut self, slot: u32) -> Result<&mut ResultSet> {
-        self.results.get_mut(&slot).ok_or(Error::InvalidHandle("result"))
+    pub fn result_set_mut(&mut self, slot: u32) -> Result<&mut ResultSet> {
+        self.result_sets.get_mut(&slot).ok_or(Error::InvalidHandle("result"))
     }
 
     pub fn fetch(&mut self, slot: u32) -> Result<bool> {
-        let fetched = self.result_mut(slot)?.fetch();
+        let fetched = self.result_set_mut(slot)?.fetch();
         self.note(fetched)
     }
 
-    pub fn free_result(&mut self, slot: u32) -> Result<()> {
-        let result = self.results.remove(&slot).ok_or(Error::InvalidHandle("result"))?;
+    pub fn free_result_set(&mut self, slot: u32) -> Result<()> {
+        let result = self.result_sets.remove(&slot).ok_or(Error::InvalidHandle("result"))?;
         let closed = result.close();
         self.note(closed)
     }
 
-    pub fn open_results(&self) -> usize {
-        self.results.len()
+    pub fn open_result_sets(&self) -> usize {
+        self.result_sets.len()
     }
 
     pub fn autocommit(&self) -> bool {
@@ -286,7 +286,7 @@ impl Session {
     pub fn clean(&mut self) -> Result<CleanReport> {
         let mut report = CleanReport::default();
         let mut first_error = None;
-        for (_, result) in self.results.drain() {
+        for (_, result) in self.result_sets.drain() {
             if let Err(error) = result.close() {
                 first_error.get_or_insert(error);
             }
@@ -348,7 +348,7 @@ impl Session {
     /// Graceful close: free results, roll back, disconnect. Never panics; a connection that cannot
     /// be disconnected is leaked rather than freed while connected.
     pub fn disconnect(&mut self) {
-        self.results.clear();
+        self.result_sets.clear();
         self.statements.clear();
         if let Some(mut conn) = self.conn.take() {
             let _ = conn.rollback();
@@ -363,8 +363,8 @@ impl Session {
     /// Forgets the connection without a byte sent on its socket: for links inherited across fork,
     /// whose socket belongs to the parent's session.
     pub fn forget(mut self) {
-        let results = std::mem::take(&mut self.results);
-        std::mem::forget(results);
+        let result_sets = std::mem::take(&mut self.result_sets);
+        std::mem::forget(result_sets);
         std::mem::forget(std::mem::take(&mut self.statements));
         if let Some(conn) = self.conn.take() {
             std::mem::forget(conn);
@@ -380,8 +380,8 @@ impl Drop for Session {
         if self.owner_pid == std::process::id() {
             self.disconnect();
         } else {
-            let results = std::mem::take(&mut self.results);
-            std::mem::forget(results);
+            let result_sets = std::mem::take(&mut self.result_sets);
+            std::mem::forget(result_sets);
             std::mem::forget(std::mem::take(&mut self.statements));
             if let Some(conn) = self.conn.take() {
                 std::mem::forget(conn);
@@ -395,4 +395,4 @@ pub mod catalog;
 pub mod postgres;
 pub mod reset;
 pub mod sqlite;
-pub mod statements;
+pub mod slots;

@@ -80,13 +80,13 @@ impl Statements {
 
 impl crate::session::Session {
     /// Stores a result and returns its slot (results count up from 1, below statement slots).
-    pub(crate) fn insert_result(&mut self, result: ResultSet) -> u32 {
-        let slot = self.next_result_slot;
-        self.next_result_slot = self.next_result_slot.wrapping_add(1).max(1);
-        if self.next_result_slot >= FIRST_STATEMENT_SLOT {
-            self.next_result_slot = 1;
+    pub(crate) fn insert_result_set(&mut self, result: ResultSet) -> u32 {
+        let slot = self.next_result_set_slot;
+        self.next_result_set_slot = self.next_result_set_slot.wrapping_add(1).max(1);
+        if self.next_result_set_slot >= FIRST_STATEMENT_SLOT {
+            self.next_result_set_slot = 1;
         }
-        self.results.insert(slot, result);
+        self.result_sets.insert(slot, result);
         slot
     }
 
@@ -103,9 +103,9 @@ impl crate::session::Session {
     }
 
     /// Ends the result of the statement's last execution, which reads the statement's handle.
-    fn end_statement_result(&mut self, slot: u32) -> Result<()> {
+    fn end_statement_result_set(&mut self, slot: u32) -> Result<()> {
         let previous = self.statements.get_mut(slot)?.result_slot.take();
-        if let Some(result) = previous.and_then(|result| self.results.remove(&result)) {
+        if let Some(result) = previous.and_then(|result| self.result_sets.remove(&result)) {
             let closed = result.close();
             self.note(closed)?;
         }
@@ -115,26 +115,26 @@ impl crate::session::Session {
     /// Executes a prepared statement with its bound values; returns the slot of its result. The
     /// result of the previous execution becomes invalid.
     pub fn execute_prepared(&mut self, slot: u32) -> Result<u32> {
-        self.end_statement_result(slot)?;
+        self.end_statement_result_set(slot)?;
         self.dirty.session_touched = true;
         let mode = self.fetch_mode()?;
         let executed = self.statements.get_mut(slot)?.execute(mode);
         let result = self.note(executed)?;
-        let result_slot = self.insert_result(result);
+        let result_slot = self.insert_result_set(result);
         self.statements.get_mut(slot)?.result_slot = Some(result_slot);
         Ok(result_slot)
     }
 
     /// Frees a prepared statement and the result of its last execution.
     pub fn free_statement(&mut self, slot: u32) -> Result<()> {
-        self.end_statement_result(slot)?;
+        self.end_statement_result_set(slot)?;
         self.statements.map.remove(&slot).ok_or(Error::InvalidHandle("statement"))?;
         Ok(())
     }
 
     /// Moves a result to its statement's next result set.
     pub fn next_result(&mut self, slot: u32) -> Result<bool> {
-        let moved = self.result_mut(slot)?.next_result();
+        let moved = self.result_set_mut(slot)?.next_result();
         self.note(moved)
     }
 
