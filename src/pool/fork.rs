@@ -42,7 +42,7 @@ pub(super) fn install_process_hooks() {
                 let mut fresh = State::new();
                 fresh.fork_generation = generation;
                 fresh.next_handle = next_handle;
-                REGISTRY.store(Box::into_raw(Box::new(Mutex::new(fresh))), Ordering::Release);
+                REGISTRY.replace(Mutex::new(fresh));
             }
             request::forget_after_fork();
         }

@@ -17,8 +17,9 @@ use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
-use std::sync::{Arc, Once};
+use crate::os::ForkLocal;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The integer a C caller holds for a link. 0 is never issued.
@@ -99,20 +100,14 @@ pub(super) static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// The registry: a leaked allocation, replaced by a fresh one in a forked child (see
 /// `after_fork_in_child`), so the child never unlocks the parent's mutex.
-pub(super) static REGISTRY: AtomicPtr<Mutex<State>> = AtomicPtr::new(std::ptr::null_mut());
+pub(super) static REGISTRY: ForkLocal<Mutex<State>> = ForkLocal::new();
 
 pub(super) fn registry() -> &'static Mutex<State> {
-    static INIT: Once = Once::new();
-    INIT.call_once(|| {
-        REGISTRY.store(Box::into_raw(Box::new(Mutex::new(State::new()))), Ordering::Release);
-    });
-    registry_if_created().expect("created above")
+    REGISTRY.get_or_init(|| Mutex::new(State::new()))
 }
 
 pub(super) fn registry_if_created() -> Option<&'static Mutex<State>> {
-    let current = REGISTRY.load(Ordering::Acquire);
-    // SAFETY: null or a leaked allocation, never freed.
-    (!current.is_null()).then(|| unsafe { &*current })
+    REGISTRY.get()
 }
 
 impl State {
