@@ -130,12 +130,6 @@ typedef uint64_t pconn_link;
 typedef uint64_t pconn_result;
 
 /*
- A prepared statement, valid until `pconn_stmt_free`, or until its link is closed or its request
- ends. 0 is never a valid statement.
- */
-typedef uint64_t pconn_stmt;
-
-/*
  One value of a row, as `pconn_fetch_row` fills it.
  */
 typedef struct pconn_value {
@@ -164,6 +158,12 @@ typedef struct pconn_value {
   enum pconn_value_kind kind;
 } pconn_value;
 
+/*
+ A prepared statement, valid until `pconn_stmt_free`, or until its link is closed or its request
+ ends. 0 is never a valid statement.
+ */
+typedef uint64_t pconn_stmt;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -178,6 +178,27 @@ const char *pconn_version(void);
  Static English text for a status code; an unknown code gives "unknown status code".
  */
 const char *pconn_errstr(int code);
+
+/*
+ Sets an option for the whole process (see the README's table): `name` as `ping_interval`,
+ `value` as text ("60"). An unknown name or a bad value returns `PCONN_INVALID_ARGUMENT` and
+ changes nothing.
+ */
+enum pconn_status pconn_set_option(const char *name, const char *value);
+
+/*
+ Writes the current value of option `name` to `*out_value`: a string owned by pconn, valid until
+ the calling thread's next `pconn_get_option` or `pconn_stats_json`.
+ */
+enum pconn_status pconn_get_option(const char *name, const char **out_value);
+
+/*
+ Statistics of this process's pool as JSON: per key (attributes and user, never the password)
+ idle and in-use counts; totals of links opened, reused, found dead and replaced, rolled back,
+ reset, discarded by reason, and limit refusals. Owned by pconn, valid until the calling
+ thread's next `pconn_stats_json` or `pconn_get_option`.
+ */
+const char *pconn_stats_json(void);
 
 /*
  Gets a persistent link, like `odbc_pconnect`.
@@ -260,51 +281,6 @@ enum pconn_status pconn_request_end(void);
 enum pconn_status pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
 
 /*
- Moves to the next row: `PCONN_OK` when there is one, `PCONN_NO_DATA` after the last.
- */
-enum pconn_status pconn_fetch(pconn_result result);
-
-/*
- Reads column `column` (from 1) of the current row as text. On success `*out_text` points to the
- NUL-terminated value (or is NULL for SQL NULL), `*out_len` is its length in bytes (0 for NULL) and
- `*out_is_null` is 1 for SQL NULL, else 0. The text is owned by pconn and valid until the next
- `pconn_fetch` or `pconn_result_free` on this result. `out_len` and `out_is_null` may be NULL.
- */
-enum pconn_status pconn_result_text(pconn_result result,
-                                    uint16_t column,
-                                    const char **out_text,
-                                    size_t *out_len,
-                                    int *out_is_null);
-
-/*
- Number of columns of the result (0 for a statement without rows).
- */
-enum pconn_status pconn_result_columns(pconn_result result, uint16_t *out_count);
-
-/*
- Rows changed by the INSERT, UPDATE or DELETE that made this result; for a result set, its
- number of rows when the driver knows it before the rows are fetched (psqlODBC does); -1 when
- not known.
- */
-enum pconn_status pconn_result_affected_rows(pconn_result result, int64_t *out_rows);
-
-/*
- Frees a result (closing its cursor). `pconn_result_free(0)` does nothing; a second free returns
- `PCONN_INVALID_HANDLE`.
- */
-enum pconn_status pconn_result_free(pconn_result result);
-
-/*
- Turns autocommit on (`on` = 1) or off (0). Request end restores the link's state at connect.
- */
-enum pconn_status pconn_autocommit_set(pconn_link link, int on);
-
-/*
- Writes 1 to `*out_on` when autocommit is on, else 0.
- */
-enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
-
-/*
  Commits the link's transaction.
  */
 enum pconn_status pconn_commit(pconn_link link);
@@ -344,25 +320,151 @@ enum pconn_status pconn_last_status(pconn_link link);
 int pconn_link_is_persistent(pconn_link link);
 
 /*
- Sets an option for the whole process (see the README's table): `name` as `ping_interval`,
- `value` as text ("60"). An unknown name or a bad value returns `PCONN_INVALID_ARGUMENT` and
- changes nothing.
+ Writes the link's ODBC connection handle (`SQLHDBC`) to `*out_hdbc`, for ODBC calls pconn does
+ not wrap. The handle stays owned by pconn: never free or disconnect it, and do not use it after
+ the link's request ends. What is changed through it, pconn cannot see: taking the handle marks
+ the link so request end rolls back, restores every attribute it knows and resets the session
+ (as `pconn_mark_dirty`).
  */
-enum pconn_status pconn_set_option(const char *name, const char *value);
+enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);
 
 /*
- Writes the current value of option `name` to `*out_value`: a string owned by pconn, valid until
- the calling thread's next `pconn_get_option` or `pconn_stats_json`.
+ Tells pconn the link's session was changed in ways it cannot see (through the raw handle, or
+ SQL that changed settings): request end then does a full reset.
  */
-enum pconn_status pconn_get_option(const char *name, const char **out_value);
+enum pconn_status pconn_mark_dirty(pconn_link link);
 
 /*
- Statistics of this process's pool as JSON: per key (attributes and user, never the password)
- idle and in-use counts; totals of links opened, reused, found dead and replaced, rolled back,
- reset, discarded by reason, and limit refusals. Owned by pconn, valid until the calling
- thread's next `pconn_stats_json` or `pconn_get_option`.
+ Moves to the next row: `PCONN_OK` when there is one, `PCONN_NO_DATA` after the last.
  */
-const char *pconn_stats_json(void);
+enum pconn_status pconn_fetch(pconn_result result);
+
+/*
+ Reads column `column` (from 1) of the current row as text. On success `*out_text` points to the
+ NUL-terminated value (or is NULL for SQL NULL), `*out_len` is its length in bytes (0 for NULL) and
+ `*out_is_null` is 1 for SQL NULL, else 0. The text is owned by pconn and valid until the next
+ `pconn_fetch` or `pconn_result_free` on this result. `out_len` and `out_is_null` may be NULL.
+ */
+enum pconn_status pconn_result_text(pconn_result result,
+                                    uint16_t column,
+                                    const char **out_text,
+                                    size_t *out_len,
+                                    int *out_is_null);
+
+/*
+ Number of columns of the result (0 for a statement without rows).
+ */
+enum pconn_status pconn_result_columns(pconn_result result, uint16_t *out_count);
+
+/*
+ Rows changed by the INSERT, UPDATE or DELETE that made this result; for a result set, its
+ number of rows when the driver knows it before the rows are fetched (psqlODBC does); -1 when
+ not known.
+ */
+enum pconn_status pconn_result_affected_rows(pconn_result result, int64_t *out_rows);
+
+/*
+ Frees a result (closing its cursor). `pconn_result_free(0)` does nothing; a second free returns
+ `PCONN_INVALID_HANDLE`.
+ */
+enum pconn_status pconn_result_free(pconn_result result);
+
+/*
+ Reads column `column` (from 1) of the current row as a 64-bit integer into `*out_value`
+ (0 for NULL); `*out_is_null` is 1 for SQL NULL, else 0 (`out_is_null` may be NULL). A value
+ that is not a whole number returns `PCONN_INVALID_ARGUMENT`.
+ */
+enum pconn_status pconn_result_int64(pconn_result result,
+                                     uint16_t column,
+                                     int64_t *out_value,
+                                     int *out_is_null);
+
+/*
+ Reads column `column` (from 1) of the current row as a double into `*out_value` (0 for NULL).
+ Otherwise as `pconn_result_int64`.
+ */
+enum pconn_status pconn_result_double(pconn_result result,
+                                      uint16_t column,
+                                      double *out_value,
+                                      int *out_is_null);
+
+/*
+ Reads column `column` (from 1) of the current row as bytes: binary columns as stored, other
+ columns as their text. `*out_data` points to `*out_len` bytes (followed by a NUL pconn adds),
+ or is NULL for SQL NULL; `*out_is_null` is 1 for SQL NULL (`out_len`, `out_is_null` may be
+ NULL). The bytes are owned by pconn and valid until the next `pconn_fetch`, `pconn_result_next`
+ or `pconn_result_free` on this result. Long values come back whole.
+ */
+enum pconn_status pconn_result_bytes(pconn_result result,
+                                     uint16_t column,
+                                     const void **out_data,
+                                     size_t *out_len,
+                                     int *out_is_null);
+
+/*
+ Moves to the next row and reads it whole in one call: fills `values[0..count)` with the first
+ `count` columns (entries past the last column are left untouched; `pconn_result_columns` says
+ how many there are). `PCONN_OK` when there was a row, `PCONN_NO_DATA` after the last (then
+ `values` is not written). The strings are owned by pconn and valid until the next fetch,
+ `pconn_result_next` or `pconn_result_free` on this result. Long values come back whole.
+ The fastest way to read a large result: one call per row instead of one per value.
+ */
+enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *values, uint16_t count);
+
+/*
+ Moves the result to its statement's next result set (`SQLMoreResults`, for SQL with several
+ statements or procedures returning several sets): `PCONN_OK` when there is one (read its
+ columns, rows or affected rows as usual), `PCONN_NO_DATA` when there is none.
+ */
+enum pconn_status pconn_result_next(pconn_result result);
+
+/*
+ Writes the driver's name for the type of column `column` (from 1) to `*out_name`
+ (`SQL_DESC_TYPE_NAME`: psqlODBC says `int4`, `text`…; what ext/odbc's `odbc_field_type` shows).
+ NUL-terminated, owned by pconn, valid until the next call on this result's link.
+ */
+enum pconn_status pconn_column_type_name(pconn_result result,
+                                         uint16_t column,
+                                         const char **out_name);
+
+/*
+ Writes the name of column `column` (from 1) to `*out_name`: NUL-terminated UTF-8, owned by pconn,
+ valid until `pconn_result_next` or `pconn_result_free` on this result.
+ */
+enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
+
+/*
+ Writes the ODBC SQL type code of column `column` (`SQL_INTEGER` 4, `SQL_VARCHAR` 12,
+ `SQL_WVARCHAR` -9, …) to `*out_type`.
+ */
+enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
+
+/*
+ Writes the precision (column size: characters for text, digits for numbers; 0 when unknown) of
+ column `column` to `*out_precision`.
+ */
+enum pconn_status pconn_column_precision(pconn_result result,
+                                         uint16_t column,
+                                         int64_t *out_precision);
+
+/*
+ Writes the scale (decimal digits) of column `column` to `*out_scale`.
+ */
+enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
+
+/*
+ Writes 1 to `*out_nullable` when column `column` may hold NULL, 0 when it cannot, -1 when the
+ driver does not know.
+ */
+enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
+
+/*
+ Writes the display size of column `column` (the most characters a value needs) to
+ `*out_size`.
+ */
+enum pconn_status pconn_column_display_size(pconn_result result,
+                                            uint16_t column,
+                                            int64_t *out_size);
 
 /*
  Prepares `sql` on a link; its parameters are written `?` and numbered from 1. On success
@@ -421,120 +523,14 @@ enum pconn_status pconn_stmt_execute(pconn_stmt stmt, pconn_result *out_result);
 enum pconn_status pconn_stmt_free(pconn_stmt stmt);
 
 /*
- Reads column `column` (from 1) of the current row as a 64-bit integer into `*out_value`
- (0 for NULL); `*out_is_null` is 1 for SQL NULL, else 0 (`out_is_null` may be NULL). A value
- that is not a whole number returns `PCONN_INVALID_ARGUMENT`.
+ Turns autocommit on (`on` = 1) or off (0). Request end restores the link's state at connect.
  */
-enum pconn_status pconn_result_int64(pconn_result result,
-                                     uint16_t column,
-                                     int64_t *out_value,
-                                     int *out_is_null);
+enum pconn_status pconn_autocommit_set(pconn_link link, int on);
 
 /*
- Reads column `column` (from 1) of the current row as a double into `*out_value` (0 for NULL).
- Otherwise as `pconn_result_int64`.
+ Writes 1 to `*out_on` when autocommit is on, else 0.
  */
-enum pconn_status pconn_result_double(pconn_result result,
-                                      uint16_t column,
-                                      double *out_value,
-                                      int *out_is_null);
-
-/*
- Reads column `column` (from 1) of the current row as bytes: binary columns as stored, other
- columns as their text. `*out_data` points to `*out_len` bytes (followed by a NUL pconn adds),
- or is NULL for SQL NULL; `*out_is_null` is 1 for SQL NULL (`out_len`, `out_is_null` may be
- NULL). The bytes are owned by pconn and valid until the next `pconn_fetch`, `pconn_result_next`
- or `pconn_result_free` on this result. Long values come back whole.
- */
-enum pconn_status pconn_result_bytes(pconn_result result,
-                                     uint16_t column,
-                                     const void **out_data,
-                                     size_t *out_len,
-                                     int *out_is_null);
-
-/*
- Moves to the next row and reads it whole in one call: fills `values[0..count)` with the first
- `count` columns (entries past the last column are left untouched; `pconn_result_columns` says
- how many there are). `PCONN_OK` when there was a row, `PCONN_NO_DATA` after the last (then
- `values` is not written). The strings are owned by pconn and valid until the next fetch,
- `pconn_result_next` or `pconn_result_free` on this result. Long values come back whole.
- The fastest way to read a large result: one call per row instead of one per value.
- */
-enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *values, uint16_t count);
-
-/*
- Fetches up to `max_rows` rows (from 1 to 1,000,000), fewer once the text reaches `max_bytes`
- (0: no limit; at least one row is always read), and writes them as one string in PHP's
- `serialize()` format: a list of rows, each an array of its column values as strings (binary
- columns as their bytes, doubles in exact form), SQL NULL as null, keyed as `flags` (a
- `pconn_php_rows`) says. So a PHP binding gets a batch of arrays with one FFI call and one
- `unserialize()`. `*out_data` points to `*out_len` bytes (followed by a NUL), owned by pconn and
- valid until the next call on this result; `*out_rows` (may be NULL) is the number of rows.
- `PCONN_NO_DATA` (with an empty list) when no row was left. A row that fails after others were
- read ends the batch there, and the next fetch on the result reports its error.
- */
-enum pconn_status pconn_fetch_php_serialized(pconn_result result,
-                                             uint32_t max_rows,
-                                             size_t max_bytes,
-                                             int flags,
-                                             const char **out_data,
-                                             size_t *out_len,
-                                             uint32_t *out_rows);
-
-/*
- Writes the driver's name for the type of column `column` (from 1) to `*out_name`
- (`SQL_DESC_TYPE_NAME`: psqlODBC says `int4`, `text`…; what ext/odbc's `odbc_field_type` shows).
- NUL-terminated, owned by pconn, valid until the next call on this result's link.
- */
-enum pconn_status pconn_column_type_name(pconn_result result,
-                                         uint16_t column,
-                                         const char **out_name);
-
-/*
- Moves the result to its statement's next result set (`SQLMoreResults`, for SQL with several
- statements or procedures returning several sets): `PCONN_OK` when there is one (read its
- columns, rows or affected rows as usual), `PCONN_NO_DATA` when there is none.
- */
-enum pconn_status pconn_result_next(pconn_result result);
-
-/*
- Writes the name of column `column` (from 1) to `*out_name`: NUL-terminated UTF-8, owned by pconn,
- valid until `pconn_result_next` or `pconn_result_free` on this result.
- */
-enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
-
-/*
- Writes the ODBC SQL type code of column `column` (`SQL_INTEGER` 4, `SQL_VARCHAR` 12,
- `SQL_WVARCHAR` -9, …) to `*out_type`.
- */
-enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
-
-/*
- Writes the precision (column size: characters for text, digits for numbers; 0 when unknown) of
- column `column` to `*out_precision`.
- */
-enum pconn_status pconn_column_precision(pconn_result result,
-                                         uint16_t column,
-                                         int64_t *out_precision);
-
-/*
- Writes the scale (decimal digits) of column `column` to `*out_scale`.
- */
-enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
-
-/*
- Writes 1 to `*out_nullable` when column `column` may hold NULL, 0 when it cannot, -1 when the
- driver does not know.
- */
-enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
-
-/*
- Writes the display size of column `column` (the most characters a value needs) to
- `*out_size`.
- */
-enum pconn_status pconn_column_display_size(pconn_result result,
-                                            uint16_t column,
-                                            int64_t *out_size);
+enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
 
 /*
  Sets the transaction isolation level (`PCONN_TXN_*`) of the link. Request end restores the
@@ -572,21 +568,6 @@ enum pconn_status pconn_catalog_get(pconn_link link, const char **out_catalog);
 enum pconn_status pconn_catalog_set(pconn_link link, const char *catalog);
 
 /*
- Writes the link's ODBC connection handle (`SQLHDBC`) to `*out_hdbc`, for ODBC calls pconn does
- not wrap. The handle stays owned by pconn: never free or disconnect it, and do not use it after
- the link's request ends. What is changed through it, pconn cannot see: taking the handle marks
- the link so request end rolls back, restores every attribute it knows and resets the session
- (as `pconn_mark_dirty`).
- */
-enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);
-
-/*
- Tells pconn the link's session was changed in ways it cannot see (through the raw handle, or
- SQL that changed settings): request end then does a full reset.
- */
-enum pconn_status pconn_mark_dirty(pconn_link link);
-
-/*
  Lists tables (`SQLTables`) as an ordinary result: columns TABLE_CAT, TABLE_SCHEM, TABLE_NAME,
  TABLE_TYPE, REMARKS. `catalog`, `schema` and `table` are search patterns (`%`, `_`); `types`
  a comma-separated list such as `'TABLE','VIEW'`. NULL means any.
@@ -620,6 +601,25 @@ enum pconn_status pconn_primary_keys(pconn_link link,
                                      const char *schema,
                                      const char *table,
                                      pconn_result *out_result);
+
+/*
+ Fetches up to `max_rows` rows (from 1 to 1,000,000), fewer once the text reaches `max_bytes`
+ (0: no limit; at least one row is always read), and writes them as one string in PHP's
+ `serialize()` format: a list of rows, each an array of its column values as strings (binary
+ columns as their bytes, doubles in exact form), SQL NULL as null, keyed as `flags` (a
+ `pconn_php_rows`) says. So a PHP binding gets a batch of arrays with one FFI call and one
+ `unserialize()`. `*out_data` points to `*out_len` bytes (followed by a NUL), owned by pconn and
+ valid until the next call on this result; `*out_rows` (may be NULL) is the number of rows.
+ `PCONN_NO_DATA` (with an empty list) when no row was left. A row that fails after others were
+ read ends the batch there, and the next fetch on the result reports its error.
+ */
+enum pconn_status pconn_fetch_php_serialized(pconn_result result,
+                                             uint32_t max_rows,
+                                             size_t max_bytes,
+                                             int flags,
+                                             const char **out_data,
+                                             size_t *out_len,
+                                             uint32_t *out_rows);
 
 #ifdef __cplusplus
 }  // extern "C"

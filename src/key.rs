@@ -168,15 +168,21 @@ impl<'a> ConnSpec<'a> {
         Ok(settings)
     }
 
-    /// The string handed to `SQLDriverConnect`. Contains the password: build it right before
-    /// connecting and drop it right after (it is wiped on drop).
-    pub fn driver_connection_string(&self) -> SecretString {
+    /// The attributes passed on to the driver (without pconn's own, user and password).
+    pub fn driver_attributes(&self) -> &[(String, String)] {
+        &self.parsed.driver_attrs
+    }
+
+    /// The string handed to `SQLDriverConnect`, with `extra` (complete `key=value;` attributes the
+    /// session adds for its driver) after the caller's attributes. Contains the password: build it
+    /// right before connecting and drop it right after (it is wiped on drop).
+    pub fn driver_connection_string(&self, extra: Option<&str>) -> SecretString {
         let mut out = String::new();
         for (key, value) in &self.parsed.driver_attrs {
             push_attribute(&mut out, key, value);
         }
-        if let Some(attribute) = crate::reset::startup_settings_attribute(&self.parsed.driver_attrs) {
-            out.push_str(attribute);
+        if let Some(attributes) = extra {
+            out.push_str(attributes);
         }
         let user = self.key.user();
         if !user.is_empty() {
@@ -355,12 +361,7 @@ impl SecretString {
 
 impl Drop for SecretString {
     fn drop(&mut self) {
-        // SAFETY: zero bytes are valid UTF-8; volatile writes keep the compiler from eliding them.
-        unsafe {
-            for byte in self.0.as_bytes_mut() {
-                std::ptr::write_volatile(byte, 0);
-            }
-        }
+        crate::os::wipe(&mut self.0);
     }
 }
 
@@ -478,10 +479,8 @@ fn salt() -> &'static [u8; 32] {
     static SALT: OnceLock<[u8; 32]> = OnceLock::new();
     SALT.get_or_init(|| {
         let mut salt = [0u8; 32];
-        // SAFETY: the buffer is valid for its length. getrandom without flags blocks only before the
-        // kernel's pool is initialised at boot.
-        let filled = unsafe { libc::getrandom(salt.as_mut_ptr().cast(), salt.len(), 0) };
-        if filled != salt.len() as isize {
+        // Waits only before the kernel's pool is initialised at boot.
+        if !crate::os::random_bytes(&mut salt, true) {
             // Not expected on Linux; fall back to something process-unique rather than fail.
             let fallback = format!("{:?}{}", std::time::SystemTime::now(), std::process::id());
             salt = Sha256::digest(fallback.as_bytes()).into();
@@ -549,7 +548,7 @@ mod tests {
     fn pconn_options_are_keyed_but_not_sent_to_the_driver() {
         let spec = ConnSpec::parse("Driver=x;PconnReset=none;Database=d", None, Some("p")).unwrap();
         assert_eq!(spec.option("reset"), Some("none"));
-        let driver = spec.driver_connection_string();
+        let driver = spec.driver_connection_string(None);
         assert_eq!(driver.as_str(), "Driver=x;Database=d;PWD=p;");
         assert_ne!(spec.key, key("Driver=x;Database=d", None, Some("p")));
     }
@@ -559,7 +558,7 @@ mod tests {
         let attrs = parse_attributes("A={x;y}}z};B= plain ;C={}").unwrap();
         assert_eq!(attrs, vec![("A".into(), "x;y}z".into()), ("B".into(), "plain".into()), ("C".into(), "".into())]);
         let spec = ConnSpec::parse("Driver=d;A={x;y}}z}", None, None).unwrap();
-        assert_eq!(spec.driver_connection_string().as_str(), "Driver=d;A={x;y}}z};");
+        assert_eq!(spec.driver_connection_string(None).as_str(), "Driver=d;A={x;y}}z};");
     }
 
     #[test]
@@ -640,6 +639,6 @@ mod tests {
     #[test]
     fn repeated_keywords_keep_the_first_value() {
         let spec = ConnSpec::parse("Driver=a;Database=one;DATABASE=two", None, None).unwrap();
-        assert_eq!(spec.driver_connection_string().as_str(), "Driver=a;Database=one;");
+        assert_eq!(spec.driver_connection_string(None).as_str(), "Driver=a;Database=one;");
     }
 }

@@ -2,25 +2,21 @@
 //!
 //! The logic lives in plain Rust modules; [`ffi`] only translates between C and them.
 
-pub mod attributes;
-pub mod catalog;
-pub mod cleaner;
 pub mod config;
 pub mod diag;
 pub mod error;
 pub mod ffi;
 pub mod key;
-pub mod link;
+pub mod last_error;
 pub mod odbc;
-pub mod prepared;
-pub mod registry;
-pub mod request;
-pub mod reset;
+pub mod os;
+pub mod pool;
+pub mod session;
 pub mod socket;
-pub mod statement;
 pub mod stats;
 
-pub use error::{Error, Result, Status};
+pub use error::{Error, Result};
+pub use ffi::pconn_status as Status;
 
 /// The header cbindgen generated from this source at build time; a test compares it with the
 /// committed `include/pconn.h`.

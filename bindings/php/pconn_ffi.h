@@ -33,8 +33,6 @@ typedef uint64_t pconn_link;
 
 typedef uint64_t pconn_result;
 
-typedef uint64_t pconn_stmt;
-
 typedef struct pconn_value {
   const char *text;
   size_t len;
@@ -44,9 +42,17 @@ typedef struct pconn_value {
   enum pconn_value_kind kind;
 } pconn_value;
 
+typedef uint64_t pconn_stmt;
+
 const char *pconn_version(void);
 
 const char *pconn_errstr(int code);
+
+enum pconn_status pconn_set_option(const char *name, const char *value);
+
+enum pconn_status pconn_get_option(const char *name, const char **out_value);
+
+const char *pconn_stats_json(void);
 
 enum pconn_status pconn_pconnect(const char *conn_str,
                                  const char *user,
@@ -75,24 +81,6 @@ enum pconn_status pconn_request_end(void);
 
 enum pconn_status pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
 
-enum pconn_status pconn_fetch(pconn_result result);
-
-enum pconn_status pconn_result_text(pconn_result result,
-                                    uint16_t column,
-                                    const char **out_text,
-                                    size_t *out_len,
-                                    int *out_is_null);
-
-enum pconn_status pconn_result_columns(pconn_result result, uint16_t *out_count);
-
-enum pconn_status pconn_result_affected_rows(pconn_result result, int64_t *out_rows);
-
-enum pconn_status pconn_result_free(pconn_result result);
-
-enum pconn_status pconn_autocommit_set(pconn_link link, int on);
-
-enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
-
 enum pconn_status pconn_commit(pconn_link link);
 
 enum pconn_status pconn_rollback(pconn_link link);
@@ -107,11 +95,63 @@ enum pconn_status pconn_last_status(pconn_link link);
 
 int pconn_link_is_persistent(pconn_link link);
 
-enum pconn_status pconn_set_option(const char *name, const char *value);
+enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);
 
-enum pconn_status pconn_get_option(const char *name, const char **out_value);
+enum pconn_status pconn_mark_dirty(pconn_link link);
 
-const char *pconn_stats_json(void);
+enum pconn_status pconn_fetch(pconn_result result);
+
+enum pconn_status pconn_result_text(pconn_result result,
+                                    uint16_t column,
+                                    const char **out_text,
+                                    size_t *out_len,
+                                    int *out_is_null);
+
+enum pconn_status pconn_result_columns(pconn_result result, uint16_t *out_count);
+
+enum pconn_status pconn_result_affected_rows(pconn_result result, int64_t *out_rows);
+
+enum pconn_status pconn_result_free(pconn_result result);
+
+enum pconn_status pconn_result_int64(pconn_result result,
+                                     uint16_t column,
+                                     int64_t *out_value,
+                                     int *out_is_null);
+
+enum pconn_status pconn_result_double(pconn_result result,
+                                      uint16_t column,
+                                      double *out_value,
+                                      int *out_is_null);
+
+enum pconn_status pconn_result_bytes(pconn_result result,
+                                     uint16_t column,
+                                     const void **out_data,
+                                     size_t *out_len,
+                                     int *out_is_null);
+
+enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *values, uint16_t count);
+
+enum pconn_status pconn_result_next(pconn_result result);
+
+enum pconn_status pconn_column_type_name(pconn_result result,
+                                         uint16_t column,
+                                         const char **out_name);
+
+enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
+
+enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
+
+enum pconn_status pconn_column_precision(pconn_result result,
+                                         uint16_t column,
+                                         int64_t *out_precision);
+
+enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
+
+enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
+
+enum pconn_status pconn_column_display_size(pconn_result result,
+                                            uint16_t column,
+                                            int64_t *out_size);
 
 enum pconn_status pconn_prepare(pconn_link link, const char *sql, pconn_stmt *out_stmt);
 
@@ -134,53 +174,9 @@ enum pconn_status pconn_stmt_execute(pconn_stmt stmt, pconn_result *out_result);
 
 enum pconn_status pconn_stmt_free(pconn_stmt stmt);
 
-enum pconn_status pconn_result_int64(pconn_result result,
-                                     uint16_t column,
-                                     int64_t *out_value,
-                                     int *out_is_null);
+enum pconn_status pconn_autocommit_set(pconn_link link, int on);
 
-enum pconn_status pconn_result_double(pconn_result result,
-                                      uint16_t column,
-                                      double *out_value,
-                                      int *out_is_null);
-
-enum pconn_status pconn_result_bytes(pconn_result result,
-                                     uint16_t column,
-                                     const void **out_data,
-                                     size_t *out_len,
-                                     int *out_is_null);
-
-enum pconn_status pconn_fetch_row(pconn_result result, struct pconn_value *values, uint16_t count);
-
-enum pconn_status pconn_fetch_php_serialized(pconn_result result,
-                                             uint32_t max_rows,
-                                             size_t max_bytes,
-                                             int flags,
-                                             const char **out_data,
-                                             size_t *out_len,
-                                             uint32_t *out_rows);
-
-enum pconn_status pconn_column_type_name(pconn_result result,
-                                         uint16_t column,
-                                         const char **out_name);
-
-enum pconn_status pconn_result_next(pconn_result result);
-
-enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
-
-enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
-
-enum pconn_status pconn_column_precision(pconn_result result,
-                                         uint16_t column,
-                                         int64_t *out_precision);
-
-enum pconn_status pconn_column_scale(pconn_result result, uint16_t column, int *out_scale);
-
-enum pconn_status pconn_column_nullable(pconn_result result, uint16_t column, int *out_nullable);
-
-enum pconn_status pconn_column_display_size(pconn_result result,
-                                            uint16_t column,
-                                            int64_t *out_size);
+enum pconn_status pconn_autocommit_get(pconn_link link, int *out_on);
 
 enum pconn_status pconn_isolation_set(pconn_link link, int level);
 
@@ -193,10 +189,6 @@ enum pconn_status pconn_read_only_get(pconn_link link, int *out_on);
 enum pconn_status pconn_catalog_get(pconn_link link, const char **out_catalog);
 
 enum pconn_status pconn_catalog_set(pconn_link link, const char *catalog);
-
-enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);
-
-enum pconn_status pconn_mark_dirty(pconn_link link);
 
 enum pconn_status pconn_tables(pconn_link link,
                                const char *catalog,
@@ -217,3 +209,11 @@ enum pconn_status pconn_primary_keys(pconn_link link,
                                      const char *schema,
                                      const char *table,
                                      pconn_result *out_result);
+
+enum pconn_status pconn_fetch_php_serialized(pconn_result result,
+                                             uint32_t max_rows,
+                                             size_t max_bytes,
+                                             int flags,
+                                             const char **out_data,
+                                             size_t *out_len,
+                                             uint32_t *out_rows);

@@ -1,7 +1,7 @@
 //! Checking what C passes in: NULL pointers, lengths, UTF-8, output pointers.
 
 use crate::error::{Error, Result};
-use std::ffi::c_char;
+use std::ffi::{c_char, c_int};
 
 /// Longest connection string, user or password accepted.
 pub(crate) const MAX_CONNECT_ARG: usize = 64 * 1024;
@@ -9,6 +9,8 @@ pub(crate) const MAX_CONNECT_ARG: usize = 64 * 1024;
 pub(crate) const MAX_SQL: usize = 256 * 1024 * 1024;
 /// Longest option name or value accepted.
 pub(crate) const MAX_OPTION_ARG: usize = 4096;
+/// Longest catalog argument (catalog, schema, table, column name or pattern).
+pub(crate) const MAX_NAME: usize = MAX_OPTION_ARG;
 
 /// A required NUL-terminated UTF-8 string argument.
 ///
@@ -49,3 +51,14 @@ pub unsafe fn write_out<T>(ptr: *mut T, value: T) {
     unsafe { ptr.write(value) }
 }
 
+
+/// Writes an optional NULL indicator.
+///
+/// # Safety
+/// `out_is_null` is NULL or writable.
+pub unsafe fn write_null_flag(out_is_null: *mut c_int, is_null: bool) {
+    if !out_is_null.is_null() {
+        // SAFETY: per the contract above.
+        unsafe { write_out(out_is_null, c_int::from(is_null)) };
+    }
+}

@@ -1,8 +1,9 @@
 //! The one guard every exported function body runs in: no panic crosses the C boundary, and every
 //! call leaves the thread's last error describing itself.
 
-use crate::diag::thread_error;
-use crate::error::{Error, Result, Status};
+use super::status::{pconn_status as Status, status_of};
+use crate::error::{Error, Result};
+use crate::last_error::thread_error;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -23,7 +24,7 @@ pub fn status_call(call: impl FnOnce() -> Result<()>) -> Status {
         Ok(()) => Status::PCONN_OK,
         Err(error) => {
             thread_error::set(&error);
-            error.status()
+            status_of(&error)
         }
     }
 }

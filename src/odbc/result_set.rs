@@ -9,7 +9,7 @@
 
 use crate::config;
 use crate::error::{Error, Result};
-use crate::odbc::{check, check_no_data, get_var_data};
+use crate::odbc::{check, check_no_data, check_raw, get_var_data};
 use odbc_api::handles::{CData, CDataMut, ColumnDescription, SqlText, Statement, StatementImpl};
 use odbc_api::parameter::{Binary, Text};
 use odbc_api::sys::{self, CDataType, SqlDataType};
@@ -327,7 +327,7 @@ enum CursorState {
 
 /// One executed statement and where its cursor stands.
 pub struct ResultSet {
-    /// Lifetime erased to `'static`: the owning [`crate::link::Link`] frees every result before it
+    /// Lifetime erased to `'static`: the owning session frees every result before it
     /// disconnects or frees its connection handle, which is what the lifetime protected. Not owned
     /// when the result reads a prepared statement's cursor: then the statement frees the handle.
     stmt: ManuallyDrop<StatementImpl<'static>>,
@@ -696,10 +696,10 @@ impl ResultSet {
     /// The value of column `col` as a double; `None` for SQL NULL.
     pub fn double(&mut self, col: u16) -> Result<Option<f64>> {
         let index = self.check_column(col)?;
-        if let Rows::Block { columns, row, .. } = &self.rows {
-            if columns[index].kind == BlockKind::Double {
-                return Ok(columns[index].double(*row));
-            }
+        if let Rows::Block { columns, row, .. } = &self.rows
+            && columns[index].kind == BlockKind::Double
+        {
+            return Ok(columns[index].double(*row));
         }
         let Some(value) = self.bytes(col)? else { return Ok(None) };
         let text = std::str::from_utf8(value).unwrap_or("").trim();
@@ -971,15 +971,6 @@ fn standard_column_size(sql_type: SqlDataType) -> usize {
         SqlDataType::REAL => 7,
         SqlDataType::FLOAT | SqlDataType::DOUBLE => 15,
         _ => 0,
-    }
-}
-
-/// Checks the return of an ODBC function odbc-api's handles do not wrap.
-pub(crate) fn check_raw(ret: sys::SqlReturn, handle: &(impl odbc_api::handles::Diagnostics + ?Sized), function: &'static str) -> Result<()> {
-    match ret {
-        sys::SqlReturn::SUCCESS | sys::SqlReturn::SUCCESS_WITH_INFO => Ok(()),
-        sys::SqlReturn::NO_DATA => Err(Error::WrongState(format!("{function}: no data"))),
-        _ => Err(crate::odbc::diagnostic_error(handle, function)),
     }
 }
 

@@ -10,6 +10,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use odbc_api::buffers::Indicator;
 use odbc_api::handles::{Diagnostics, SqlResult, Statement};
+use odbc_api::sys;
 use odbc_api::parameter::{VarCell, VarKind};
 
 /// Converts an ODBC return into a pconn result, reading all diagnostic records from `handle` on
@@ -29,6 +30,15 @@ pub fn check_no_data(result: SqlResult<()>, handle: &(impl Diagnostics + ?Sized)
     match result {
         SqlResult::NoData => Ok(false),
         other => check(other, handle).map(|()| true),
+    }
+}
+
+/// Checks the return of an ODBC function odbc-api's handles do not wrap.
+pub fn check_raw(ret: sys::SqlReturn, handle: &(impl odbc_api::handles::Diagnostics + ?Sized), function: &'static str) -> Result<()> {
+    match ret {
+        sys::SqlReturn::SUCCESS | sys::SqlReturn::SUCCESS_WITH_INFO => Ok(()),
+        sys::SqlReturn::NO_DATA => Err(Error::WrongState(format!("{function}: no data"))),
+        _ => Err(diagnostic_error(handle, function)),
     }
 }
 
@@ -99,3 +109,8 @@ pub fn get_var_data<K: VarKind<Element = u8>>(
     buf.truncate(filled);
     Ok(true)
 }
+
+pub mod catalog;
+pub mod connection;
+pub mod result_set;
+pub mod statement;

@@ -6,10 +6,10 @@
 //! an attribute pay nothing for it.
 
 use crate::error::{Error, Result};
-use crate::link::Link;
-use crate::odbc::check;
-use crate::statement::check_raw;
-use odbc_api::sys::{self, ConnectionAttribute};
+use crate::session::Session;
+use crate::session::reset::Dbms;
+use crate::odbc::{check, connection};
+use odbc_api::sys::ConnectionAttribute;
 
 /// ODBC's `SQL_TXN_*` isolation levels, the values `pconn_isolation_set` takes.
 pub(crate) const TXN_READ_UNCOMMITTED: u32 = 1;
@@ -30,23 +30,13 @@ pub fn validate_isolation(level: i64) -> Result<u32> {
     }
 }
 
-impl Link {
+impl Session {
     fn get_u32_attribute(&self, attribute: ConnectionAttribute) -> Result<u32> {
-        let conn = self.connection()?;
-        let mut value: u32 = 0;
-        // SAFETY: numeric attribute, written into a u32; odbc-api's numeric getter is private.
-        let ret = unsafe {
-            sys::SQLGetConnectAttr(conn.as_sys(), attribute, (&mut value as *mut u32).cast(), 0, std::ptr::null_mut())
-        };
-        check_raw(ret, conn, "SQLGetConnectAttr")?;
-        Ok(value)
+        connection::get_u32_attribute(self.connection()?, attribute)
     }
 
     fn set_u32_attribute(&self, attribute: ConnectionAttribute, value: u32) -> Result<()> {
-        let conn = self.connection()?;
-        // SAFETY: numeric attributes take their value in the pointer argument; no memory is referenced.
-        let set = unsafe { conn.set_attribute(attribute, value as usize as sys::Pointer, 0) };
-        check(set, conn)
+        connection::set_u32_attribute(self.connection()?, attribute, value)
     }
 
     /// The transaction isolation level (`SQL_TXN_*`).
@@ -69,12 +59,12 @@ impl Link {
     }
 
     pub fn read_only(&mut self) -> Result<bool> {
-        if self.dbms == crate::reset::Dbms::PostgreSql {
+        if self.dbms == Dbms::PostgreSql {
             // psqlodbc accepts SQL_ATTR_ACCESS_MODE but neither applies nor remembers it.
             let rows = self.run_internal("SHOW default_transaction_read_only")?;
             return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "on"));
         }
-        if self.dbms == crate::reset::Dbms::Sqlite {
+        if self.dbms == Dbms::Sqlite {
             // SQLite's driver ignores SQL_ATTR_ACCESS_MODE; the query_only pragma enforces it.
             let rows = self.run_internal("SELECT * FROM pragma_query_only()")?;
             return Ok(matches!(rows.first().and_then(|row| row.first()), Some(Some(value)) if value == "1"));
@@ -102,14 +92,14 @@ impl Link {
         let set = self.set_u32_attribute(ConnectionAttribute::ACCESS_MODE, mode);
         self.note(set)?;
         match self.dbms {
-            crate::reset::Dbms::PostgreSql => {
+            Dbms::PostgreSql => {
                 let sql = format!("SET SESSION CHARACTERISTICS AS TRANSACTION {}", if on { "READ ONLY" } else { "READ WRITE" });
                 self.run_internal(&sql)?;
             }
-            crate::reset::Dbms::Sqlite => {
+            Dbms::Sqlite => {
                 self.run_internal(if on { "PRAGMA query_only = 1" } else { "PRAGMA query_only = 0" })?;
             }
-            crate::reset::Dbms::Other => {}
+            Dbms::Other => {}
         }
         Ok(())
     }
@@ -137,13 +127,7 @@ impl Link {
     }
 
     fn apply_catalog(&mut self, catalog: &str) -> Result<()> {
-        let conn = self.connection()?;
-        let text = std::ffi::CString::new(catalog).map_err(|_| Error::InvalidArgument("catalog contains a NUL".into()))?;
-        // SAFETY: a NUL-terminated string that outlives the call; the driver copies it.
-        let set = unsafe {
-            conn.set_attribute(ConnectionAttribute::CURRENT_CATALOG, text.as_ptr() as sys::Pointer, sys::NTS as i32)
-        };
-        let set = check(set, conn);
+        let set = connection::set_current_catalog(self.connection()?, catalog);
         self.note(set)
     }
 
@@ -153,7 +137,7 @@ impl Link {
         self.capture_attribute_baseline()?;
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
-        self.dirty.sql_words = crate::reset::SqlWords::all();
+        self.dirty.sql_words = crate::session::sqlite::SqlWords::all();
         Ok(())
     }
 
@@ -185,10 +169,10 @@ impl Link {
         if let (true, Some(on)) = (self.dirty.read_only || everything, self.baseline.read_only) {
             self.apply_read_only(on)?;
         }
-        if self.dirty.catalog {
-            if let Some(catalog) = self.baseline.catalog.clone() {
-                self.apply_catalog(&catalog)?;
-            }
+        if self.dirty.catalog
+            && let Some(catalog) = self.baseline.catalog.clone()
+        {
+            self.apply_catalog(&catalog)?;
         }
         Ok(())
     }

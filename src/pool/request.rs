@@ -2,9 +2,10 @@
 //! answer a repeated identical `pconn_pconnect`/`pconn_connect` within the same request.
 
 use crate::key::{KeyMap, LinkKey};
-use crate::link::LinkKind;
-use crate::registry::{self, LinkHandle, LinkSlot};
+use crate::pool::LinkKind;
+use crate::pool::{LinkHandle, LinkSlot};
 use std::cell::RefCell;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bumped in a forked child: the forking thread's request was copied with the process and names
@@ -48,6 +49,15 @@ impl Request {
     }
 }
 
+/// What ends a request's links, registered by the pool when it starts (the pool calls into this
+/// module, so this module cannot call back into it directly).
+static THREAD_EXIT: OnceLock<fn(Vec<RequestLink>)> = OnceLock::new();
+
+/// Registers the function that ends the links of a thread that exits without ending its request.
+pub fn on_thread_exit(end_handles: fn(Vec<RequestLink>)) {
+    let _ = THREAD_EXIT.set(end_handles);
+}
+
 /// Ends the request when a thread exits without doing so, so its links are not stranded.
 struct RequestCell(RefCell<Request>);
 
@@ -59,7 +69,8 @@ impl Drop for RequestCell {
         }
         // A panic must not unwind out of a thread-local destructor (that aborts the process); what it
         // leaves half-done is no different from a panic in any call, which the C boundary catches.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| registry::end_handles(links)));
+        let Some(end_handles) = THREAD_EXIT.get() else { return };
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| end_handles(links)));
     }
 }
 

@@ -15,7 +15,8 @@
 use crate::key::LinkKey;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use crate::os::ForkLocal;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 type Job = Box<dyn FnOnce() + Send>;
@@ -45,28 +46,15 @@ static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
 /// child never unlocks or waits on the parent's: a parking_lot mutex unlocked in the child may
 /// hand itself to a parent thread that was parked on it and does not exist there, leaving it
 /// locked for good (seen as a rare hang of the fork test).
-static CLEANER: AtomicPtr<Cleaner> = AtomicPtr::new(std::ptr::null_mut());
+static CLEANER: ForkLocal<Cleaner> = ForkLocal::new();
 
-fn new_cleaner() -> *mut Cleaner {
+fn new_cleaner() -> Cleaner {
     let queue = Queue { generation: FORK_GENERATION.load(Ordering::SeqCst), ..Queue::default() };
-    Box::into_raw(Box::new(Cleaner { queue: Mutex::new(queue), work: Condvar::new(), done: Condvar::new() }))
+    Cleaner { queue: Mutex::new(queue), work: Condvar::new(), done: Condvar::new() }
 }
 
 fn cleaner() -> &'static Cleaner {
-    let mut current = CLEANER.load(Ordering::Acquire);
-    if current.is_null() {
-        let fresh = new_cleaner();
-        current = match CLEANER.compare_exchange(std::ptr::null_mut(), fresh, Ordering::AcqRel, Ordering::Acquire) {
-            Ok(_) => fresh,
-            Err(winner) => {
-                // SAFETY: `fresh` was never shared.
-                drop(unsafe { Box::from_raw(fresh) });
-                winner
-            }
-        };
-    }
-    // SAFETY: a leaked allocation, never freed.
-    unsafe { &*current }
+    CLEANER.get_or_init(new_cleaner)
 }
 
 /// Locks the queue; in a forked child, first forgets the parent's jobs without running or
@@ -163,8 +151,8 @@ pub fn wait_all(limit: Duration) -> bool {
 /// the parent's (its jobs own the parent's links) is left untouched and leaked.
 pub fn after_fork_in_child() {
     FORK_GENERATION.fetch_add(1, Ordering::SeqCst);
-    if !CLEANER.load(Ordering::Acquire).is_null() {
-        CLEANER.store(new_cleaner(), Ordering::Release);
+    if CLEANER.get().is_some() {
+        CLEANER.replace(new_cleaner());
     }
 }
 

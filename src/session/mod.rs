@@ -1,28 +1,18 @@
-//! A link: one ODBC connection and everything pconn knows about it — its kind, its baseline, what
-//! the current request changed, its last error, its open results, its age and use count.
+//! A session: one ODBC connection to a server and everything pconn knows about it — the DBMS, the
+//! baseline it returns to, what the current request changed (dirty marks), its open result sets
+//! and statements, and the internal statements pconn runs on it (ping, reset). The pool's link is
+//! a session plus the pool's bookkeeping (`pool/link.rs`).
 
 use crate::config::{LinkSettings, ResetPolicy};
-use crate::diag::{Diagnostic, StoredError};
+use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
-use crate::key::{ConnSpec, LinkKey};
-use crate::odbc::{check, environment};
-use crate::reset::{self, Dbms, SessionBaseline};
+use crate::key::ConnSpec;
+use crate::odbc::{check, connection, environment};
+use reset::{Dbms, SessionBaseline};
 use crate::socket::{Peer, SocketFds, WatchedSocket};
-use crate::statement::ResultSet;
+use crate::odbc::result_set::ResultSet;
 use odbc_api::handles::{self, StatementImpl};
 use std::sync::Arc;
-use std::time::Instant;
-
-/// How long a link lives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LinkKind {
-    /// `pconn_pconnect`: returned to the process's idle pool at request end.
-    Persistent,
-    /// `pconn_connect`: shared by identical calls within one request, closed at request end.
-    RequestScoped,
-    /// `pconn_new_connect`: always its own connection, closed at close or request end.
-    Fresh,
-}
 
 /// What the current request changed through the API, so request end restores exactly that
 /// (HikariCP's "dirty bits").
@@ -37,8 +27,8 @@ pub struct DirtyMarks {
     pub read_only: bool,
     pub catalog: bool,
     /// Words seen in the request's SQL that tell which parts of a SQLite reset are needed
-    /// ([`crate::reset::SqlWords`]); all of them once the raw handle was used.
-    pub(crate) sql_words: crate::reset::SqlWords,
+    /// ([`crate::session::sqlite::SqlWords`]); all of them once the raw handle was used.
+    pub(crate) sql_words: crate::session::sqlite::SqlWords,
 }
 
 impl DirtyMarks {
@@ -68,49 +58,38 @@ pub struct CleanReport {
     pub reset: bool,
 }
 
-pub struct Link {
+/// One server session. Its fields are private to `session/`: the layers above go through methods.
+pub struct Session {
     /// `None` once disconnected or forgotten.
     conn: Option<handles::Connection<'static>>,
-    pub kind: LinkKind,
-    pub key: LinkKey,
-    pub dbms: Dbms,
+    dbms: Dbms,
     /// Shared with the cache of resolved settings: handing the link out compares pointers first.
-    pub settings: Arc<LinkSettings>,
-    pub(crate) baseline: SessionBaseline,
-    pub(crate) autocommit: bool,
-    pub dirty: DirtyMarks,
-    pub error: Option<StoredError>,
-    pub(crate) results: crate::prepared::SlotMap<ResultSet>,
-    pub(crate) next_result_slot: u32,
-    /// Prepared statements (see `prepared.rs`); freed after `results`, which may read them.
-    pub(crate) statements: crate::prepared::Statements,
-    pub opened_at: Instant,
-    pub last_used: Instant,
-    pub uses: u64,
-    /// 0.9–1.0: this link's share of `max_lifetime`, so a worker pool's links do not all
-    /// reconnect in the same second.
-    pub lifetime_jitter: f64,
+    settings: Arc<LinkSettings>,
+    baseline: SessionBaseline,
+    autocommit: bool,
+    dirty: DirtyMarks,
+    result_sets: slots::SlotMap<ResultSet>,
+    next_result_set_slot: u32,
+    /// Prepared statements (see `slots.rs`); freed after `result_sets`, which may read them.
+    statements: slots::Statements,
     /// The server connection is gone (or a call failed in a way that makes the session unknown):
-    /// never hand this link out again.
-    pub broken: bool,
+    /// never hand this session out again.
+    broken: bool,
     /// The pid that opened the connection; only that process may send anything on it.
-    pub owner_pid: u32,
+    owner_pid: u32,
     /// The driver's socket, when it could be found at open: checked at every hand-out.
     socket: Option<WatchedSocket>,
-    /// The thread that returned the link to the idle pool last (a number of the registry's): the
-    /// next hand-out to that thread prefers it.
-    pub(crate) returned_by: u64,
 }
 
-impl Link {
+impl Session {
     /// Opens a new connection for `spec`.
-    pub fn open(spec: &ConnSpec, kind: LinkKind, settings: Arc<LinkSettings>, login_timeout: u32) -> Result<Link> {
+    pub fn open(spec: &ConnSpec, settings: Arc<LinkSettings>, login_timeout: u32) -> Result<Session> {
         let env = environment()?;
         let options = odbc_api::ConnectionOptions {
             login_timeout_sec: (login_timeout > 0).then_some(login_timeout),
             packet_size: None,
         };
-        let conn_str = spec.driver_connection_string();
+        let conn_str = spec.driver_connection_string(postgres::startup_settings_attribute(spec.driver_attributes()));
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
@@ -122,27 +101,19 @@ impl Link {
         let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
         drop(conn_str);
         let conn = conn.into_handle();
-        let mut link = Link {
+        let mut link = Session {
             conn: Some(conn),
-            kind,
-            key: spec.key.clone(),
             dbms: Dbms::Other,
             settings,
             baseline: SessionBaseline::default(),
             autocommit: true,
             dirty: DirtyMarks::default(),
-            error: None,
-            results: Default::default(),
-            next_result_slot: 1,
+            result_sets: Default::default(),
+            next_result_set_slot: 1,
             statements: Default::default(),
-            opened_at: Instant::now(),
-            last_used: Instant::now(),
-            uses: 0,
-            lifetime_jitter: lifetime_jitter(),
             broken: false,
             owner_pid: std::process::id(),
             socket,
-            returned_by: 0,
         };
         link.dbms = Dbms::detect(link.connection()?);
         match reset::capture_baseline(&mut link) {
@@ -163,7 +134,7 @@ impl Link {
         let hdbc = self.connection()?.as_sys();
         self.dirty.raw_handle_used = true;
         self.dirty.session_touched = true;
-        self.dirty.sql_words = crate::reset::SqlWords::all();
+        self.dirty.sql_words = crate::session::sqlite::SqlWords::all();
         Ok(hdbc)
     }
 
@@ -227,11 +198,9 @@ impl Link {
     }
 
     pub(crate) fn allocate_statement(&self) -> Result<StatementImpl<'static>> {
-        let conn = self.connection()?;
-        let stmt = check(conn.allocate_statement(), conn)?;
-        // SAFETY: the statement is owned by this link (directly or through `results`) and every one
-        // is freed before `conn` is disconnected or freed, which is what the lifetime guarded.
-        Ok(unsafe { StatementImpl::new(stmt.into_sys()) })
+        // Every statement is kept by this session (directly or through `result_sets`) and freed
+        // before the connection is disconnected or freed (see `disconnect`, `forget`, `Drop`).
+        connection::allocate_statement(self.connection()?)
     }
 
     /// Records that the request ran `sql`: the session may have changed. Only SQLite's reset
@@ -239,7 +208,7 @@ impl Link {
     pub(crate) fn note_caller_sql(&mut self, sql: &str) {
         self.dirty.session_touched = true;
         if self.dbms == Dbms::Sqlite {
-            self.dirty.sql_words |= crate::reset::SqlWords::scan(sql);
+            self.dirty.sql_words |= crate::session::sqlite::SqlWords::scan(sql);
         }
     }
 
@@ -249,29 +218,26 @@ impl Link {
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;
-        let slot = self.next_result_slot;
-        self.next_result_slot = self.next_result_slot.wrapping_add(1).max(1);
-        self.results.insert(slot, result);
-        Ok(slot)
+        Ok(self.insert_result_set(result))
     }
 
-    pub fn result_mut(&mut self, slot: u32) -> Result<&mut ResultSet> {
-        self.results.get_mut(&slot).ok_or(Error::InvalidHandle("result"))
+    pub fn result_set_mut(&mut self, slot: u32) -> Result<&mut ResultSet> {
+        self.result_sets.get_mut(&slot).ok_or(Error::InvalidHandle("result"))
     }
 
     pub fn fetch(&mut self, slot: u32) -> Result<bool> {
-        let fetched = self.result_mut(slot)?.fetch();
+        let fetched = self.result_set_mut(slot)?.fetch();
         self.note(fetched)
     }
 
-    pub fn free_result(&mut self, slot: u32) -> Result<()> {
-        let result = self.results.remove(&slot).ok_or(Error::InvalidHandle("result"))?;
+    pub fn free_result_set(&mut self, slot: u32) -> Result<()> {
+        let result = self.result_sets.remove(&slot).ok_or(Error::InvalidHandle("result"))?;
         let closed = result.close();
         self.note(closed)
     }
 
-    pub fn open_results(&self) -> usize {
-        self.results.len()
+    pub fn open_result_sets(&self) -> usize {
+        self.result_sets.len()
     }
 
     pub fn autocommit(&self) -> bool {
@@ -300,11 +266,6 @@ impl Link {
         self.note(done)
     }
 
-    /// Request end for this link, short of disconnecting: free results, roll back, restore
-    /// attributes, reset the session, clear the error. Any failure means the link must be discarded.
-    ///
-    /// A link the request never touched costs nothing here: no statement ran, so there is nothing
-    /// to roll back or reset, and no server round trip is made.
     /// Whether cleaning this link at request end will wait for the server: a session reset
     /// (unless the DBMS runs in-process, as SQLite does) or the rollback of a manual-commit
     /// transaction. Only then is handing it to the background thread worth the thread switch.
@@ -316,11 +277,16 @@ impl Link {
         resets || !self.autocommit
     }
 
+    /// Request end for this session, short of disconnecting: free result sets and statements,
+    /// roll back, restore attributes, reset the session. Any failure means the link must be
+    /// discarded.
+    ///
+    /// A session the request never touched costs nothing here: no statement ran, so there is
+    /// nothing to roll back or reset, and no server round trip is made.
     pub fn clean(&mut self) -> Result<CleanReport> {
         let mut report = CleanReport::default();
-        self.error = None;
         let mut first_error = None;
-        for (_, result) in self.results.drain() {
+        for (_, result) in self.result_sets.drain() {
             if let Err(error) = result.close() {
                 first_error.get_or_insert(error);
             }
@@ -348,7 +314,6 @@ impl Link {
             report.reset = true;
         }
         self.dirty = DirtyMarks::default();
-        self.error = None;
         Ok(report)
     }
 
@@ -356,10 +321,34 @@ impl Link {
         &self.baseline
     }
 
+    /// Marks the session as lost: a call failed with [`Error::Broken`].
+    pub fn mark_broken(&mut self) {
+        self.broken = true;
+    }
+
+    /// Whether the server connection is gone, or a call left the session in a state nobody knows:
+    /// then it is never handed out again.
+    pub fn is_broken(&self) -> bool {
+        self.broken
+    }
+
+    /// The per-link options the session runs with.
+    pub fn settings(&self) -> &Arc<LinkSettings> {
+        &self.settings
+    }
+
+    /// Applies the per-link options as configured now (a `pconn_set_option` at run time applies to
+    /// idle links too); a pointer comparison when nothing changed.
+    pub fn use_settings(&mut self, settings: &Arc<LinkSettings>) {
+        if !Arc::ptr_eq(&self.settings, settings) {
+            self.settings = settings.clone();
+        }
+    }
+
     /// Graceful close: free results, roll back, disconnect. Never panics; a connection that cannot
     /// be disconnected is leaked rather than freed while connected.
     pub fn disconnect(&mut self) {
-        self.results.clear();
+        self.result_sets.clear();
         self.statements.clear();
         if let Some(mut conn) = self.conn.take() {
             let _ = conn.rollback();
@@ -374,8 +363,8 @@ impl Link {
     /// Forgets the connection without a byte sent on its socket: for links inherited across fork,
     /// whose socket belongs to the parent's session.
     pub fn forget(mut self) {
-        let results = std::mem::take(&mut self.results);
-        std::mem::forget(results);
+        let result_sets = std::mem::take(&mut self.result_sets);
+        std::mem::forget(result_sets);
         std::mem::forget(std::mem::take(&mut self.statements));
         if let Some(conn) = self.conn.take() {
             std::mem::forget(conn);
@@ -383,7 +372,7 @@ impl Link {
     }
 }
 
-impl Drop for Link {
+impl Drop for Session {
     fn drop(&mut self) {
         if self.conn.is_none() {
             return;
@@ -391,8 +380,8 @@ impl Drop for Link {
         if self.owner_pid == std::process::id() {
             self.disconnect();
         } else {
-            let results = std::mem::take(&mut self.results);
-            std::mem::forget(results);
+            let result_sets = std::mem::take(&mut self.result_sets);
+            std::mem::forget(result_sets);
             std::mem::forget(std::mem::take(&mut self.statements));
             if let Some(conn) = self.conn.take() {
                 std::mem::forget(conn);
@@ -401,9 +390,9 @@ impl Drop for Link {
     }
 }
 
-fn lifetime_jitter() -> f64 {
-    let mut bytes = [0u8; 2];
-    // SAFETY: valid buffer of the given length.
-    unsafe { libc::getrandom(bytes.as_mut_ptr().cast(), bytes.len(), libc::GRND_NONBLOCK) };
-    0.9 + 0.1 * (u16::from_ne_bytes(bytes) as f64 / u16::MAX as f64)
-}
+pub mod attributes;
+pub mod catalog;
+pub mod postgres;
+pub mod reset;
+pub mod sqlite;
+pub mod slots;

@@ -1,0 +1,101 @@
+//! Prepared statements: SQL prepared once, its `?` parameters bound by position, executed as often
+//! as wanted with new values. A statement keeps its ODBC handle; each execution's rows are read
+//! through a [`ResultSet`] that borrows that handle.
+
+use super::result_set::{FetchMode, ResultSet};
+use super::{check, check_no_data};
+use crate::error::{Error, Result};
+use odbc_api::handles::{SqlText, Statement, StatementImpl};
+use odbc_api::parameter::{VarBinaryBox, VarCharBox};
+
+/// A parameter value, owned by the statement until it is bound anew.
+pub enum ParamValue {
+    Text(VarCharBox),
+    Int64(i64),
+    Double(f64),
+    Binary(VarBinaryBox),
+    /// A NULL, sent as a NULL of type VARCHAR: the server converts it to the column's type.
+    Null(VarCharBox),
+}
+
+impl ParamValue {
+    pub fn text(text: &str) -> ParamValue {
+        ParamValue::Text(VarCharBox::from_vec(text.as_bytes().to_vec()))
+    }
+
+    pub fn binary(bytes: &[u8]) -> ParamValue {
+        ParamValue::Binary(VarBinaryBox::from_vec(bytes.to_vec()))
+    }
+
+    pub fn null() -> ParamValue {
+        ParamValue::Null(VarCharBox::null())
+    }
+}
+
+pub struct PreparedStatement {
+    /// Lifetime erased as for [`ResultSet`]: the link frees its statements before its connection.
+    stmt: StatementImpl<'static>,
+    params: Vec<Option<ParamValue>>,
+    /// The result slot of the last execution, ended when the statement runs again or is freed.
+    pub result_slot: Option<u32>,
+}
+
+impl PreparedStatement {
+    /// Prepares `sql` on a freshly allocated statement and learns how many parameters it has.
+    pub fn prepare(mut stmt: StatementImpl<'static>, sql: &str) -> Result<PreparedStatement> {
+        check(stmt.prepare(&SqlText::new(sql)), &stmt)?;
+        let count = check(stmt.num_params(), &stmt)?;
+        Ok(PreparedStatement { stmt, params: (0..count).map(|_| None).collect(), result_slot: None })
+    }
+
+    pub fn param_count(&self) -> u16 {
+        self.params.len() as u16
+    }
+
+    /// Sets parameter `index` (from 1) for the next executions.
+    pub fn bind(&mut self, index: u16, value: ParamValue) -> Result<()> {
+        let count = self.params.len();
+        if index == 0 || index as usize > count {
+            return Err(Error::InvalidArgument(format!(
+                "parameter {index} is out of range: the statement has {count} parameter(s), numbered from 1"
+            )));
+        }
+        self.params[index as usize - 1] = Some(value);
+        Ok(())
+    }
+
+    /// Executes with the bound values. The caller must already have ended the previous
+    /// execution's result (see [`Statements`]), since that result reads this statement's handle.
+    pub fn execute(&mut self, mode: FetchMode) -> Result<ResultSet> {
+        if let Some(missing) = self.params.iter().position(Option::is_none) {
+            return Err(Error::WrongState(format!(
+                "parameter {} of {} is not bound: bind every parameter before executing",
+                missing + 1,
+                self.params.len()
+            )));
+        }
+        let stmt = &mut self.stmt;
+        check(stmt.reset_parameters(), &*stmt)?;
+        for (index, value) in self.params.iter().enumerate() {
+            let number = index as u16 + 1;
+            // SAFETY: every value lives in `self.params` and is not moved or changed before the
+            // execution below; the next execution binds again, after `reset_parameters`.
+            let bound = unsafe {
+                match value.as_ref().expect("checked above") {
+                    ParamValue::Text(text) => stmt.bind_input_parameter(number, text),
+                    ParamValue::Int64(number_value) => stmt.bind_input_parameter(number, number_value),
+                    ParamValue::Double(number_value) => stmt.bind_input_parameter(number, number_value),
+                    ParamValue::Binary(bytes) => stmt.bind_input_parameter(number, bytes),
+                    ParamValue::Null(null) => stmt.bind_input_parameter(number, null),
+                }
+            };
+            check(bound, &*stmt)?;
+        }
+        // SAFETY: the bound parameters live in `self.params` (see above); no columns are bound.
+        let executed = unsafe { stmt.execute() };
+        check_no_data(executed, &*stmt)?;
+        // SAFETY: the handle belongs to this statement, which the link keeps until the result
+        // that borrows it is gone (`Statements::end_result`).
+        unsafe { ResultSet::borrowed(stmt.as_sys(), mode) }
+    }
+}

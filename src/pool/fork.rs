@@ -1,0 +1,80 @@
+//! The process's fork and exit hooks, and what they do to the pool: a forked child forgets every
+//! inherited link without a byte sent on it; at exit the process's own links are disconnected.
+
+use super::background;
+use super::link::Link;
+use super::request;
+use super::state::{FORK_GENERATION, REGISTRY, State, close_link, registry_if_created};
+use crate::stats::DiscardReason;
+use parking_lot::Mutex;
+use std::sync::Once;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// Installs the hooks, once per process: before the first link is opened.
+pub(super) fn install_process_hooks() {
+    static HOOKS: Once = Once::new();
+    HOOKS.call_once(|| {
+        extern "C" fn before_fork() {
+            // Hold the registry lock across fork, so the state the child reads its handle counter
+            // from is not half-updated.
+            if let Some(registry) = registry_if_created() {
+                std::mem::forget(registry.lock());
+            }
+        }
+        extern "C" fn after_fork_in_parent() {
+            if let Some(registry) = registry_if_created() {
+                // SAFETY: locked by this thread in before_fork.
+                unsafe { registry.force_unlock() };
+            }
+        }
+        extern "C" fn after_fork_in_child() {
+            background::after_fork_in_child();
+            let generation = FORK_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+            if let Some(inherited) = registry_if_created() {
+                // A parking_lot mutex unlocked here may hand itself to a parent thread that was
+                // parked on it and does not exist in the child, staying locked for good. So the
+                // child never unlocks it: it reads the handle counter through the lock this
+                // thread took in before_fork, and starts a registry of its own. The inherited
+                // one, links and all, is leaked: nothing may be sent on the parent's sockets.
+                // SAFETY: this thread holds the lock (before_fork) and is the only thread.
+                let next_handle = unsafe { (*inherited.data_ptr()).next_handle };
+                let mut fresh = State::new();
+                fresh.fork_generation = generation;
+                fresh.next_handle = next_handle;
+                REGISTRY.replace(Mutex::new(fresh));
+            }
+            request::forget_after_fork();
+        }
+        extern "C" fn at_exit() {
+            let _ = std::panic::catch_unwind(disconnect_at_exit);
+        }
+        crate::os::install_process_hooks(before_fork, after_fork_in_parent, after_fork_in_child, at_exit);
+    });
+}
+
+/// At exit, links this process opened itself are disconnected gracefully; inherited ones were
+/// forgotten at the first call after fork and are never touched.
+fn disconnect_at_exit() {
+    let Some(registry) = registry_if_created() else { return };
+    // Let cleanings under way finish, so their links are disconnected too, not cut off.
+    background::wait_all(Duration::from_secs(5));
+    let Some(mut state) = registry.try_lock_for(Duration::from_millis(100)) else { return };
+    if state.fork_generation != FORK_GENERATION.load(Ordering::SeqCst) {
+        return;
+    }
+    let idle: Vec<Box<Link>> = state.keys.values_mut().flat_map(|links| std::mem::take(&mut links.idle)).collect();
+    let leases = std::mem::take(&mut state.leases);
+    state.idle_total = 0;
+    drop(state);
+    for link in idle {
+        close_link(link, Some(DiscardReason::Exit));
+    }
+    for lease in leases.into_values() {
+        if let Some(mut slot) = lease.slot.try_lock_for(Duration::from_millis(100))
+            && let Some(link) = slot.take()
+        {
+            close_link(link, Some(DiscardReason::Exit));
+        }
+    }
+}

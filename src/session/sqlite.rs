@@ -1,0 +1,199 @@
+//! SQLite: which parts of a reset a request's SQL calls for, the pragmas read as the baseline, and
+//! the reset: a raw `BEGIN` is rolled back (its driver's `SQLEndTran` does not end one), temp
+//! tables and views are dropped, attached databases detached, changed pragmas restored.
+
+use super::Session;
+use crate::error::{Error, Result};
+
+/// Words in a request's SQL that decide which parts of a SQLite reset are needed. SQLite has no
+/// SQL-defined functions, so session state changes only through statements that say what they do:
+/// a pragma through `PRAGMA`, temp objects through `TEMP`/`TEMPORARY`/`temp.`, attached databases
+/// through `ATTACH`, a transaction the driver does not know of through `BEGIN`/`SAVEPOINT`.
+/// A plain substring match (comments and string literals included) can only find too much,
+/// which costs a needless step, never a missed one.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SqlWords(u8);
+
+impl SqlWords {
+    const PRAGMA: SqlWords = SqlWords(1);
+    const TEMP: SqlWords = SqlWords(2);
+    const ATTACH: SqlWords = SqlWords(4);
+    const TRANSACTION: SqlWords = SqlWords(8);
+    const ALL: SqlWords = SqlWords(15);
+
+    /// Every word: what a request that used the raw handle may have done.
+    pub(crate) fn all() -> SqlWords {
+        SqlWords::ALL
+    }
+
+    /// The words `sql` contains, in any letter case.
+    pub fn scan(sql: &str) -> SqlWords {
+        const WORDS: [(&[u8], SqlWords); 5] = [
+            (b"pragma", SqlWords::PRAGMA),
+            (b"temp", SqlWords::TEMP),
+            (b"attach", SqlWords::ATTACH),
+            (b"begin", SqlWords::TRANSACTION),
+            (b"savepoint", SqlWords::TRANSACTION),
+        ];
+        let bytes = sql.as_bytes();
+        let mut found = SqlWords::default();
+        for start in 0..bytes.len() {
+            // Every word starts with a letter that is rare enough to make this check cheap.
+            let first = bytes[start].to_ascii_lowercase();
+            if !matches!(first, b'p' | b't' | b'a' | b'b' | b's') {
+                continue;
+            }
+            for (word, flag) in WORDS {
+                if word[0] == first && bytes.len() - start >= word.len() && bytes[start..start + word.len()].eq_ignore_ascii_case(word) {
+                    found |= flag;
+                }
+            }
+        }
+        found
+    }
+
+    pub fn contains(self, other: SqlWords) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+impl std::ops::BitOr for SqlWords {
+    type Output = SqlWords;
+    fn bitor(self, other: SqlWords) -> SqlWords {
+        SqlWords(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOrAssign for SqlWords {
+    fn bitor_assign(&mut self, other: SqlWords) {
+        self.0 |= other.0;
+    }
+}
+
+/// SQLite pragmas a request can change and that are readable, so they can be put back.
+const SQLITE_PRAGMAS: &[&str] = &[
+    "foreign_keys",
+    "recursive_triggers",
+    "busy_timeout",
+    "cache_size",
+    "synchronous",
+    "temp_store",
+    "query_only",
+    "defer_foreign_keys",
+    "reverse_unordered_selects",
+    "automatic_index",
+    "ignore_check_constraints",
+    "legacy_alter_table",
+    "cell_size_check",
+    "trusted_schema",
+];
+
+fn sqlite_pragma_query() -> String {
+    // Table-valued pragma functions read every pragma in one statement; each scalar subquery takes
+    // the pragma's single value whatever its column is called.
+    let columns: Vec<String> = SQLITE_PRAGMAS.iter().map(|p| format!("(SELECT * FROM pragma_{p}())")).collect();
+    format!("SELECT {}", columns.join(", "))
+}
+
+pub(super) fn read_pragmas(link: &mut Session) -> Result<Vec<(String, String)>> {
+    let rows = link.run_internal(&sqlite_pragma_query())?;
+    let row = rows.into_iter().next().unwrap_or_default();
+    Ok(SQLITE_PRAGMAS
+        .iter()
+        .zip(row)
+        .map(|(name, value)| ((*name).to_owned(), value.unwrap_or_default()))
+        .collect())
+}
+
+fn is_safe_identifier(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+}
+
+/// Undoes what the request's SQL can have changed (see [`SqlWords`]); the rest is skipped, which
+/// matters because reading the pragmas alone costs ~170 µs, 20× a small query.
+pub(super) fn reset(link: &mut Session) -> Result<()> {
+    let words = link.dirty.sql_words;
+    if words.contains(SqlWords::TRANSACTION) {
+        // A raw BEGIN survives SQLEndTran in this driver's autocommit mode; end it here.
+        match link.run_internal("ROLLBACK") {
+            Ok(_) => {}
+            Err(Error::Database(diag)) if diag.message().contains("no transaction is active") => {}
+            Err(other) => return Err(other),
+        }
+    }
+    if words.contains(SqlWords::TEMP | SqlWords::ATTACH) {
+        drop_sqlite_temp_objects_and_attachments(link)?;
+    }
+    if words.contains(SqlWords::PRAGMA) {
+        restore_sqlite_pragmas(link)?;
+    }
+    Ok(())
+}
+
+fn drop_sqlite_temp_objects_and_attachments(link: &mut Session) -> Result<()> {
+    let objects = link.run_internal(
+        "SELECT 'TABLE', name FROM temp.sqlite_master WHERE type = 'table' \
+         UNION ALL SELECT 'VIEW', name FROM temp.sqlite_master WHERE type = 'view' \
+         UNION ALL SELECT 'DATABASE', name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')",
+    )?;
+    for row in objects {
+        let (Some(kind), Some(name)) = (&row[0], &row[1]) else { continue };
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        let sql = if kind == "DATABASE" {
+            format!("DETACH DATABASE {quoted}")
+        } else {
+            format!("DROP {kind} IF EXISTS temp.{quoted}")
+        };
+        link.run_internal(&sql)?;
+    }
+    Ok(())
+}
+
+fn restore_sqlite_pragmas(link: &mut Session) -> Result<()> {
+    let baseline = link.baseline().pragmas.clone();
+    if baseline.is_empty() {
+        return Ok(());
+    }
+    let current = read_pragmas(link)?;
+    for ((name, was), (_, now)) in baseline.iter().zip(current.iter()) {
+        if was != now && is_safe_identifier(was) {
+            link.run_internal(&format!("PRAGMA {name} = {was}"))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pragma_query_reads_every_listed_pragma_in_one_statement() {
+        let sql = sqlite_pragma_query();
+        for pragma in SQLITE_PRAGMAS {
+            assert!(sql.contains(&format!("pragma_{pragma}()")));
+        }
+    }
+
+    #[test]
+    fn sql_words_are_found_in_any_case_and_only_when_present() {
+        assert_eq!(SqlWords::scan("SELECT 1"), SqlWords::default());
+        assert_eq!(SqlWords::scan("pragma foreign_keys = ON"), SqlWords::PRAGMA);
+        assert_eq!(SqlWords::scan("CREATE TEMPORARY TABLE t (x)"), SqlWords::TEMP);
+        assert_eq!(SqlWords::scan("create table Temp.t (x)"), SqlWords::TEMP);
+        assert_eq!(SqlWords::scan("ATTACH DATABASE 'x.db' AS x"), SqlWords::ATTACH);
+        assert_eq!(SqlWords::scan("Begin Immediate"), SqlWords::TRANSACTION);
+        assert_eq!(SqlWords::scan("SAVEPOINT a"), SqlWords::TRANSACTION);
+        assert_eq!(SqlWords::scan("BEGIN; PRAGMA x; CREATE TEMP VIEW v AS SELECT 1; ATTACH 'y' AS y"), SqlWords::ALL);
+        // Too much is fine (a column called `tempo`), never too little.
+        assert!(SqlWords::scan("SELECT tempo FROM songs").contains(SqlWords::TEMP));
+        assert_eq!(SqlWords::scan("prag"), SqlWords::default());
+        assert_eq!(SqlWords::scan("é pragma"), SqlWords::PRAGMA);
+    }
+
+    #[test]
+    fn only_plain_pragma_values_are_written_back() {
+        assert!(is_safe_identifier("-2000"));
+        assert!(!is_safe_identifier("1; DROP TABLE x"));
+    }
+}
