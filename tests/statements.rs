@@ -868,7 +868,9 @@ fn attributes_return_to_baseline_at_request_end_sqlite() {
 #[test]
 fn driver_settings_are_back_after_the_reset_postgres() {
     for extra in ["", ";pqopt={application_name=pconn-own-options}"] {
-        let conn = format!("{}{extra}", conn_str(Backend::Postgres));
+        // A per-link option makes this test's identity its own: tests run in parallel, and one
+        // that takes the idle link of the plain string would hand this request another session.
+        let conn = format!("{}{extra};PconnPingInterval=59", conn_str(Backend::Postgres));
         let (pid, floats, dates) = with_request(|| {
             let link = connect(&conn, true);
             let before = (scalar(link, "SELECT pg_backend_pid()"), show(link, "extra_float_digits"), show(link, "DateStyle"));
