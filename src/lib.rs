@@ -8,6 +8,7 @@ pub mod cleaner;
 pub mod config;
 pub mod diag;
 pub mod error;
+pub mod host_slots;
 pub mod ffi;
 pub mod key;
 pub mod link;
