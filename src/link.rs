@@ -100,6 +100,9 @@ pub struct Link {
     /// The thread that returned the link to the idle pool last (a number of the registry's): the
     /// next hand-out to that thread prefers it.
     pub(crate) returned_by: u64,
+    /// The host-wide slot the link holds from connect to disconnect, under a host cap; freed when
+    /// the link is dropped, after its disconnect.
+    pub host_slot: Option<crate::host_slots::HostSlot>,
 }
 
 impl Link {
@@ -143,6 +146,7 @@ impl Link {
             owner_pid: std::process::id(),
             socket,
             returned_by: 0,
+            host_slot: None,
         };
         link.dbms = Dbms::detect(link.connection()?);
         match reset::capture_baseline(&mut link) {

@@ -10,6 +10,7 @@ use crate::cleaner;
 use crate::config::{self, Config, LinkSettings, OnLimit};
 use crate::diag::StoredError;
 use crate::error::{Error, Result};
+use crate::host_slots;
 use crate::key::{ConnSpec, KeyMap, LinkKey};
 use crate::link::{CleanReport, Link, LinkKind, SocketVerdict};
 use crate::request::{self, RequestLink};
@@ -446,7 +447,8 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
                 return Ok(handle);
             }
             match open_within_limits(spec, kind, &settings, &config) {
-                Err(Error::Limit(_)) if config.on_limit == OnLimit::Fallback => {
+                // A request-scoped link needs a host slot too: no fallback round a host cap.
+                Err(Error::Limit(ref message)) if config.on_limit == OnLimit::Fallback && !host_slots::is_host_refusal(message) => {
                     lock().counters.limit_fallbacks += 1;
                     open_within_limits(spec, LinkKind::RequestScoped, &settings, &config)
                 }
@@ -641,8 +643,16 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc<LinkSettin
             if persistent { "persistent" } else { "new" }
         )));
     }
+    let host_slot = match host_slots::acquire(config, &spec.key, spec.password()) {
+        Ok(slot) => slot,
+        Err(error) => {
+            lock().forget_link_counts(kind, &spec.key);
+            return Err(error);
+        }
+    };
     match Link::open(spec, kind, settings.clone(), config.login_timeout) {
-        Ok(link) => {
+        Ok(mut link) => {
+            link.host_slot = host_slot;
             lock().counters.opened += 1;
             Ok(Box::new(link))
         }
@@ -962,7 +972,9 @@ pub fn snapshot() -> Snapshot {
             keys.entry(lease.key.display_name()).or_default().in_use += 1;
         }
     }
+    let config = config::current().unwrap_or_default();
     Snapshot {
+        host: host_slots::usage(&config),
         pid: state.owner_pid,
         persistent_links: state.persistent_total,
         total_links: state.links_total,
