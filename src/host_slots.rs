@@ -23,6 +23,7 @@
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::key::LinkKey;
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -135,17 +136,21 @@ pub fn enabled(config: &Config) -> bool {
     config.host_max_per_key.is_some() || config.host_max_links.is_some()
 }
 
-/// Whether `error` is a refusal by a host cap.
-pub fn is_host_refusal(error: &Error) -> bool {
-    matches!(error, Error::Limit(message) if message.starts_with(HOST_LIMIT_PREFIX))
+/// Whether the message of an [`Error::Limit`] is a refusal by a host cap.
+pub fn is_host_refusal(limit_message: &str) -> bool {
+    limit_message.starts_with(HOST_LIMIT_PREFIX)
 }
 
-/// Takes a slot for a new link of the identity `display` + `password`, waiting up to `host_wait`
-/// for one to free. `None` when no host cap is set.
-pub fn acquire(config: &Config, display: &str, password: &str) -> Result<Option<HostSlot>> {
+/// Takes a slot for a new link of `key` (whose password is `password`), waiting up to
+/// `host_wait` for one to free. `None` when no host cap is set.
+pub fn acquire(config: &Config, key: &LinkKey, password: &str) -> Result<Option<HostSlot>> {
     if !enabled(config) {
         return Ok(None);
     }
+    acquire_for(config, &key.display_name(), password)
+}
+
+fn acquire_for(config: &Config, display: &str, password: &str) -> Result<Option<HostSlot>> {
     install_fork_hook();
     let dir = slot_dir(config)?;
     let identity = identity_file(&dir, display, password)?;
@@ -410,6 +415,31 @@ pub struct HostUsage {
     pub keys: Vec<(String, usize)>,
 }
 
+impl HostUsage {
+    /// `{"max_links":…,"links":…,"max_per_key":…,"keys":[{"key":…,"links":…}]}`, -1 for no cap
+    /// (and `links` -1 when not counted). `string` writes a JSON string.
+    pub fn write_json(&self, out: &mut String, string: fn(&mut String, &str)) {
+        use std::fmt::Write;
+        let number = |n: Option<usize>| n.map_or(-1, |n| n as i64);
+        let _ = write!(
+            out,
+            "{{\"max_links\":{},\"links\":{},\"max_per_key\":{},\"keys\":[",
+            number(self.max_links),
+            number(self.links),
+            number(self.max_per_key)
+        );
+        for (i, (key, links)) in self.keys.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"key\":");
+            string(out, key);
+            let _ = write!(out, ",\"links\":{links}}}");
+        }
+        out.push_str("]}");
+    }
+}
+
 /// Host-wide use now, when a host cap is set.
 pub fn usage(config: &Config) -> Option<HostUsage> {
     if !enabled(config) {
@@ -456,19 +486,19 @@ mod tests {
     fn slots_are_capped_counted_and_come_back_on_drop() {
         let dir = temp_dir("cap");
         let config = config_in(&dir, Some(2), Some(3));
-        let a = acquire(&config, "DSN=a;", "secret").unwrap().unwrap();
-        let _b = acquire(&config, "DSN=a;", "secret").unwrap().unwrap();
-        let refused = acquire(&config, "DSN=a;", "secret").err().unwrap();
-        assert!(is_host_refusal(&refused), "{refused}");
+        let a = acquire_for(&config, "DSN=a;", "secret").unwrap().unwrap();
+        let _b = acquire_for(&config, "DSN=a;", "secret").unwrap().unwrap();
+        let refused = acquire_for(&config, "DSN=a;", "secret").err().unwrap();
+        assert!(matches!(&refused, Error::Limit(message) if is_host_refusal(message)), "{refused}");
         assert!(refused.to_string().contains("host_max_per_key (2)"), "{refused}");
-        let _c = acquire(&config, "DSN=b;", "").unwrap().unwrap();
-        let refused = acquire(&config, "DSN=c;", "").err().unwrap();
+        let _c = acquire_for(&config, "DSN=b;", "").unwrap().unwrap();
+        let refused = acquire_for(&config, "DSN=c;", "").err().unwrap();
         assert!(refused.to_string().contains("host_max_links (3)"), "{refused}");
         let use_now = usage(&config).unwrap();
         assert_eq!(use_now.links, Some(3));
         assert!(use_now.keys.contains(&("DSN=a;".to_owned(), 2)), "{:?}", use_now.keys);
         drop(a);
-        assert!(acquire(&config, "DSN=a;", "secret").unwrap().is_some());
+        assert!(acquire_for(&config, "DSN=a;", "secret").unwrap().is_some());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -476,7 +506,7 @@ mod tests {
     fn slot_file_names_reveal_nothing() {
         let dir = temp_dir("names");
         let config = config_in(&dir, Some(1), None);
-        let _slot = acquire(&config, "DSN=payroll;UID=alice;", "hunter2").unwrap().unwrap();
+        let _slot = acquire_for(&config, "DSN=payroll;UID=alice;", "hunter2").unwrap().unwrap();
         for entry in std::fs::read_dir(&dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
             for secret in ["payroll", "alice", "hunter2"] {
@@ -492,12 +522,12 @@ mod tests {
         let dir = temp_dir("perm");
         std::fs::create_dir(&dir).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-        let error = acquire(&config_in(&dir, Some(1), None), "DSN=a;", "").err().unwrap();
+        let error = acquire_for(&config_in(&dir, Some(1), None), "DSN=a;", "").err().unwrap();
         assert!(error.to_string().contains("writable by others"), "{error}");
         let link = temp_dir("perm-link");
         std::os::unix::fs::symlink(&dir, &link).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let error = acquire(&config_in(&link, Some(1), None), "DSN=a;", "").err().unwrap();
+        let error = acquire_for(&config_in(&link, Some(1), None), "DSN=a;", "").err().unwrap();
         assert!(error.to_string().contains("not a directory"), "{error}");
         std::fs::remove_file(&link).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();

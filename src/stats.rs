@@ -81,6 +81,8 @@ pub struct Snapshot {
     pub total_links: usize,
     pub keys: BTreeMap<String, KeyCounts>,
     pub counters: Counters,
+    /// Host-wide use, under a host cap.
+    pub host: Option<crate::host_slots::HostUsage>,
 }
 
 fn json_string(out: &mut String, value: &str) {
@@ -149,7 +151,12 @@ impl Snapshot {
             json_string(&mut out, key);
             let _ = write!(out, ",\"idle\":{},\"in_use\":{}}}", counts.idle, counts.in_use);
         }
-        out.push_str("]}");
+        out.push(']');
+        if let Some(host) = &self.host {
+            out.push_str(",\"host\":");
+            host.write_json(&mut out, json_string);
+        }
+        out.push('}');
         out
     }
 }
