@@ -159,12 +159,16 @@ fn acquire_for(config: &Config, display: &str, password: &str) -> Result<Option<
     let all_path = dir.join(ALL_FILE);
     let deadline = Instant::now() + config.host_wait;
     let mut pause = Duration::from_millis(5);
+    // Set while this connect waits: processes with idle links of the identity close one at their
+    // next request end instead of keeping it (see `HostSlot::wanted`).
+    let mut waiting: Vec<WaitMark> = Vec::new();
     loop {
         let per_key = match config.host_max_per_key {
             Some(cap) => match take(&per_key_path, cap)? {
                 Some(lock) => Some(lock),
                 None => {
                     wait_or_refuse("host_max_per_key", cap, config, deadline, &mut pause)?;
+                    mark_waiting(&mut waiting, &per_key_path);
                     continue;
                 }
             },
@@ -177,12 +181,63 @@ fn acquire_for(config: &Config, display: &str, password: &str) -> Result<Option<
                 None => {
                     drop(per_key);
                     wait_or_refuse("host_max_links", cap, config, deadline, &mut pause)?;
+                    mark_waiting(&mut waiting, &all_path);
                     continue;
                 }
             },
             None => None,
         };
         return Ok(Some(HostSlot { _per_key: per_key, _all: all }));
+    }
+}
+
+/// The byte of a slot file that waiters read-lock: beyond every slot.
+const WAIT_BYTE: usize = MAX_CAP + 1;
+
+/// A read lock on [`WAIT_BYTE`] of a slot file, held while a connect waits for a slot of it.
+struct WaitMark {
+    path: PathBuf,
+    fd: libc::c_int,
+}
+
+impl Drop for WaitMark {
+    fn drop(&mut self) {
+        // Not in the fork table: a child that inherits it (a fork during a wait) keeps the mark
+        // only until it execs or exits; it asks for nothing but an early close of idle links.
+        // SAFETY: our descriptor, closed once; closing drops the read lock.
+        unsafe { libc::close(self.fd) };
+    }
+}
+
+/// Marks this process as waiting for a slot of the file at `path`, once.
+fn mark_waiting(marks: &mut Vec<WaitMark>, path: &Path) {
+    if marks.iter().any(|mark| mark.path == path) {
+        return;
+    }
+    if let Ok(Some(fd)) = open_slot_file(path, false) {
+        if set_lock(fd, WAIT_BYTE, libc::F_RDLCK as libc::c_short).is_ok() {
+            marks.push(WaitMark { path: path.to_owned(), fd });
+        } else {
+            // SAFETY: our descriptor, closed once.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+/// Whether some process waits on the slot file `fd` is open on.
+fn someone_waits(fd: libc::c_int) -> bool {
+    let mut lock = byte_lock(WAIT_BYTE, libc::F_WRLCK as libc::c_short);
+    // SAFETY: a valid flock struct for F_OFD_GETLK.
+    let rc = unsafe { libc::fcntl(fd, libc::F_OFD_GETLK, &mut lock) };
+    rc == 0 && lock.l_type != libc::F_UNLCK as libc::c_short
+}
+
+impl HostSlot {
+    /// Whether another connect on the host waits for a slot this link holds: its link should be
+    /// closed at request end rather than kept idle, or an idle worker would hold the slot for
+    /// good. One or two `fcntl`s, at request end only, under a host cap only.
+    pub fn wanted(&self) -> bool {
+        [&self._per_key, &self._all].into_iter().flatten().any(|slot| slot.owner_pid == std::process::id() && someone_waits(slot.fd))
     }
 }
 
