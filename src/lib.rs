@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod cleaner;
 pub mod config;
 pub mod diag;
+pub mod doctor;
 pub mod error;
 pub mod host_slots;
 pub mod ffi;
