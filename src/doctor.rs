@@ -73,7 +73,9 @@ fn probes(dbms: Family) -> &'static [Probe] {
         Family::PostgreSql => &[
             Probe { name: "temporary table", dirty: &["CREATE TEMP TABLE pconn_doctor_tmp(x int)"], read: "SELECT coalesce(to_regclass('pg_temp.pconn_doctor_tmp')::text, 'absent')" },
             Probe { name: "session setting", dirty: &["SET application_name = 'pconn_doctor_dirty'"], read: "SELECT current_setting('application_name')" },
-            Probe { name: "session variable", dirty: &["SET pconn_doctor.var = 'dirty'"], read: "SELECT coalesce(current_setting('pconn_doctor.var', true), 'unset')" },
+            // After RESET ALL a custom variable once set stays defined, empty: its value is what
+            // must not survive, so empty reads as unset.
+            Probe { name: "session variable", dirty: &["SET pconn_doctor.var = 'dirty'"], read: "SELECT coalesce(nullif(current_setting('pconn_doctor.var', true), ''), 'unset')" },
             Probe { name: "prepared statement", dirty: &["PREPARE pconn_doctor_stmt AS SELECT 1"], read: "SELECT count(*) FROM pg_prepared_statements WHERE name = 'pconn_doctor_stmt'" },
             Probe { name: "open transaction", dirty: &["BEGIN", "SELECT 1"], read: "SELECT CASE WHEN now() = statement_timestamp() THEN 'none' ELSE 'open' END" },
         ],
