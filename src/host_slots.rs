@@ -234,10 +234,58 @@ fn someone_waits(fd: libc::c_int) -> bool {
 
 impl HostSlot {
     /// Whether another connect on the host waits for a slot this link holds: its link should be
-    /// closed at request end rather than kept idle, or an idle worker would hold the slot for
-    /// good. One or two `fcntl`s, at request end only, under a host cap only.
+    /// closed rather than kept idle, or an idle worker would hold the slot for good. One or two
+    /// `fcntl`s, under a host cap only.
     pub fn wanted(&self) -> bool {
-        [&self._per_key, &self._all].into_iter().flatten().any(|slot| slot.owner_pid == std::process::id() && someone_waits(slot.fd))
+        self.probe().wanted()
+    }
+
+    /// What [`SlotProbe::wanted`] needs, to ask without holding the link.
+    pub fn probe(&self) -> SlotProbe {
+        let fd = |slot: &Option<SlotLock>| slot.as_ref().filter(|s| s.owner_pid == std::process::id()).map_or(-1, |s| s.fd);
+        SlotProbe([fd(&self._per_key), fd(&self._all)])
+    }
+}
+
+/// The descriptors of a link's slots, copied, to ask whether anyone waits for them after the
+/// registry lock is released. Should the link be closed meanwhile and a number reused, the
+/// answer is merely wrong (a lock query on another file or an error), and the caller checks
+/// that the link is still idle before closing it.
+#[derive(Clone, Copy)]
+pub struct SlotProbe([libc::c_int; 2]);
+
+impl SlotProbe {
+    pub fn wanted(&self) -> bool {
+        self.0.iter().any(|&fd| fd >= 0 && someone_waits(fd))
+    }
+}
+
+/// How often a process with idle links under a host cap looks for waiters.
+const WATCH_EVERY: Duration = Duration::from_millis(50);
+
+/// Starts, once per process (a forked child starts its own), a thread that calls
+/// `close_wanted_idle` every [`WATCH_EVERY`]: an idle worker (php-fpm's, blocked in accept)
+/// reaches no request end, so without it its idle links would keep their slots from a
+/// waiting process for good.
+pub fn watch_idle_links(close_wanted_idle: fn()) {
+    static WATCHER_PID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let pid = std::process::id();
+    if WATCHER_PID.swap(pid, Ordering::SeqCst) == pid {
+        return;
+    }
+    let started = std::thread::Builder::new().name("pconn-host-slots".into()).spawn(move || {
+        loop {
+            std::thread::sleep(WATCH_EVERY);
+            if std::process::id() != pid {
+                return;
+            }
+            // Never lets a panic end the thread quietly: the next round tries again.
+            let _ = std::panic::catch_unwind(close_wanted_idle);
+        }
+    });
+    if started.is_err() {
+        // No thread: request ends still give wanted slots back. Try again at the next connect.
+        WATCHER_PID.store(0, Ordering::SeqCst);
     }
 }
 
