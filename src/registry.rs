@@ -644,7 +644,11 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc<LinkSettin
         )));
     }
     let host_slot = match host_slots::acquire(config, &spec.key, spec.password()) {
-        Ok(slot) => slot,
+        Ok(Some(slot)) => {
+            host_slots::watch_idle_links(close_wanted_idle);
+            Some(slot)
+        }
+        Ok(None) => None,
         Err(error) => {
             lock().forget_link_counts(kind, &spec.key);
             return Err(error);
@@ -662,6 +666,35 @@ fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc<LinkSettin
             state.counters.failed_connects += 1;
             Err(error)
         }
+    }
+}
+
+/// Closes idle links whose host-wide slot another process waits for (see `host_slots.rs`). The
+/// slots are asked about outside the registry lock; a link handed out meanwhile is left alone.
+fn close_wanted_idle() {
+    let probes: Vec<(*const Link, host_slots::SlotProbe)> = {
+        let state = lock();
+        let idle = state.keys.values().flat_map(|links| links.idle.iter());
+        idle.filter_map(|link| Some((&**link as *const Link, link.host_slot.as_ref()?.probe()))).collect()
+    };
+    let wanted: Vec<*const Link> = probes.into_iter().filter(|(_, probe)| probe.wanted()).map(|(link, _)| link).collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let mut to_close = Vec::new();
+    {
+        let mut state = lock();
+        let mut taken = 0;
+        for links in state.keys.values_mut() {
+            while let Some(at) = links.idle.iter().position(|link| wanted.contains(&(&**link as *const Link))) {
+                to_close.push(links.idle.remove(at));
+                taken += 1;
+            }
+        }
+        state.idle_total -= taken;
+    }
+    for link in to_close {
+        close_link(link, Some(DiscardReason::Limit));
     }
 }
 
