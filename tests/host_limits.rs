@@ -88,12 +88,23 @@ impl Holder {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (name, value) in options {
-            command.env(format!("PCONN_{}", name.to_ascii_uppercase()), value);
+            match *name {
+                "__leased" => command.env("HOSTCAP_LEASED", value),
+                _ => command.env(format!("PCONN_{}", name.to_ascii_uppercase()), value),
+            };
         }
         let mut child = command.spawn().expect("the test binary starts again");
         let stdin = child.stdin.take();
         let stdout = BufReader::new(child.stdout.take().unwrap());
         Holder { child, stdin, stdout }
+    }
+
+    /// A holder whose link stays leased, in a request that does not end: its slot cannot be
+    /// given back before it lets go.
+    fn start_leased(target: &Target, dir: &SlotDir, options: &[(&str, &str)]) -> Holder {
+        let mut options: Vec<(&str, &str)> = options.to_vec();
+        options.push(("__leased", "1"));
+        Holder::start(target, dir, &options)
     }
 
     /// The holder's verdict: the first line it printed that is one.
@@ -155,8 +166,11 @@ fn holder_role() {
     pconn_result_free(result);
     writeln!(out, "CONNECTED {}", std::process::id()).unwrap();
     out.flush().unwrap();
-    // The link stays in the pool, idle, holding its slot, until the parent closes our stdin.
-    assert_eq!(pconn_request_end(), PCONN_OK);
+    // The link stays in use (HOSTCAP_LEASED) or idle in the pool, holding its slot, until the
+    // parent closes our stdin.
+    if std::env::var_os("HOSTCAP_LEASED").is_none() {
+        assert_eq!(pconn_request_end(), PCONN_OK);
+    }
     let mut rest = String::new();
     let _ = std::io::stdin().read_line(&mut rest);
     pconn_close_all();
@@ -208,7 +222,7 @@ fn the_slot_of_a_process_killed_with_sigkill_goes_to_the_next() {
 fn a_bounded_wait_gets_a_slot_freed_within_it_and_refuses_after_it() {
     let dir = SlotDir::new("wait");
     let target = Target::pg();
-    let mut holder = Holder::start(&target, &dir, &[("host_max_per_key", "1")]);
+    let mut holder = Holder::start_leased(&target, &dir, &[("host_max_per_key", "1")]);
     assert!(holder.verdict().starts_with("CONNECTED"));
     // A short wait while the slot stays taken: refused, and the message says it waited.
     let mut impatient = Holder::start(&target, &dir, &[("host_max_per_key", "1"), ("host_wait", "0.3")]);
@@ -221,6 +235,23 @@ fn a_bounded_wait_gets_a_slot_freed_within_it_and_refuses_after_it() {
     holder.release();
     let verdict = waiter.verdict();
     assert!(verdict.starts_with("CONNECTED"), "{verdict}");
+}
+
+#[test]
+fn an_idle_link_of_a_process_that_gets_no_more_requests_gives_its_slot_to_a_waiter() {
+    let dir = SlotDir::new("idle");
+    let target = Target::sqlite("idle");
+    // The holder's link is idle in its pool; the holder then makes no call at all.
+    let mut holder = Holder::start(&target, &dir, &[("host_max_links", "1")]);
+    assert!(holder.verdict().starts_with("CONNECTED"));
+    let mut refused = Holder::start(&target, &dir, &[("host_max_links", "1")]);
+    let verdict = refused.verdict();
+    assert!(verdict.starts_with("REFUSED PCONN_LIMIT host_max_links (1) reached"), "without a wait: {verdict}");
+    let mut waiter = Holder::start(&target, &dir, &[("host_max_links", "1"), ("host_wait", "120")]);
+    let verdict = waiter.verdict();
+    assert!(verdict.starts_with("CONNECTED"), "{verdict}");
+    // The holder lives on, without its link, and exits cleanly.
+    holder.release();
 }
 
 /// The tests that configure this process's own pool take turns.
