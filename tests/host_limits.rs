@@ -90,6 +90,7 @@ impl Holder {
         for (name, value) in options {
             match *name {
                 "__leased" => command.env("HOSTCAP_LEASED", value),
+                "__fork" => command.env("HOSTCAP_FORK", value),
                 _ => command.env(format!("PCONN_{}", name.to_ascii_uppercase()), value),
             };
         }
@@ -164,7 +165,20 @@ fn holder_role() {
     let mut result = 0;
     assert_eq!(pconn_exec(link, cstr("SELECT 1").as_ptr(), &mut result), PCONN_OK, "{}", text(pconn_errmsg(link)));
     pconn_result_free(result);
-    writeln!(out, "CONNECTED {}", std::process::id()).unwrap();
+    let mut forked = String::new();
+    if std::env::var_os("HOSTCAP_FORK").is_some() {
+        // A child that outlives this holder: it forgets its inherited link and waits.
+        let child = unsafe { libc::fork() };
+        if child == 0 {
+            pconn_request_end();
+            pconn_close_all();
+            loop {
+                unsafe { libc::pause() };
+            }
+        }
+        forked = format!(" child {child}");
+    }
+    writeln!(out, "CONNECTED {}{forked}", std::process::id()).unwrap();
     out.flush().unwrap();
     // The link stays in use (HOSTCAP_LEASED) or idle in the pool, holding its slot, until the
     // parent closes our stdin.
@@ -294,4 +308,71 @@ fn statistics_show_host_wide_use_per_identity_and_a_fallback_does_not_get_round_
         set(option, default);
     }
     holder.release();
+}
+
+#[test]
+fn a_forked_child_neither_holds_nor_frees_its_parents_slot() {
+    let _serial = OWN_POOL.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = SlotDir::new("fork");
+    let target = Target::sqlite("fork");
+    let options = [("host_max_links", "1")];
+    let set = |name: &str, value: &str| assert_eq!(pconn_set_option(cstr(name).as_ptr(), cstr(value).as_ptr()), PCONN_OK);
+    set("host_slot_dir", &dir.0.to_string_lossy());
+    set("host_max_links", "1");
+    let (conn, user, password) = (cstr(&target.conn), cstr(&target.user), cstr(&target.password));
+    let mut link = 0;
+    assert_eq!(pconn_pconnect(conn.as_ptr(), user.as_ptr(), password.as_ptr(), &mut link), PCONN_OK, "{}", text(pconn_errmsg(0)));
+
+    let mut ready = [0 as libc::c_int; 2];
+    assert_eq!(unsafe { libc::pipe(ready.as_mut_ptr()) }, 0);
+    let child = unsafe { libc::fork() };
+    if child == 0 {
+        // The child: forgets what it inherited (closing and dropping all it can), says so, and
+        // lives on until killed.
+        pconn_request_end();
+        pconn_close_all();
+        unsafe {
+            libc::write(ready[1], b"x".as_ptr().cast(), 1);
+            loop {
+                libc::pause();
+            }
+        }
+    }
+    assert!(child > 0);
+    let mut byte = 0u8;
+    assert_eq!(unsafe { libc::read(ready[0], (&raw mut byte).cast(), 1) }, 1);
+    unsafe {
+        libc::close(ready[0]);
+        libc::close(ready[1]);
+    }
+    // The child's close_all freed nothing: the slot is still the parent's.
+    let mut other = Holder::start(&target, &dir, &options);
+    let verdict = other.verdict();
+    assert!(verdict.starts_with("REFUSED PCONN_LIMIT host_max_links (1) reached"), "{verdict}");
+    // The parent lets go while the child lives: the child does not keep the slot taken.
+    assert_eq!(pconn_drop(link), PCONN_OK);
+    let mut next = Holder::start(&target, &dir, &options);
+    let verdict = next.verdict();
+    assert!(verdict.starts_with("CONNECTED"), "{verdict}");
+    unsafe {
+        libc::kill(child, libc::SIGKILL);
+        libc::waitpid(child, std::ptr::null_mut(), 0);
+    }
+    drop(next);
+    // A holder forks a child that lives on, and is killed: its slot comes back though the child
+    // inherited the descriptor that held it.
+    let mut parent = Holder::start(&target, &dir, &[("host_max_links", "1"), ("__fork", "1")]);
+    let verdict = parent.verdict();
+    let orphan: libc::pid_t = verdict.split(" child ").nth(1).unwrap_or_else(|| panic!("{verdict}")).parse().unwrap();
+    parent.kill();
+    let mut after = Holder::start(&target, &dir, &options);
+    let verdict = after.verdict();
+    unsafe { libc::kill(orphan, libc::SIGKILL) };
+    assert!(verdict.starts_with("CONNECTED"), "{verdict}");
+    pconn_request_end();
+    pconn_close_all();
+    for option in ["host_slot_dir", "host_max_links"] {
+        let default = pconn::config::OPTIONS.iter().find(|o| o.name == option).unwrap().default;
+        set(option, default);
+    }
 }
