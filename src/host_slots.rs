@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 pub const HOST_LIMIT_PREFIX: &str = "host_max_";
 
 /// Caps above this are refused: every slot is one `fcntl` to try.
-pub const MAX_CAP: usize = 65_536;
+pub(crate) const MAX_CAP: usize = 65_536;
 
 /// What a link holds: its identity's slot and the all-identities slot, each when capped.
 /// Dropping it frees both (in the process that took them only).
