@@ -472,7 +472,12 @@ fn host_key(dir: &Path) -> Result<[u8; 32]> {
         }
         // Written under a temporary name and linked into place: readers see all of it or nothing.
         let temp = dir.join(format!(".host.key.{}", std::process::id()));
-        std::fs::write(&temp, key).map_err(|e| Error::InvalidArgument(format!("host slot key: {e}")))?;
+        let written = {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).custom_flags(libc::O_NOFOLLOW).open(&temp).and_then(|mut file| file.write_all(&key))
+        };
+        written.map_err(|e| Error::InvalidArgument(format!("host slot key: {e}")))?;
         let linked = std::fs::hard_link(&temp, &path);
         let _ = std::fs::remove_file(&temp);
         match linked {
