@@ -472,6 +472,8 @@ fn host_key(dir: &Path) -> Result<[u8; 32]> {
         }
         // Written under a temporary name and linked into place: readers see all of it or nothing.
         let temp = dir.join(format!(".host.key.{}", std::process::id()));
+        // Left by a process of the same pid that died while writing it.
+        let _ = std::fs::remove_file(&temp);
         let written = {
             use std::io::Write;
             use std::os::unix::fs::OpenOptionsExt;
