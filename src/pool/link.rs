@@ -1,6 +1,7 @@
 //! The pool's link: a server session plus what the pool keeps about it — its kind and key, its
 //! last error, its age, use count and idle time, and which thread returned it last.
 
+use super::host_slots::HostSlot;
 use crate::config::LinkSettings;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, LinkKey};
@@ -36,6 +37,9 @@ pub struct Link {
     /// The thread that returned the link to the idle pool last (a number of the pool's): the next
     /// hand-out to that thread prefers it.
     returned_by: u64,
+    /// The host-wide slot the link holds from connect to disconnect, under a host cap (see
+    /// `host_slots.rs`). Declared last, so dropped last: freed after the session's disconnect.
+    host_slot: Option<HostSlot>,
 }
 
 impl Link {
@@ -53,6 +57,7 @@ impl Link {
             uses: 0,
             lifetime_jitter: lifetime_jitter(),
             returned_by: 0,
+            host_slot: None,
         })
     }
 
@@ -125,6 +130,21 @@ impl Link {
     /// for which idle link is closed first to make room).
     pub fn idle_since(&mut self, at: Instant) {
         self.last_used = at;
+    }
+
+    /// Gives the link the host-wide slot taken for it before it was opened.
+    pub fn hold_host_slot(&mut self, slot: Option<HostSlot>) {
+        self.host_slot = slot;
+    }
+
+    pub fn host_slot(&self) -> Option<&HostSlot> {
+        self.host_slot.as_ref()
+    }
+
+    /// Whether another process on the host waits for the host-wide slot this link holds: kept
+    /// idle, the link would keep it from them.
+    pub fn host_slot_wanted(&self) -> bool {
+        self.host_slot.as_ref().is_some_and(HostSlot::wanted)
     }
 
     /// Request end for the link: its error is cleared and its session cleaned.
