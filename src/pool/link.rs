@@ -9,7 +9,11 @@ use crate::last_error::{ErrorSlot, LastError};
 use crate::os;
 use crate::session::{CleanReport, Session};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The longest a disconnect under a host cap waits for the server to end the session before its
+/// slot goes back anyway: a server that is slow to let go makes the cap approximate, never a hang.
+const SESSION_END_WAIT: Duration = Duration::from_secs(2);
 
 /// How long a link lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -158,8 +162,16 @@ impl Link {
         self.session.is_broken()
     }
 
+    /// Disconnects. Under a host cap the slot goes back only once the server has ended the
+    /// session, not when the driver has sent its goodbye: a server process still exiting counts
+    /// against `max_connections`, and the next process's connect would find it there.
     pub fn disconnect(&mut self) {
+        let held = self.host_slot.as_ref().and_then(|_| self.session.hold_socket());
         self.session.disconnect();
+        if let Some(held) = held {
+            held.wait_closed_by_server(SESSION_END_WAIT);
+        }
+        self.host_slot = None;
     }
 
     /// Forgets the session without a byte sent on its socket (see [`Session::forget`]).
