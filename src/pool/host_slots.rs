@@ -22,15 +22,17 @@
 //!   link inherited by a child release nothing when it is dropped there.
 
 use crate::config::{Config, HOST_MAX_CAP as MAX_CAP};
-use crate::os::{self, ForkLocal};
+use crate::os::byte_locks::{self, ByteLock};
 use crate::error::{Error, Result};
 use crate::key::LinkKey;
+use crate::os::{self, ForkLocal};
 use crate::stats::HostUsage;
 use parking_lot::Mutex;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::ffi::CString;
-use std::os::unix::ffi::OsStrExt;
+use std::fs::File;
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
@@ -47,26 +49,33 @@ pub struct HostSlot {
     _all: Option<SlotLock>,
 }
 
-/// One locked byte of one slot file.
+/// One locked byte of one slot file, on a file description of its own.
 struct SlotLock {
-    fd: libc::c_int,
+    /// Always `Some` until dropped.
+    file: Option<File>,
     index: usize,
     owner_pid: u32,
 }
 
+impl SlotLock {
+    fn fd(&self) -> RawFd {
+        self.file.as_ref().map_or(-1, File::as_raw_fd)
+    }
+}
+
 impl Drop for SlotLock {
     fn drop(&mut self) {
+        let Some(file) = self.file.take() else { return };
         if self.owner_pid != std::process::id() {
             // Inherited across fork: the child hook already closed this descriptor (its number
-            // may name another file now), and the lock is the parent's.
+            // may name another file now), and the lock is the parent's. Never closed again.
+            std::mem::forget(file);
             return;
         }
         // Unlocked before the descriptor is forgotten and closed: a fork in between leaves the
         // child a descriptor without a lock, never a lock without a descriptor to close.
-        let _ = set_lock(self.fd, self.index, libc::F_UNLCK as libc::c_short);
-        forget_fd(self.fd);
-        // SAFETY: our descriptor, closed once.
-        unsafe { libc::close(self.fd) };
+        let _ = byte_locks::unlock(&file, self.index as u64);
+        forget_fd(file.as_raw_fd());
     }
 }
 
@@ -78,7 +87,7 @@ const FD_TABLE: usize = 4096;
 const NO_FD: AtomicI32 = AtomicI32::new(-1);
 static HELD_FDS: [AtomicI32; FD_TABLE] = [NO_FD; FD_TABLE];
 
-fn remember_fd(fd: libc::c_int) -> Result<()> {
+fn remember_fd(fd: RawFd) -> Result<()> {
     for entry in &HELD_FDS {
         if entry.compare_exchange(-1, fd, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
             return Ok(());
@@ -87,7 +96,7 @@ fn remember_fd(fd: libc::c_int) -> Result<()> {
     Err(Error::Limit(format!("{HOST_LIMIT_PREFIX}*: one process holds {FD_TABLE} host slots already")))
 }
 
-fn forget_fd(fd: libc::c_int) {
+fn forget_fd(fd: RawFd) {
     for entry in &HELD_FDS {
         if entry.compare_exchange(fd, -1, Ordering::SeqCst, Ordering::SeqCst).is_ok() {
             return;
@@ -111,8 +120,7 @@ pub(super) fn after_fork_in_child() {
     for entry in &HELD_FDS {
         let fd = entry.swap(-1, Ordering::SeqCst);
         if fd >= 0 {
-            // SAFETY: a descriptor this table owns, closed once.
-            unsafe { libc::close(fd) };
+            byte_locks::close_inherited(fd);
         }
     }
     if IDENTITIES.get().is_some() {
@@ -182,19 +190,13 @@ fn acquire_for(config: &Config, display: &str, password: &str) -> Result<Option<
 /// The byte of a slot file that waiters read-lock: beyond every slot.
 const WAIT_BYTE: usize = MAX_CAP + 1;
 
-/// A read lock on [`WAIT_BYTE`] of a slot file, held while a connect waits for a slot of it.
+/// A shared lock on [`WAIT_BYTE`] of a slot file, held while a connect waits for a slot of it;
+/// closing the file drops it. Not in the fork table: a child that inherits it (a fork during a
+/// wait) keeps the mark only until it execs or exits; it asks for nothing but an early close of
+/// idle links.
 struct WaitMark {
     path: PathBuf,
-    fd: libc::c_int,
-}
-
-impl Drop for WaitMark {
-    fn drop(&mut self) {
-        // Not in the fork table: a child that inherits it (a fork during a wait) keeps the mark
-        // only until it execs or exits; it asks for nothing but an early close of idle links.
-        // SAFETY: our descriptor, closed once; closing drops the read lock.
-        unsafe { libc::close(self.fd) };
-    }
+    _file: File,
 }
 
 /// Marks this process as waiting for a slot of the file at `path`, once.
@@ -202,22 +204,16 @@ fn mark_waiting(marks: &mut Vec<WaitMark>, path: &Path) {
     if marks.iter().any(|mark| mark.path == path) {
         return;
     }
-    if let Ok(Some(fd)) = open_slot_file(path, false) {
-        if set_lock(fd, WAIT_BYTE, libc::F_RDLCK as libc::c_short).is_ok() {
-            marks.push(WaitMark { path: path.to_owned(), fd });
-        } else {
-            // SAFETY: our descriptor, closed once.
-            unsafe { libc::close(fd) };
-        }
+    if let Ok(Some(file)) = open_slot_file(path, false)
+        && let Ok(true) = byte_locks::try_lock(&file, WAIT_BYTE as u64, ByteLock::Shared)
+    {
+        marks.push(WaitMark { path: path.to_owned(), _file: file });
     }
 }
 
 /// Whether some process waits on the slot file `fd` is open on.
-fn someone_waits(fd: libc::c_int) -> bool {
-    let mut lock = byte_lock(WAIT_BYTE, libc::F_WRLCK as libc::c_short);
-    // SAFETY: a valid flock struct for F_OFD_GETLK.
-    let rc = unsafe { libc::fcntl(fd, libc::F_OFD_GETLK, &mut lock) };
-    rc == 0 && lock.l_type != libc::F_UNLCK as libc::c_short
+fn someone_waits(fd: RawFd) -> bool {
+    byte_locks::locked_by_another(fd, WAIT_BYTE as u64)
 }
 
 impl HostSlot {
@@ -230,7 +226,7 @@ impl HostSlot {
 
     /// What [`SlotProbe::wanted`] needs, to ask without holding the link.
     pub fn probe(&self) -> SlotProbe {
-        let fd = |slot: &Option<SlotLock>| slot.as_ref().filter(|s| s.owner_pid == std::process::id()).map_or(-1, |s| s.fd);
+        let fd = |slot: &Option<SlotLock>| slot.as_ref().filter(|s| s.owner_pid == std::process::id()).map_or(-1, SlotLock::fd);
         SlotProbe([fd(&self._per_key), fd(&self._all)])
     }
 }
@@ -240,7 +236,7 @@ impl HostSlot {
 /// answer is merely wrong (a lock query on another file or an error), and the caller checks
 /// that the link is still idle before closing it.
 #[derive(Clone, Copy)]
-pub struct SlotProbe([libc::c_int; 2]);
+pub struct SlotProbe([RawFd; 2]);
 
 impl SlotProbe {
     pub fn wanted(&self) -> bool {
@@ -302,8 +298,7 @@ const HOST_KEY_FILE: &str = "host.key";
 /// as the slots are), else in the temporary directory. Created 0700; an existing one must be a
 /// real directory of ours that nobody else can write in.
 pub fn slot_dir(config: &Config) -> Result<PathBuf> {
-    // SAFETY: no arguments, always succeeds.
-    let uid = unsafe { libc::geteuid() };
+    let uid = byte_locks::effective_uid();
     let dir = match &config.host_slot_dir {
         Some(dir) => PathBuf::from(&**dir),
         None => {
@@ -341,51 +336,25 @@ pub fn slot_dir(config: &Config) -> Result<PathBuf> {
 
 /// Opens a file of the slot directory: never through a symlink, never blocking (a FIFO put there
 /// would), and only a regular file of ours.
-fn open_slot_file(path: &Path, create: bool) -> Result<Option<libc::c_int>> {
+fn open_slot_file(path: &Path, create: bool) -> Result<Option<File>> {
     let shown = path.display();
-    let c_path = CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| Error::InvalidArgument(format!("host slot path {shown} contains a NUL byte")))?;
-    let mut flags = libc::O_RDWR | libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC;
-    if create {
-        flags |= libc::O_CREAT;
-    }
-    // SAFETY: a valid C string; the mode is read only with O_CREAT.
-    let fd = unsafe { libc::open(c_path.as_ptr(), flags, 0o600 as libc::c_uint) };
-    if fd < 0 {
-        let error = std::io::Error::last_os_error();
-        if !create && error.kind() == std::io::ErrorKind::NotFound {
-            return Ok(None);
-        }
-        return Err(Error::InvalidArgument(format!("host slot file {shown}: {error}")));
-    }
-    // SAFETY: zeroed stat is a valid out-parameter for fstat on our descriptor.
-    let mut stat: libc::stat = unsafe { std::mem::zeroed() };
-    let ok = unsafe { libc::fstat(fd, &mut stat) } == 0
-        && stat.st_mode & libc::S_IFMT == libc::S_IFREG
-        && stat.st_uid == unsafe { libc::geteuid() };
-    if !ok {
-        // SAFETY: our descriptor, closed once.
-        unsafe { libc::close(fd) };
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(create)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path);
+    let file = match opened {
+        Ok(file) => file,
+        Err(error) if !create && error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(Error::InvalidArgument(format!("host slot file {shown}: {error}"))),
+    };
+    let ours = file.metadata().is_ok_and(|meta| meta.file_type().is_file() && meta.uid() == byte_locks::effective_uid());
+    if !ours {
         return Err(Error::InvalidArgument(format!("host slot file {shown} is not a regular file of this user")));
     }
-    Ok(Some(fd))
-}
-
-fn set_lock(fd: libc::c_int, index: usize, kind: libc::c_short) -> std::io::Result<()> {
-    let mut lock = byte_lock(index, kind);
-    // SAFETY: a valid flock struct for F_OFD_SETLK, which never blocks.
-    let rc = unsafe { libc::fcntl(fd, libc::F_OFD_SETLK, &mut lock) };
-    if rc == 0 { Ok(()) } else { Err(std::io::Error::last_os_error()) }
-}
-
-fn byte_lock(index: usize, kind: libc::c_short) -> libc::flock {
-    // SAFETY: flock is plain data; zero is valid for every field (l_pid must be 0 for OFD locks).
-    let mut lock: libc::flock = unsafe { std::mem::zeroed() };
-    lock.l_type = kind;
-    lock.l_whence = libc::SEEK_SET as libc::c_short;
-    lock.l_start = index as libc::off_t;
-    lock.l_len = 1;
-    lock
+    Ok(Some(file))
 }
 
 /// Locks the first free byte below `cap` of the slot file at `path`, on a description of its own.
@@ -393,46 +362,35 @@ fn take(path: &Path, cap: usize) -> Result<Option<SlotLock>> {
     if cap == 0 {
         return Ok(None);
     }
-    let fd = open_slot_file(path, true)?.expect("created when missing");
-    if let Err(error) = remember_fd(fd) {
-        // SAFETY: our descriptor, closed once.
-        unsafe { libc::close(fd) };
-        return Err(error);
-    }
-    let owner_pid = std::process::id();
+    let file = open_slot_file(path, true)?.expect("created when missing");
+    remember_fd(file.as_raw_fd())?;
     for index in 0..cap.min(MAX_CAP) {
-        match set_lock(fd, index, libc::F_WRLCK as libc::c_short) {
-            Ok(()) => return Ok(Some(SlotLock { fd, index, owner_pid })),
-            Err(e) if matches!(e.raw_os_error(), Some(libc::EAGAIN) | Some(libc::EACCES)) => continue,
+        match byte_locks::try_lock(&file, index as u64, ByteLock::Exclusive) {
+            Ok(true) => return Ok(Some(SlotLock { file: Some(file), index, owner_pid: std::process::id() })),
+            Ok(false) => continue,
             Err(e) => {
-                forget_fd(fd);
-                // SAFETY: our descriptor, closed once.
-                unsafe { libc::close(fd) };
+                forget_fd(file.as_raw_fd());
                 return Err(Error::InvalidArgument(format!("host slot file {}: cannot lock: {e}", path.display())));
             }
         }
     }
-    forget_fd(fd);
-    // SAFETY: our descriptor, closed once; it holds no lock.
-    unsafe { libc::close(fd) };
+    // Closed holding no lock.
+    forget_fd(file.as_raw_fd());
     Ok(None)
 }
 
 /// How many bytes below `cap` of a slot file are locked, by any process (this one included:
 /// OFD locks of other descriptions conflict within a process too). Locks nothing.
 fn count_taken(path: &Path, cap: usize) -> usize {
-    let Ok(Some(fd)) = open_slot_file(path, false) else { return 0 };
-    let taken = (0..cap.min(MAX_CAP))
-        .filter(|&index| {
-            let mut lock = byte_lock(index, libc::F_WRLCK as libc::c_short);
-            // SAFETY: a valid flock struct for F_OFD_GETLK.
-            let rc = unsafe { libc::fcntl(fd, libc::F_OFD_GETLK, &mut lock) };
-            rc == 0 && lock.l_type != libc::F_UNLCK as libc::c_short
-        })
-        .count();
-    // SAFETY: our descriptor, closed once; it holds no lock.
-    unsafe { libc::close(fd) };
-    taken
+    let Ok(Some(file)) = open_slot_file(path, false) else { return 0 };
+    (0..cap.min(MAX_CAP)).filter(|&index| byte_locks::locked_by_another(file.as_raw_fd(), index as u64)).count()
+}
+
+/// Reads the host key file, when it exists and holds a whole key.
+fn read_host_key(path: &Path) -> Result<Option<[u8; 32]>> {
+    let Some(file) = open_slot_file(path, false)? else { return Ok(None) };
+    let mut key = [0u8; 32];
+    Ok(file.read_exact_at(&mut key, 0).is_ok().then_some(key))
 }
 
 /// The host key: 32 random bytes made by the first process and kept in the slot directory, read
@@ -440,12 +398,8 @@ fn count_taken(path: &Path, cap: usize) -> usize {
 fn host_key(dir: &Path) -> Result<[u8; 32]> {
     let path = dir.join(HOST_KEY_FILE);
     for _ in 0..2 {
-        if let Some(fd) = open_slot_file(&path, false)? {
-            let mut key = [0u8; 32];
-            // SAFETY: a valid buffer of its length; our descriptor, closed once.
-            let read = unsafe { libc::pread(fd, key.as_mut_ptr().cast(), key.len(), 0) };
-            unsafe { libc::close(fd) };
-            if read == key.len() as isize {
+        if path.symlink_metadata().is_ok() {
+            if let Some(key) = read_host_key(&path)? {
                 return Ok(key);
             }
             // Another process is writing it right now: read again below.
@@ -462,7 +416,6 @@ fn host_key(dir: &Path) -> Result<[u8; 32]> {
         let _ = std::fs::remove_file(&temp);
         let written = {
             use std::io::Write;
-            use std::os::unix::fs::OpenOptionsExt;
             std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).custom_flags(libc::O_NOFOLLOW).open(&temp).and_then(|mut file| file.write_all(&key))
         };
         written.map_err(|e| Error::InvalidArgument(format!("host slot key: {e}")))?;
@@ -475,15 +428,7 @@ fn host_key(dir: &Path) -> Result<[u8; 32]> {
         }
     }
     // The key exists by now, whoever wrote it.
-    let fd = open_slot_file(&path, false)?.ok_or_else(|| Error::InvalidArgument("host slot key vanished".into()))?;
-    let mut key = [0u8; 32];
-    // SAFETY: as above.
-    let read = unsafe { libc::pread(fd, key.as_mut_ptr().cast(), key.len(), 0) };
-    unsafe { libc::close(fd) };
-    if read != key.len() as isize {
-        return Err(Error::InvalidArgument(format!("host slot key {} is damaged: remove it", path.display())));
-    }
-    Ok(key)
+    read_host_key(&path)?.ok_or_else(|| Error::InvalidArgument(format!("host slot key {} is damaged or missing: remove it", path.display())))
 }
 
 /// The slot file of an identity: a digest keyed by the host key of the display name (connection
@@ -573,6 +518,24 @@ mod tests {
                 assert!(!name.to_lowercase().contains(secret), "{name}");
             }
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_symlinked_key_or_a_fifo_for_a_slot_file_is_refused_at_once() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = temp_dir("files");
+        std::fs::create_dir(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", dir.join(HOST_KEY_FILE)).unwrap();
+        let error = acquire_for(&config_in(&dir, Some(1), None), "DSN=a;", "").err().unwrap();
+        assert!(error.to_string().contains("host slot file"), "{error}");
+        std::fs::remove_file(dir.join(HOST_KEY_FILE)).unwrap();
+
+        // A FIFO would block an open without O_NONBLOCK; it is not a regular file either.
+        assert!(std::process::Command::new("mkfifo").arg(dir.join(ALL_FILE)).status().unwrap().success());
+        let error = acquire_for(&config_in(&dir, None, Some(1)), "DSN=a;", "").err().unwrap();
+        assert!(error.to_string().contains("not a regular file"), "{error}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
