@@ -9,45 +9,15 @@
 
 mod common;
 
+use common::c_str::{cstr, text};
+use common::calls::{Target, errmsg, pconnect, set_option};
+use common::serial::serial;
 use pconn::ffi::*;
-use std::ffi::{CStr, CString, c_char};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
-use std::sync::Mutex;
 
 use pconn_status::*;
-
-fn cstr(text: &str) -> CString {
-    CString::new(text).unwrap()
-}
-
-fn text(ptr: *const c_char) -> String {
-    if ptr.is_null() {
-        return "<NULL>".into();
-    }
-    unsafe { CStr::from_ptr(ptr) }.to_string_lossy().into_owned()
-}
-
-/// A database: connection string, user, password.
-#[derive(Clone)]
-struct Target {
-    conn: String,
-    user: String,
-    password: String,
-}
-
-impl Target {
-    fn pg() -> Target {
-        let pg = common::pg::pg();
-        Target { conn: pg.conn_str.clone(), user: pg.user.clone(), password: pg.password.clone() }
-    }
-
-    fn sqlite(name: &str) -> Target {
-        let path = std::env::temp_dir().join(format!("pconn-hostcap-{}-{name}.db", std::process::id()));
-        Target { conn: format!("Driver=SQLite3;Database={}", path.display()), user: String::new(), password: String::new() }
-    }
-}
 
 /// A slot directory of the test's own, removed at the end.
 struct SlotDir(PathBuf);
@@ -151,19 +121,19 @@ fn holder_role() {
         return;
     }
     let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let (conn, user, password) = (cstr(&var("HOSTCAP_CONN")), cstr(&var("HOSTCAP_USER")), cstr(&var("HOSTCAP_PASSWORD")));
-    let mut link = 0;
-    let status = pconn_pconnect(conn.as_ptr(), user.as_ptr(), password.as_ptr(), &mut link);
+    let target = Target { conn: var("HOSTCAP_CONN"), user: var("HOSTCAP_USER"), password: var("HOSTCAP_PASSWORD") };
     let mut out = std::io::stdout();
-    if status != PCONN_OK {
-        // Without the `[pconn] ` that starts pconn's own messages.
-        let message = text(pconn_errmsg(0));
-        writeln!(out, "REFUSED {status:?} {}", message.trim_start_matches("[pconn] ")).unwrap();
-        out.flush().unwrap();
-        return;
-    }
+    let link = match pconnect(&target) {
+        Ok(link) => link,
+        Err(refused) => {
+            // Without the `[pconn] ` that starts pconn's own messages.
+            writeln!(out, "REFUSED {:?} {}", refused.status, refused.message.trim_start_matches("[pconn] ")).unwrap();
+            out.flush().unwrap();
+            return;
+        }
+    };
     let mut result = 0;
-    assert_eq!(pconn_exec(link, cstr("SELECT 1").as_ptr(), &mut result), PCONN_OK, "{}", text(pconn_errmsg(link)));
+    assert_eq!(pconn_exec(link, cstr("SELECT 1").as_ptr(), &mut result), PCONN_OK, "{}", errmsg(link));
     pconn_result_free(result);
     let mut forked = String::new();
     if std::env::var_os("HOSTCAP_FORK").is_some() {
@@ -197,7 +167,7 @@ fn count(verdicts: &[String], prefix: &str) -> usize {
 #[test]
 fn six_processes_with_a_host_cap_of_two_two_connect_four_are_refused() {
     let dir = SlotDir::new("six");
-    let target = Target::pg();
+    let target = Target::pg("");
     let mut holders: Vec<Holder> = (0..6).map(|_| Holder::start(&target, &dir, &[("host_max_per_key", "2")])).collect();
     let verdicts: Vec<String> = holders.iter_mut().map(Holder::verdict).collect();
     assert_eq!(count(&verdicts, "CONNECTED"), 2, "{verdicts:#?}");
@@ -235,7 +205,7 @@ fn the_slot_of_a_process_killed_with_sigkill_goes_to_the_next() {
 #[test]
 fn a_bounded_wait_gets_a_slot_freed_within_it_and_refuses_after_it() {
     let dir = SlotDir::new("wait");
-    let target = Target::pg();
+    let target = Target::pg("");
     let mut holder = Holder::start_leased(&target, &dir, &[("host_max_per_key", "1")]);
     assert!(holder.verdict().starts_with("CONNECTED"));
     // A short wait while the slot stays taken: refused, and the message says it waited.
@@ -268,28 +238,20 @@ fn an_idle_link_of_a_process_that_gets_no_more_requests_gives_its_slot_to_a_wait
     holder.release();
 }
 
-/// The tests that configure this process's own pool take turns.
-static OWN_POOL: Mutex<()> = Mutex::new(());
 
 #[test]
 fn statistics_show_host_wide_use_per_identity_and_a_fallback_does_not_get_round_the_cap() {
-    let _serial = OWN_POOL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = serial();
     let dir = SlotDir::new("stats");
     let target = Target::sqlite("stats");
     let mut holder = Holder::start(&target, &dir, &[("host_max_per_key", "2"), ("host_max_links", "2")]);
     assert!(holder.verdict().starts_with("CONNECTED"));
-    let set = |name: &str, value: &str| assert_eq!(pconn_set_option(cstr(name).as_ptr(), cstr(value).as_ptr()), PCONN_OK);
+    let set = |name: &str, value: &str| assert_eq!(set_option(name, value), PCONN_OK);
     set("host_slot_dir", &dir.0.to_string_lossy());
     set("host_max_per_key", "2");
     set("host_max_links", "2");
     set("on_limit", "fallback");
-    let connect = |target: &Target| {
-        let (conn, user, password) = (cstr(&target.conn), cstr(&target.user), cstr(&target.password));
-        let mut link = 0;
-        (pconn_pconnect(conn.as_ptr(), user.as_ptr(), password.as_ptr(), &mut link), link)
-    };
-    let (status, link) = connect(&target);
-    assert_eq!(status, PCONN_OK, "{}", text(pconn_errmsg(0)));
+    let link = pconnect(&target).unwrap_or_else(|f| panic!("{f:?}"));
     let stats = text(pconn_stats_json());
     let host = &stats[stats.find("\"host\":").unwrap_or_else(|| panic!("no host use in {stats}"))..];
     assert!(host.starts_with("\"host\":{\"max_links\":2,\"links\":2,\"max_per_key\":2,"), "{host}");
@@ -297,31 +259,23 @@ fn statistics_show_host_wide_use_per_identity_and_a_fallback_does_not_get_round_
     assert!(host.to_lowercase().contains(&format!("{database};driver=sqlite3;\",\"links\":2}}")), "{host}");
     // Every host slot is taken: a link of another identity is refused, and a fallback
     // (request-scoped) link would need a slot too, so the refusal stands and names the host cap.
-    let (status, _) = connect(&Target::sqlite("stats-other"));
-    assert_eq!(status, PCONN_LIMIT);
-    assert!(text(pconn_errmsg(0)).contains("host_max_links (2) reached"), "{}", text(pconn_errmsg(0)));
+    let refused = pconnect(&Target::sqlite("stats-other")).expect_err("a link beyond the host cap");
+    assert_eq!(refused.status, PCONN_LIMIT);
+    assert!(refused.message.contains("host_max_links (2) reached"), "{}", refused.message);
     assert_eq!(pconn_close(link), PCONN_OK);
-    pconn_request_end();
-    pconn_close_all();
-    for option in ["host_slot_dir", "host_max_per_key", "host_max_links", "on_limit"] {
-        let default = pconn::config::OPTIONS.iter().find(|o| o.name == option).unwrap().default;
-        set(option, default);
-    }
     holder.release();
 }
 
 #[test]
 fn a_forked_child_neither_holds_nor_frees_its_parents_slot() {
-    let _serial = OWN_POOL.lock().unwrap_or_else(|p| p.into_inner());
+    let _serial = serial();
     let dir = SlotDir::new("fork");
     let target = Target::sqlite("fork");
     let options = [("host_max_links", "1")];
-    let set = |name: &str, value: &str| assert_eq!(pconn_set_option(cstr(name).as_ptr(), cstr(value).as_ptr()), PCONN_OK);
+    let set = |name: &str, value: &str| assert_eq!(set_option(name, value), PCONN_OK);
     set("host_slot_dir", &dir.0.to_string_lossy());
     set("host_max_links", "1");
-    let (conn, user, password) = (cstr(&target.conn), cstr(&target.user), cstr(&target.password));
-    let mut link = 0;
-    assert_eq!(pconn_pconnect(conn.as_ptr(), user.as_ptr(), password.as_ptr(), &mut link), PCONN_OK, "{}", text(pconn_errmsg(0)));
+    let link = pconnect(&target).unwrap_or_else(|f| panic!("{f:?}"));
 
     let mut ready = [0 as libc::c_int; 2];
     assert_eq!(unsafe { libc::pipe(ready.as_mut_ptr()) }, 0);
@@ -369,10 +323,4 @@ fn a_forked_child_neither_holds_nor_frees_its_parents_slot() {
     let verdict = after.verdict();
     unsafe { libc::kill(orphan, libc::SIGKILL) };
     assert!(verdict.starts_with("CONNECTED"), "{verdict}");
-    pconn_request_end();
-    pconn_close_all();
-    for option in ["host_slot_dir", "host_max_links"] {
-        let default = pconn::config::OPTIONS.iter().find(|o| o.name == option).unwrap().default;
-        set(option, default);
-    }
 }
