@@ -79,7 +79,8 @@ fn probes(dbms: Family) -> &'static [Probe] {
             Probe { name: "open transaction", dirty: &["BEGIN", "SELECT 1"], read: "SELECT CASE WHEN now() = statement_timestamp() THEN 'none' ELSE 'open' END" },
         ],
         Family::MySql => &[
-            Probe { name: "temporary table", dirty: &["CREATE TEMPORARY TABLE pconn_doctor_tmp(x int)"], read: "SELECT (SELECT 'present' FROM pconn_doctor_tmp LIMIT 1)" },
+            // With a row: an empty table would read as absent as a missing one.
+            Probe { name: "temporary table", dirty: &["CREATE TEMPORARY TABLE pconn_doctor_tmp(x int)", "INSERT INTO pconn_doctor_tmp VALUES (1)"], read: "SELECT (SELECT 'present' FROM pconn_doctor_tmp LIMIT 1)" },
             Probe { name: "session setting", dirty: &["SET SESSION sql_mode = 'ANSI_QUOTES'"], read: "SELECT @@SESSION.sql_mode" },
             Probe { name: "session variable", dirty: &["SET @pconn_doctor = 'dirty'"], read: "SELECT coalesce(@pconn_doctor, 'unset')" },
             Probe { name: "open transaction", dirty: &["START TRANSACTION", "SELECT 1"], read: "SELECT @@in_transaction" },
