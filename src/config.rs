@@ -77,6 +77,13 @@ pub struct Config {
     /// Persistent links are reset on pconn's background thread after request end, not in
     /// `pconn_request_end` itself.
     pub background_reset: bool,
+    /// Host-wide caps shared by every process of the user (see `pool/host_slots.rs`).
+    pub host_max_per_key: Option<usize>,
+    pub host_max_links: Option<usize>,
+    /// How long a connect waits for a host-wide slot to free before `on_limit` applies.
+    pub host_wait: Duration,
+    /// Where the host-wide slots live; `None`: `/dev/shm/pconn-<uid>`.
+    pub host_slot_dir: Option<Arc<str>>,
     /// Which configuration this is: every `set_option` makes a new one. What is derived from a
     /// configuration and cached (per-link settings) is valid while the generation matches.
     pub generation: u64,
@@ -98,10 +105,18 @@ impl Default for Config {
             fetch_batch: 1000,
             login_timeout: 0,
             background_reset: true,
+            host_max_per_key: None,
+            host_max_links: None,
+            host_wait: Duration::ZERO,
+            host_slot_dir: None,
             generation: 0,
         }
     }
 }
+
+/// The largest `host_max_per_key`/`host_max_links` accepted: each slot is one `fcntl` to try.
+/// Crate-private: it stays out of the C header.
+pub(crate) const HOST_MAX_CAP: usize = 65_536;
 
 /// One documented option: its name, what it sets, and the environment variable it is read from.
 pub struct OptionInfo {
@@ -125,6 +140,10 @@ pub const OPTIONS: &[OptionInfo] = &[
     OptionInfo { name: "fetch_batch", default: "1000", php_counterpart: "odbc.defaultlrl (different meaning)", per_connection: false },
     OptionInfo { name: "login_timeout", default: "0", php_counterpart: "none", per_connection: false },
     OptionInfo { name: "background_reset", default: "on", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_max_per_key", default: "-1", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_max_links", default: "-1", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_wait", default: "0", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_slot_dir", default: "", php_counterpart: "none", per_connection: false },
 ];
 
 /// Option names compare case-insensitively and ignore `_` and `-`: `PING_INTERVAL`, `pingInterval`
@@ -233,6 +252,28 @@ impl Config {
                     }
                 }
             }
+            "host_max_per_key" | "host_max_links" => {
+                let cap = parse_limit(name, value)?;
+                if cap.is_some_and(|n| n > HOST_MAX_CAP) {
+                    return Err(Error::InvalidArgument(format!(
+                        "option `{name}` must be at most {}, not `{value}`",
+                        HOST_MAX_CAP
+                    )));
+                }
+                if name == "host_max_per_key" {
+                    self.host_max_per_key = cap;
+                } else {
+                    self.host_max_links = cap;
+                }
+            }
+            "host_wait" => self.host_wait = parse_seconds(name, value, false)?.unwrap_or_default(),
+            "host_slot_dir" => {
+                let dir = value.trim();
+                if !dir.is_empty() && !dir.starts_with('/') {
+                    return Err(Error::InvalidArgument(format!("option `host_slot_dir` must be an absolute path, not `{dir}`")));
+                }
+                self.host_slot_dir = (!dir.is_empty()).then(|| Arc::from(dir));
+            }
             _ => unreachable!("every entry of OPTIONS is handled"),
         }
         Ok(())
@@ -265,6 +306,10 @@ impl Config {
             "fetch_batch" => self.fetch_batch.to_string(),
             "login_timeout" => self.login_timeout.to_string(),
             "background_reset" => if self.background_reset { "on" } else { "off" }.into(),
+            "host_max_per_key" => limit(self.host_max_per_key),
+            "host_max_links" => limit(self.host_max_links),
+            "host_wait" => self.host_wait.as_secs_f64().to_string(),
+            "host_slot_dir" => self.host_slot_dir.as_deref().unwrap_or_default().to_owned(),
             _ => unreachable!("every entry of OPTIONS is handled"),
         })
     }

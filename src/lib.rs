@@ -4,6 +4,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod doctor;
 pub mod error;
 pub mod ffi;
 pub mod key;

@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::key::ConnSpec;
 use crate::odbc::{check, connection, environment};
 use reset::{Dbms, SessionBaseline};
-use crate::socket::{Peer, SocketFds, WatchedSocket};
+use crate::socket::{HeldSocket, Peer, SocketFds, WatchedSocket};
 use crate::odbc::result_set::ResultSet;
 use odbc_api::handles::{self, StatementImpl};
 use std::sync::Arc;
@@ -343,6 +343,12 @@ impl Session {
         if !Arc::ptr_eq(&self.settings, settings) {
             self.settings = settings.clone();
         }
+    }
+
+    /// The session's socket, kept open across a [`Session::disconnect`] to see the server end
+    /// the session (see `socket.rs`); `None` without a known socket (SQLite).
+    pub fn hold_socket(&self) -> Option<HeldSocket> {
+        self.socket.as_ref()?.hold()
     }
 
     /// Graceful close: free results, roll back, disconnect. Never panics; a connection that cannot
