@@ -95,7 +95,9 @@ impl Session {
         let sockets_before = SocketFds::snapshot();
         let conn = env.connect_with_connection_string(conn_str.as_str(), options).map_err(|e| {
             let mut diag = Diagnostic::from_odbc_error(&e);
-            diag.scrub_literal(spec.password());
+            for secret in spec.secret_values() {
+                diag.scrub_literal(secret);
+            }
             Error::Database(diag)
         })?;
         let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
