@@ -603,6 +603,9 @@ fn salted_digest(password: &str, secrets: &[(String, SecretString)]) -> [u8; 32]
         field(name.to_ascii_uppercase().as_bytes());
         field(value.as_str().as_bytes());
     }
+    // A block of zeros last: the hasher buffers the tail of its input in a block on the stack, and
+    // that block now holds zeros instead of the end of a credential when the stack is reused.
+    hasher.update([0u8; 64]);
     hasher.finalize().into()
 }
 
