@@ -30,8 +30,8 @@ const PCONN_PREFIX: &str = "PCONN";
 pub struct ConnSpec<'a> {
     parsed: Rc<ParsedConnStr>,
     password: Password<'a>,
-    /// The values of the other credential attributes, by the attribute's name as written.
-    secrets: Vec<(String, SecretString)>,
+    /// The values of the other credential attributes.
+    secrets: NamedSecrets,
     pub key: LinkKey,
 }
 
@@ -321,11 +321,14 @@ fn is_secret_attribute(key: &str, value: &str) -> bool {
     crate::secrets::is_secret_name(key) || crate::secrets::holds_secret(value)
 }
 
+/// Credential attributes other than the password, by the attribute's name as written.
+type NamedSecrets = Vec<(String, SecretString)>;
+
 /// The password and the other credential attributes of `conn_str` (the first occurrence of each,
 /// as the driver takes it), read for one connect call.
-fn secrets_from_string(conn_str: &str) -> Result<(Option<SecretString>, Vec<(String, SecretString)>)> {
+fn secrets_from_string(conn_str: &str) -> Result<(Option<SecretString>, NamedSecrets)> {
     let mut password = None;
-    let mut secrets: Vec<(String, SecretString)> = Vec::new();
+    let mut secrets: NamedSecrets = Vec::new();
     for (key, value) in parse_attributes(conn_str)? {
         let value = SecretString(value);
         let upper = key.to_ascii_uppercase();

@@ -37,10 +37,9 @@ fn copies_through_the_client(sql: &str) -> bool {
     if !sql.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"copy")) {
         return false;
     }
-    let mut tokens = Tokens { sql, at: 0 };
     let mut at_statement_start = true;
     let mut in_copy = false;
-    while let Some(token) = tokens.next() {
+    for token in (Tokens { sql, at: 0 }) {
         match token {
             Token::Semicolon => {
                 at_statement_start = true;
