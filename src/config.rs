@@ -159,7 +159,7 @@ fn parse_ping_sql(value: &str) -> Result<Arc<str>> {
 /// The longest duration an option accepts: about 31 years. Longer ones mean "never" in practice,
 /// and past this bound the arithmetic on them (a `Duration` from `f64`, a jittered lifetime, an
 /// `Instant` plus it) would overflow.
-pub const MAX_SECONDS: f64 = 1e9;
+const MAX_SECONDS: f64 = 1e9;
 
 fn parse_seconds(name: &str, value: &str, negative_means_never: bool) -> Result<Option<Duration>> {
     let range = || {
