@@ -18,7 +18,7 @@ RELEASE_DIR = target/release
 # What a static link of a Rust staticlib needs beyond unixODBC (rustc --print native-static-libs).
 NATIVE_STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy \
+.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy fuzz \
 	install install-debug uninstall deb test-deb docs composer-dist
 
 # The release build: what the demo, the PHP binding and `make install` use.
@@ -125,6 +125,17 @@ VALGRIND_TESTS ?=
 valgrind: deps
 	$(CARGO) build --release
 	PCONN_VALGRIND=1 $(CARGO) test --release --test c_harness -- --test-threads=2 $(VALGRIND_TESTS)
+
+# The random call-sequence test (tests/random_calls.rs) at length: `make test` runs 100,000 calls
+# of seed 1; this runs FUZZ_SEEDS seeds from FUZZ_SEED with FUZZ_CALLS calls each, raw BEGIN and
+# ROLLBACK on PostgreSQL links included. A failure prints the seed that replays it.
+FUZZ_CALLS ?= 1000000
+FUZZ_SEEDS ?= 8
+FUZZ_SEED ?= 1
+fuzz: deps
+	$(CARGO) build --release
+	PCONN_FUZZ_CALLS=$(FUZZ_CALLS) PCONN_FUZZ_SEEDS=$(FUZZ_SEEDS) PCONN_FUZZ_SEED=$(FUZZ_SEED) \
+	PCONN_FUZZ_PG_RAW_TRANSACTIONS=1 $(CARGO) test --release --test random_calls -- --nocapture
 
 # Lints every target (library, tests, examples) with warnings as errors.
 clippy:

@@ -3,9 +3,9 @@
 //! string (`PconnReset=none;`).
 
 use crate::error::{Error, Result};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -175,19 +175,27 @@ fn parse_ping_sql(value: &str) -> Result<Arc<str>> {
     Ok(Arc::from(value.trim()))
 }
 
+/// The longest duration an option accepts: about 31 years. Longer ones mean "never" in practice,
+/// and past this bound the arithmetic on them (a `Duration` from `f64`, a jittered lifetime, an
+/// `Instant` plus it) would overflow.
+const MAX_SECONDS: f64 = 1e9;
+
 fn parse_seconds(name: &str, value: &str, negative_means_never: bool) -> Result<Option<Duration>> {
-    let seconds: f64 = value.trim().parse().map_err(|_| {
-        Error::InvalidArgument(format!("option `{name}` wants a number of seconds, not `{value}`"))
-    })?;
-    if !seconds.is_finite() {
-        return Err(Error::InvalidArgument(format!("option `{name}` must be finite")));
+    let range = || {
+        let low = if negative_means_never { "a negative number for never, or 0" } else { "0" };
+        format!("option `{name}` wants a number of seconds from {low} to {MAX_SECONDS:.0}, not `{value}`")
+    };
+    let seconds: f64 = value.trim().parse().map_err(|_| Error::InvalidArgument(range()))?;
+    if !seconds.is_finite() || seconds > MAX_SECONDS {
+        return Err(Error::InvalidArgument(range()));
     }
     if seconds < 0.0 {
         if negative_means_never {
             return Ok(None);
         }
-        return Err(Error::InvalidArgument(format!("option `{name}` must not be negative")));
+        return Err(Error::InvalidArgument(range()));
     }
+    // In range and finite: `from_secs_f64` cannot panic.
     Ok(Some(Duration::from_secs_f64(seconds)))
 }
 
@@ -314,20 +322,34 @@ impl Config {
         })
     }
 
-    /// Reads `PCONN_<OPTION>` for every option. A bad value is reported, not ignored: the first
-    /// call into the library fails with a message naming the variable.
-    pub fn from_env(vars: impl Fn(&str) -> Option<String>) -> Result<Config> {
+    /// Reads `PCONN_<OPTION>` for every option. A bad value is reported, not ignored: the
+    /// configuration has the good ones applied, and each bad one comes back as a problem naming its
+    /// variable (calls fail with it until `pconn_set_option` sets that option).
+    pub fn from_env(vars: impl Fn(&str) -> Option<String>) -> (Config, Vec<EnvProblem>) {
         let mut config = Config::default();
+        let mut problems = Vec::new();
         for option in OPTIONS {
             let var = format!("PCONN_{}", option.name.to_ascii_uppercase());
-            if let Some(value) = vars(&var) {
-                config.set(option.name, &value).map_err(|e| {
-                    Error::InvalidArgument(format!("environment variable {var}: {}", e.to_diagnostic().message()))
-                })?;
+            if let Some(value) = vars(&var)
+                && let Err(error) = config.set(option.name, &value)
+            {
+                let message = format!(
+                    "environment variable {var}: {}; fix the variable, or set the option with pconn_set_option(\"{}\", …)",
+                    error.to_diagnostic().message().trim_start_matches("[pconn] "),
+                    option.name
+                );
+                problems.push(EnvProblem { option: option.name, error: Error::InvalidArgument(message) });
             }
         }
-        Ok(config)
+        (config, problems)
     }
+}
+
+/// A `PCONN_*` environment variable with a bad value.
+#[derive(Debug, Clone)]
+pub struct EnvProblem {
+    pub option: &'static str,
+    pub error: Error,
 }
 
 /// Per-link settings: the global configuration with the connection string's overrides applied.
@@ -367,19 +389,26 @@ impl LinkSettings {
 /// The configuration in force: an immutable snapshot, replaced as a whole by `set_option`, so a
 /// connect takes it with one reference-count increment and holds no lock while it works.
 static CONFIG: OnceLock<RwLock<Arc<Config>>> = OnceLock::new();
-static ENV_ERROR: OnceLock<Option<Error>> = OnceLock::new();
+/// The bad `PCONN_*` variables not yet overridden by `pconn_set_option`: while there is one, calls
+/// fail with its message (a server must not run quietly on a configuration it did not ask for).
+static ENV_PROBLEMS: Mutex<Vec<EnvProblem>> = Mutex::new(Vec::new());
+/// Whether [`ENV_PROBLEMS`] has any, read without the lock on every connect.
+static ENV_PROBLEMS_PENDING: AtomicBool = AtomicBool::new(false);
 
 fn cell() -> &'static RwLock<Arc<Config>> {
-    CONFIG.get_or_init(|| match Config::from_env(|name| std::env::var(name).ok()) {
-        Ok(config) => {
-            let _ = ENV_ERROR.set(None);
-            RwLock::new(Arc::new(config))
-        }
-        Err(error) => {
-            let _ = ENV_ERROR.set(Some(error));
-            RwLock::new(Arc::new(Config::default()))
-        }
+    CONFIG.get_or_init(|| {
+        let (config, problems) = Config::from_env(|name| std::env::var(name).ok());
+        ENV_PROBLEMS_PENDING.store(!problems.is_empty(), Ordering::Release);
+        *ENV_PROBLEMS.lock() = problems;
+        RwLock::new(Arc::new(config))
     })
+}
+
+fn env_problem() -> Option<Error> {
+    if !ENV_PROBLEMS_PENDING.load(Ordering::Acquire) {
+        return None;
+    }
+    ENV_PROBLEMS.lock().first().map(|problem| problem.error.clone())
 }
 
 /// The generation of the configuration in [`CONFIG`]; read without a lock on every connect.
@@ -395,8 +424,8 @@ thread_local! {
 /// The current configuration, or the error of a bad `PCONN_*` environment variable.
 pub fn current() -> Result<Arc<Config>> {
     let cell = cell();
-    if let Some(Some(error)) = ENV_ERROR.get() {
-        return Err(error.clone());
+    if let Some(error) = env_problem() {
+        return Err(error);
     }
     let generation = GENERATION.load(Ordering::Acquire);
     let copy = THREAD_COPY.try_with(|copy| {
@@ -418,6 +447,12 @@ pub fn set_option(name: &str, value: &str) -> Result<()> {
     let mut current = cell().write();
     let mut next = Config::clone(&current);
     next.set(name, value)?;
+    // The option now has a value the caller chose: a bad environment variable for it no longer
+    // stands in the way.
+    let mut problems = ENV_PROBLEMS.lock();
+    problems.retain(|problem| problem.option != lookup(name).map_or("", |o| o.name));
+    ENV_PROBLEMS_PENDING.store(!problems.is_empty(), Ordering::Release);
+    drop(problems);
     // Under the write lock: generations are assigned in the order configurations are installed,
     // and a reader that sees the new generation finds its configuration installed.
     next.generation = current.generation + 1;
@@ -467,6 +502,14 @@ mod tests {
         assert!(config.set("reset", "sql:").is_err());
         assert!(config.set("fetch_batch", "0").is_err());
         assert!(config.set("ping_interval", "NaN").is_err());
+        for huge in ["1e300", "1e20", "99999999999999999999999", "1000000001"] {
+            for option in ["ping_interval", "idle_timeout", "max_lifetime"] {
+                let error = config.set(option, huge).unwrap_err().to_string();
+                assert!(error.contains(option) && error.contains("1000000000"), "{error}");
+            }
+        }
+        config.set("max_lifetime", "1000000000").unwrap();
+        config.set("max_lifetime", "0").unwrap();
         assert_eq!(config.max_persistent, None);
         assert_eq!(config.reset, ResetPolicy::Auto);
     }
@@ -480,10 +523,15 @@ mod tests {
 
     #[test]
     fn environment_variables_are_read_and_bad_ones_name_themselves() {
-        let config = Config::from_env(|v| (v == "PCONN_MAX_PER_KEY").then(|| "3".into())).unwrap();
+        let (config, problems) = Config::from_env(|v| (v == "PCONN_MAX_PER_KEY").then(|| "3".into()));
         assert_eq!(config.max_per_key, Some(3));
-        let error = Config::from_env(|v| (v == "PCONN_RESET").then(|| "bogus".into())).unwrap_err();
-        assert!(error.to_string().contains("PCONN_RESET"));
+        assert!(problems.is_empty());
+        let (config, problems) =
+            Config::from_env(|v| match v { "PCONN_RESET" => Some("bogus".into()), "PCONN_MAX_LINKS" => Some("7".into()), _ => None });
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].option, "reset");
+        assert!(problems[0].error.to_string().contains("PCONN_RESET"));
+        assert_eq!(config.max_links, Some(7), "the good variables still apply");
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod key;
 pub mod last_error;
 pub mod odbc;
 pub mod os;
+pub mod secrets;
 pub mod pool;
 pub mod session;
 pub mod socket;

@@ -10,7 +10,7 @@
 use crate::config;
 use crate::error::{Error, Result};
 use crate::odbc::{check, check_no_data, check_raw, get_var_data};
-use odbc_api::handles::{CData, CDataMut, ColumnDescription, SqlText, Statement, StatementImpl};
+use odbc_api::handles::{CData, CDataMut, ColumnDescription, Statement, StatementImpl};
 use odbc_api::parameter::{Binary, Text};
 use odbc_api::sys::{self, CDataType, SqlDataType};
 use std::ffi::CString;
@@ -393,7 +393,7 @@ impl ResultSet {
     /// Executes `sql` directly on a freshly allocated statement.
     pub fn execute_with(mut stmt: StatementImpl<'static>, sql: &str, mode: FetchMode) -> Result<ResultSet> {
         // SAFETY: no parameters or columns are bound to this statement, so no buffer can dangle.
-        let executed = unsafe { stmt.exec_direct(&SqlText::new(sql)) };
+        let executed = unsafe { stmt.exec_direct(&super::DriverText::new(sql).sql_text()) };
         // NoData: a searched UPDATE/DELETE that matched no row.
         check_no_data(executed, &stmt)?;
         ResultSet::executed(stmt, mode)

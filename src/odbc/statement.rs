@@ -5,7 +5,7 @@
 use super::result_set::{FetchMode, ResultSet};
 use super::{check, check_no_data};
 use crate::error::{Error, Result};
-use odbc_api::handles::{SqlText, Statement, StatementImpl};
+use odbc_api::handles::{Statement, StatementImpl};
 use odbc_api::parameter::{VarBinaryBox, VarCharBox};
 
 /// A parameter value, owned by the statement until it is bound anew.
@@ -43,7 +43,7 @@ pub struct PreparedStatement {
 impl PreparedStatement {
     /// Prepares `sql` on a freshly allocated statement and learns how many parameters it has.
     pub fn prepare(mut stmt: StatementImpl<'static>, sql: &str) -> Result<PreparedStatement> {
-        check(stmt.prepare(&SqlText::new(sql)), &stmt)?;
+        check(stmt.prepare(&super::DriverText::new(sql).sql_text()), &stmt)?;
         let count = check(stmt.num_params(), &stmt)?;
         Ok(PreparedStatement { stmt, params: (0..count).map(|_| None).collect(), result_slot: None })
     }

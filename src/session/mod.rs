@@ -95,7 +95,9 @@ impl Session {
         let sockets_before = SocketFds::snapshot();
         let conn = env.connect_with_connection_string(conn_str.as_str(), options).map_err(|e| {
             let mut diag = Diagnostic::from_odbc_error(&e);
-            diag.scrub_literal(spec.password());
+            for secret in spec.secret_values() {
+                diag.scrub_literal(secret);
+            }
             Error::Database(diag)
         })?;
         let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
@@ -203,18 +205,21 @@ impl Session {
         connection::allocate_statement(self.connection()?)
     }
 
-    /// Records that the request ran `sql`: the session may have changed. Only SQLite's reset
-    /// reads the words of the SQL, so other links skip the scan.
-    pub(crate) fn note_caller_sql(&mut self, sql: &str) {
+    /// Checks caller SQL before it is sent (`COPY` from or to the client is refused: see
+    /// `copy.rs`), and records that the request ran it: the session may have changed. Only
+    /// SQLite's reset reads the words of the SQL, so other links skip that scan.
+    pub(crate) fn note_caller_sql(&mut self, sql: &str) -> Result<()> {
+        copy::refuse_client_copy(sql)?;
         self.dirty.session_touched = true;
         if self.dbms == Dbms::Sqlite {
             self.dirty.sql_words |= crate::session::sqlite::SqlWords::scan(sql);
         }
+        Ok(())
     }
 
     /// Executes caller SQL; returns the slot of its result.
     pub fn execute(&mut self, sql: &str) -> Result<u32> {
-        self.note_caller_sql(sql);
+        self.note_caller_sql(sql)?;
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;
@@ -398,6 +403,7 @@ impl Drop for Session {
 
 pub mod attributes;
 pub mod catalog;
+pub mod copy;
 pub mod postgres;
 pub mod reset;
 pub mod sqlite;
