@@ -138,18 +138,19 @@ pub fn is_host_refusal(limit_message: &str) -> bool {
     limit_message.starts_with(HOST_LIMIT_PREFIX)
 }
 
-/// Takes a slot for a new link of `key` (whose password is `password`), waiting up to
+/// Takes a slot for a new link of `key` (whose credentials — password and any other secret
+/// attribute — are `credentials`), waiting up to
 /// `host_wait` for one to free. `None` when no host cap is set.
-pub fn acquire(config: &Config, key: &LinkKey, password: &str) -> Result<Option<HostSlot>> {
+pub fn acquire<'s>(config: &Config, key: &LinkKey, credentials: impl IntoIterator<Item = &'s str>) -> Result<Option<HostSlot>> {
     if !enabled(config) {
         return Ok(None);
     }
-    acquire_for(config, &key.display_name(), password)
+    acquire_for(config, &key.display_name(), credentials)
 }
 
-fn acquire_for(config: &Config, display: &str, password: &str) -> Result<Option<HostSlot>> {
+fn acquire_for<'s>(config: &Config, display: &str, credentials: impl IntoIterator<Item = &'s str>) -> Result<Option<HostSlot>> {
     let dir = slot_dir(config)?;
-    let identity = identity_file(&dir, display, password)?;
+    let identity = identity_file(&dir, display, credentials)?;
     identities().lock().entry(identity.clone()).or_insert_with(|| display.to_owned());
     let per_key_path = dir.join(&identity);
     let all_path = dir.join(ALL_FILE);
@@ -432,14 +433,18 @@ fn host_key(dir: &Path) -> Result<[u8; 32]> {
 }
 
 /// The slot file of an identity: a digest keyed by the host key of the display name (connection
-/// string and user) and the password.
-fn identity_file(dir: &Path, display: &str, password: &str) -> Result<String> {
+/// string and user) and every credential (password and other secret attributes).
+fn identity_file<'s>(dir: &Path, display: &str, credentials: impl IntoIterator<Item = &'s str>) -> Result<String> {
     let key = host_key(dir)?;
     let mut hasher = Sha256::new();
     hasher.update(key);
     hasher.update((display.len() as u64).to_le_bytes());
     hasher.update(display.as_bytes());
-    hasher.update(password.as_bytes());
+    // Each credential length-prefixed, so that two different lists never hash the same.
+    for credential in credentials {
+        hasher.update((credential.len() as u64).to_le_bytes());
+        hasher.update(credential.as_bytes());
+    }
     let digest = hasher.finalize();
     let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
     Ok(format!("key-{hex}.slots"))
@@ -491,19 +496,19 @@ mod tests {
     fn slots_are_capped_counted_and_come_back_on_drop() {
         let dir = temp_dir("cap");
         let config = config_in(&dir, Some(2), Some(3));
-        let a = acquire_for(&config, "DSN=a;", "secret").unwrap().unwrap();
-        let _b = acquire_for(&config, "DSN=a;", "secret").unwrap().unwrap();
-        let refused = acquire_for(&config, "DSN=a;", "secret").err().unwrap();
+        let a = acquire_for(&config, "DSN=a;", ["secret"]).unwrap().unwrap();
+        let _b = acquire_for(&config, "DSN=a;", ["secret"]).unwrap().unwrap();
+        let refused = acquire_for(&config, "DSN=a;", ["secret"]).err().unwrap();
         assert!(matches!(&refused, Error::Limit(message) if is_host_refusal(message)), "{refused}");
         assert!(refused.to_string().contains("host_max_per_key (2)"), "{refused}");
-        let _c = acquire_for(&config, "DSN=b;", "").unwrap().unwrap();
-        let refused = acquire_for(&config, "DSN=c;", "").err().unwrap();
+        let _c = acquire_for(&config, "DSN=b;", [""]).unwrap().unwrap();
+        let refused = acquire_for(&config, "DSN=c;", [""]).err().unwrap();
         assert!(refused.to_string().contains("host_max_links (3)"), "{refused}");
         let use_now = usage(&config).unwrap();
         assert_eq!(use_now.links, Some(3));
         assert!(use_now.keys.contains(&("DSN=a;".to_owned(), 2)), "{:?}", use_now.keys);
         drop(a);
-        assert!(acquire_for(&config, "DSN=a;", "secret").unwrap().is_some());
+        assert!(acquire_for(&config, "DSN=a;", ["secret"]).unwrap().is_some());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -511,7 +516,7 @@ mod tests {
     fn slot_file_names_reveal_nothing() {
         let dir = temp_dir("names");
         let config = config_in(&dir, Some(1), None);
-        let _slot = acquire_for(&config, "DSN=payroll;UID=alice;", "hunter2").unwrap().unwrap();
+        let _slot = acquire_for(&config, "DSN=payroll;UID=alice;", ["hunter2"]).unwrap().unwrap();
         for entry in std::fs::read_dir(&dir).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
             for secret in ["payroll", "alice", "hunter2"] {
@@ -528,13 +533,13 @@ mod tests {
         std::fs::create_dir(&dir).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
         std::os::unix::fs::symlink("/etc/hostname", dir.join(HOST_KEY_FILE)).unwrap();
-        let error = acquire_for(&config_in(&dir, Some(1), None), "DSN=a;", "").err().unwrap();
+        let error = acquire_for(&config_in(&dir, Some(1), None), "DSN=a;", [""]).err().unwrap();
         assert!(error.to_string().contains("host slot file"), "{error}");
         std::fs::remove_file(dir.join(HOST_KEY_FILE)).unwrap();
 
         // A FIFO would block an open without O_NONBLOCK; it is not a regular file either.
         assert!(std::process::Command::new("mkfifo").arg(dir.join(ALL_FILE)).status().unwrap().success());
-        let error = acquire_for(&config_in(&dir, None, Some(1)), "DSN=a;", "").err().unwrap();
+        let error = acquire_for(&config_in(&dir, None, Some(1)), "DSN=a;", [""]).err().unwrap();
         assert!(error.to_string().contains("not a regular file"), "{error}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -545,12 +550,12 @@ mod tests {
         let dir = temp_dir("perm");
         std::fs::create_dir(&dir).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-        let error = acquire_for(&config_in(&dir, Some(1), None), "DSN=a;", "").err().unwrap();
+        let error = acquire_for(&config_in(&dir, Some(1), None), "DSN=a;", [""]).err().unwrap();
         assert!(error.to_string().contains("writable by others"), "{error}");
         let link = temp_dir("perm-link");
         std::os::unix::fs::symlink(&dir, &link).unwrap();
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
-        let error = acquire_for(&config_in(&link, Some(1), None), "DSN=a;", "").err().unwrap();
+        let error = acquire_for(&config_in(&link, Some(1), None), "DSN=a;", [""]).err().unwrap();
         assert!(error.to_string().contains("not a directory"), "{error}");
         std::fs::remove_file(&link).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();

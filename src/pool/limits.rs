@@ -147,7 +147,7 @@ pub(super) fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc
         )));
     }
     // Taken before connecting, so that no more sessions than the cap ever reach the server.
-    let host_slot = match host_slots::acquire(config, &spec.key, spec.password()) {
+    let host_slot = match host_slots::acquire(config, &spec.key, spec.secret_values()) {
         Ok(slot) => {
             if slot.is_some() {
                 host_slots::watch_idle_links(close_wanted_idle);
