@@ -137,7 +137,7 @@ final class Library
             }
             return $env;
         }
-        foreach (self::candidates() as $path) {
+        foreach (self::candidatePaths() as $path) {
             if (is_file($path)) {
                 return $path;
             }
@@ -148,17 +148,29 @@ final class Library
     /** @return list<string> the files findLibrary() looks for, in order (without $PCONN_LIB) */
     public static function candidates(): array
     {
-        $found = [];
+        return array_values(array_unique(iterator_to_array(self::candidatePaths(), false)));
+    }
+
+    /**
+     * The candidates, made as they are looked at: with ffi.enable=true findLibrary() runs in every
+     * request, and the usual answer (the checkout's build, or this machine's own multiarch
+     * directory) comes before the directory listing of /usr/lib, which cost more than the rest
+     * of the look-up.
+     *
+     * @return \Generator<int, string>
+     */
+    private static function candidatePaths(): \Generator
+    {
         $checkout = dirname(__DIR__, 3);
         if (is_file("$checkout/Cargo.toml")) {
-            $found[] = "$checkout/target/release/libpconn.so";
+            yield "$checkout/target/release/libpconn.so";
         }
+        yield '/usr/lib/' . php_uname('m') . '-linux-gnu/' . self::SYSTEM_NAME;
         foreach (glob('/usr/lib/*-linux-gnu', GLOB_ONLYDIR) ?: [] as $multiarch) {
-            $found[] = "$multiarch/" . self::SYSTEM_NAME;
+            yield "$multiarch/" . self::SYSTEM_NAME;
         }
-        $found[] = '/usr/local/lib/' . self::SYSTEM_NAME;
-        $found[] = '/usr/lib/' . self::SYSTEM_NAME;
-        return $found;
+        yield '/usr/local/lib/' . self::SYSTEM_NAME;
+        yield '/usr/lib/' . self::SYSTEM_NAME;
     }
 
     /** Declarations with FFI_SCOPE/FFI_LIB for FFI::load (preload.php writes them to a temp file). */
