@@ -11,7 +11,8 @@ use FFI;
  * Loading, in order:
  *  1. FFI::scope('pconn') — the library was loaded once per worker by preload.php under
  *     opcache.preload (the only way FFI works with the default ffi.enable=preload);
- *  2. FFI::cdef(pconn_ffi.h, path) — ffi.enable=true (or the CLI). PHP dlcloses the library at
+ *  2. FFI::cdef(declarations, path) — ffi.enable=true (or the CLI), in every request: FfiCore's
+ *     part of pconn_ffi.h, the rest when first called (LazyFfi). PHP dlcloses the library at
  *     request end; libpconn is linked with -z nodelete, so its pool survives.
  *
  * Library path: see findLibrary().
@@ -20,7 +21,7 @@ final class Library
 {
     public const SCOPE = 'pconn';
 
-    private static ?FFI $ffi = null;
+    private static FFI|LazyFfi|null $ffi = null;
     /** @var array<string, true>|null */
     private static ?array $declared = null;
     private static bool $shutdownRegistered = false;
@@ -35,7 +36,7 @@ final class Library
     private static ?int $fetchBatch = null;
 
     /** The FFI object; on the first use in a request, arranges for the request to end at shutdown. */
-    public static function ffi(): FFI
+    public static function ffi(): FFI|LazyFfi
     {
         if (!self::$shutdownRegistered) {
             self::$shutdownRegistered = true;
@@ -45,7 +46,7 @@ final class Library
     }
 
     /** The FFI object if already loaded this request, without registering anything (for destructors). */
-    public static function loaded(): ?FFI
+    public static function loaded(): FFI|LazyFfi|null
     {
         return self::$shutdownRegistered ? self::$ffi : null;
     }
@@ -180,7 +181,7 @@ final class Library
             . file_get_contents(self::headerPath());
     }
 
-    private static function load(): FFI
+    private static function load(): FFI|LazyFfi
     {
         try {
             $ffi = FFI::scope(self::SCOPE);
@@ -202,7 +203,7 @@ final class Library
      * library and its options live as long as the worker. An option the library does not know
      * (an older build) is left alone; a bad value throws, naming the variable.
      */
-    private static function applyEnvironmentSettings(FFI $ffi): void
+    private static function applyEnvironmentSettings(FFI|LazyFfi $ffi): void
     {
         foreach (self::ENV_OPTIONS as $option) {
             $var = 'PCONN_' . strtoupper($option);
@@ -220,7 +221,7 @@ final class Library
         }
     }
 
-    private static function cdef(): FFI
+    private static function cdef(): LazyFfi
     {
         if (!extension_loaded('ffi')) {
             throw new Exception('pconn needs the FFI extension (extension=ffi in php.ini)', 'HY000', 0, 0);
@@ -231,7 +232,8 @@ final class Library
         }
         $lib = self::findLibrary();
         try {
-            $ffi = FFI::cdef((string) file_get_contents(self::headerPath()), $lib);
+            // the common path's declarations; LazyFfi parses the rest when a request needs them
+            $ffi = new LazyFfi(FFI::cdef(FfiCore::DECLARATIONS, $lib), $lib);
         } catch (\FFI\Exception $e) {
             throw new Exception(
                 "pconn: could not load the library '$lib' (" . $e->getMessage() . '). '

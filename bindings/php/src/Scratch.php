@@ -35,7 +35,7 @@ final class Scratch
     public readonly CData $u32Ptr;
     public readonly CData $i64Ptr;
 
-    public function __construct(FFI $ffi)
+    public function __construct(FFI|LazyFfi $ffi)
     {
         $this->linkPtr = FFI::addr($this->link = $ffi->new('pconn_link'));
         $this->resultPtr = FFI::addr($this->result = $ffi->new('pconn_result'));
