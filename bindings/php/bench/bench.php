@@ -163,12 +163,13 @@ try {
     $concurrent = array_map('intval', explode('x', getenv('BENCH_CONCURRENT') ?: '4x8'));
     [$workers, $clients] = [$concurrent[0], $concurrent[1] ?? 2 * $concurrent[0]];
     $pools = [
-        'native' => pool('native', 1),
+        // opcache for native too, as deployed: else it compiles the script in every request
+        'native' => pool('native', 1, '', $opcache),
         'preload' => pool('preload', 1),
         'preload none' => pool('preload', 1, 'none'),
         'cdef none' => pool('cdef', 1, 'none', $opcache),
         'cdef none, no opcache' => pool('cdef', 1, 'none'),
-        'native N' => pool('native', $workers),
+        'native N' => pool('native', $workers, '', $opcache),
         'preload N' => pool('preload', $workers),
         'preload none N' => pool('preload', $workers, 'none'),
     ];

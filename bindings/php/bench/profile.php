@@ -15,7 +15,7 @@ $script = __DIR__ . '/select1.php';
 $opcache = ['zend_extension' => '/usr/lib/php/20220829/opcache.so', 'opcache.enable' => '1'];
 // name => [mode, extra ini, PCONN_RESET]
 $pools = [
-    'native' => ['native', [], ''],
+    'native' => ['native', $opcache, ''],   // with opcache, as deployed (else it compiles select1.php every request)
     'preload' => ['preload', [], ''],
     'preload-none' => ['preload', [], 'none'],
     'cdef' => ['cdef', $opcache, ''],
