@@ -10,6 +10,7 @@ require dirname(__DIR__) . '/tests/support/Fpm.php';
 use Pconn\Tests\Fpm;
 
 $requests = (int) (getenv('PROFILE_REQUESTS') ?: 50);
+$query = getenv('PROFILE_QUERY') ?: 'how=pconnect';   // e.g. how=pconnect&connect_only=1
 $keep = getenv('PROFILE_KEEP') ?: '';
 $script = __DIR__ . '/select1.php';
 $opcache = ['zend_extension' => '/usr/lib/php/20220829/opcache.so', 'opcache.enable' => '1'];
@@ -39,13 +40,13 @@ foreach ($pools as $name => [$mode, $ini, $reset]) {
         $fpm->start();
         $client = $fpm->client();
         for ($i = 0; $i < 10; $i++) {
-            [, $body] = $client->request($script, 'how=pconnect');
+            [, $body] = $client->request($script, $query);
             if ($body !== '1') {
                 throw new RuntimeException("$name: unexpected response: $body\n" . $fpm->logs());
             }
         }
         for ($i = 0; $i < $requests; $i++) {
-            $client->request($script, 'how=pconnect');
+            $client->request($script, $query);
         }
         $client->close();
         $fpm->stop();

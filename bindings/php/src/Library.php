@@ -29,9 +29,12 @@ final class Library
 
     /** The C calls' output cells (see Scratch), made when the library is loaded. */
     public static Scratch $out;
-    /** The library's options, each read from PCONN_<OPTION> (see applyEnvironmentSettings()). */
-    private const ENV_OPTIONS = ['reset', 'ping_interval', 'ping_sql', 'max_persistent', 'max_links', 'max_per_key',
-        'on_limit', 'idle_timeout', 'max_lifetime', 'max_uses', 'fetch_batch', 'login_timeout', 'background_reset'];
+    /** The library's options => PCONN_<OPTION>, the variable each is read from (see applyEnvironmentSettings()). */
+    private const ENV_OPTIONS = ['reset' => 'PCONN_RESET', 'ping_interval' => 'PCONN_PING_INTERVAL',
+        'ping_sql' => 'PCONN_PING_SQL', 'max_persistent' => 'PCONN_MAX_PERSISTENT', 'max_links' => 'PCONN_MAX_LINKS',
+        'max_per_key' => 'PCONN_MAX_PER_KEY', 'on_limit' => 'PCONN_ON_LIMIT', 'idle_timeout' => 'PCONN_IDLE_TIMEOUT',
+        'max_lifetime' => 'PCONN_MAX_LIFETIME', 'max_uses' => 'PCONN_MAX_USES', 'fetch_batch' => 'PCONN_FETCH_BATCH',
+        'login_timeout' => 'PCONN_LOGIN_TIMEOUT', 'background_reset' => 'PCONN_BACKGROUND_RESET'];
     /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
@@ -205,8 +208,8 @@ final class Library
      */
     private static function applyEnvironmentSettings(FFI|LazyFfi $ffi): void
     {
-        foreach (self::ENV_OPTIONS as $option) {
-            $var = 'PCONN_' . strtoupper($option);
+        // option => its variable, spelled out: this loop runs in every request
+        foreach (self::ENV_OPTIONS as $option => $var) {
             $value = getenv($var);
             if ($value === false || $ffi->pconn_get_option($option, self::$out->textPtr) !== Status::OK
                 || FFI::string(self::$out->text) === $value) {
