@@ -34,10 +34,11 @@ release: deps
 	$(CARGO) build --release
 
 # Regenerates the committed header (and PHP's FFI declarations, and the API reference made from
-# the header) from the Rust source.
+# the header, and the part of the PHP declarations parsed in every request) from the Rust source.
 header: build
 	cp "$$(ls -t target/*/build/pconn-*/out/pconn.h | head -1)" include/pconn.h
 	cp "$$(ls -t target/*/build/pconn-*/out/pconn_ffi.h | head -1)" bindings/php/pconn_ffi.h
+	bindings/php/tools/gen-ffi-core
 	$(MAKE) --no-print-directory docs
 
 # A short C program on embedded SQLite: serves requests with pconnect, shows reuse, rollback, clean errors.

@@ -476,7 +476,14 @@ impl ResultSet {
         };
         let sizes: Vec<usize> = sizes.into_iter().map(|s| s.min(MAX_INLINE_BYTES)).collect();
         let row_bytes: usize = sizes.iter().map(|s| s + 1 + size_of::<isize>()).sum();
-        let batch = config::current()?.fetch_batch.clamp(1, (MAX_BATCH_BYTES / row_bytes).max(1));
+        let mut batch = config::current()?.fetch_batch.clamp(1, (MAX_BATCH_BYTES / row_bytes).max(1));
+        // A driver that knows the row count (psqlODBC reads the whole result at execute) needs no
+        // block larger than the result: a one-row SELECT then binds one row, not fetch_batch
+        // rows of zeroed buffers, which cost more than the query itself in PHP's per-request
+        // profile. A wrong count only means more fetches.
+        if let Ok(known @ 1..) = usize::try_from(self.affected_rows) {
+            batch = batch.min(known);
+        }
         let mut columns: Vec<ColumnBlock> =
             self.columns
             .iter()

@@ -11,7 +11,8 @@ use FFI;
  * Loading, in order:
  *  1. FFI::scope('pconn') — the library was loaded once per worker by preload.php under
  *     opcache.preload (the only way FFI works with the default ffi.enable=preload);
- *  2. FFI::cdef(pconn_ffi.h, path) — ffi.enable=true (or the CLI). PHP dlcloses the library at
+ *  2. FFI::cdef(declarations, path) — ffi.enable=true (or the CLI), in every request: FfiCore's
+ *     part of pconn_ffi.h, the rest when first called (LazyFfi). PHP dlcloses the library at
  *     request end; libpconn is linked with -z nodelete, so its pool survives.
  *
  * Library path: see findLibrary().
@@ -20,7 +21,7 @@ final class Library
 {
     public const SCOPE = 'pconn';
 
-    private static ?FFI $ffi = null;
+    private static FFI|LazyFfi|null $ffi = null;
     /** @var array<string, true>|null */
     private static ?array $declared = null;
     private static bool $shutdownRegistered = false;
@@ -28,15 +29,19 @@ final class Library
 
     /** The C calls' output cells (see Scratch), made when the library is loaded. */
     public static Scratch $out;
-    /** The library's options, each read from PCONN_<OPTION> (see applyEnvironmentSettings()). */
-    private const ENV_OPTIONS = ['reset', 'ping_interval', 'ping_sql', 'max_persistent', 'max_links', 'max_per_key',
-        'on_limit', 'idle_timeout', 'max_lifetime', 'max_uses', 'fetch_batch', 'login_timeout', 'background_reset',
-        'host_max_per_key', 'host_max_links', 'host_wait', 'host_slot_dir'];
+    /** The library's options => PCONN_<OPTION>, the variable each is read from (see applyEnvironmentSettings()). */
+    private const ENV_OPTIONS = ['reset' => 'PCONN_RESET', 'ping_interval' => 'PCONN_PING_INTERVAL',
+        'ping_sql' => 'PCONN_PING_SQL', 'max_persistent' => 'PCONN_MAX_PERSISTENT', 'max_links' => 'PCONN_MAX_LINKS',
+        'max_per_key' => 'PCONN_MAX_PER_KEY', 'on_limit' => 'PCONN_ON_LIMIT', 'idle_timeout' => 'PCONN_IDLE_TIMEOUT',
+        'max_lifetime' => 'PCONN_MAX_LIFETIME', 'max_uses' => 'PCONN_MAX_USES', 'fetch_batch' => 'PCONN_FETCH_BATCH',
+        'login_timeout' => 'PCONN_LOGIN_TIMEOUT', 'background_reset' => 'PCONN_BACKGROUND_RESET',
+        'host_max_per_key' => 'PCONN_HOST_MAX_PER_KEY', 'host_max_links' => 'PCONN_HOST_MAX_LINKS',
+        'host_wait' => 'PCONN_HOST_WAIT', 'host_slot_dir' => 'PCONN_HOST_SLOT_DIR'];
     /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
     /** The FFI object; on the first use in a request, arranges for the request to end at shutdown. */
-    public static function ffi(): FFI
+    public static function ffi(): FFI|LazyFfi
     {
         if (!self::$shutdownRegistered) {
             self::$shutdownRegistered = true;
@@ -46,7 +51,7 @@ final class Library
     }
 
     /** The FFI object if already loaded this request, without registering anything (for destructors). */
-    public static function loaded(): ?FFI
+    public static function loaded(): FFI|LazyFfi|null
     {
         return self::$shutdownRegistered ? self::$ffi : null;
     }
@@ -138,7 +143,7 @@ final class Library
             }
             return $env;
         }
-        foreach (self::candidates() as $path) {
+        foreach (self::candidatePaths() as $path) {
             if (is_file($path)) {
                 return $path;
             }
@@ -149,17 +154,29 @@ final class Library
     /** @return list<string> the files findLibrary() looks for, in order (without $PCONN_LIB) */
     public static function candidates(): array
     {
-        $found = [];
+        return array_values(array_unique(iterator_to_array(self::candidatePaths(), false)));
+    }
+
+    /**
+     * The candidates, made as they are looked at: with ffi.enable=true findLibrary() runs in every
+     * request, and the usual answer (the checkout's build, or this machine's own multiarch
+     * directory) comes before the directory listing of /usr/lib, which cost more than the rest
+     * of the look-up.
+     *
+     * @return \Generator<int, string>
+     */
+    private static function candidatePaths(): \Generator
+    {
         $checkout = dirname(__DIR__, 3);
         if (is_file("$checkout/Cargo.toml")) {
-            $found[] = "$checkout/target/release/libpconn.so";
+            yield "$checkout/target/release/libpconn.so";
         }
+        yield '/usr/lib/' . php_uname('m') . '-linux-gnu/' . self::SYSTEM_NAME;
         foreach (glob('/usr/lib/*-linux-gnu', GLOB_ONLYDIR) ?: [] as $multiarch) {
-            $found[] = "$multiarch/" . self::SYSTEM_NAME;
+            yield "$multiarch/" . self::SYSTEM_NAME;
         }
-        $found[] = '/usr/local/lib/' . self::SYSTEM_NAME;
-        $found[] = '/usr/lib/' . self::SYSTEM_NAME;
-        return $found;
+        yield '/usr/local/lib/' . self::SYSTEM_NAME;
+        yield '/usr/lib/' . self::SYSTEM_NAME;
     }
 
     /** Declarations with FFI_SCOPE/FFI_LIB for FFI::load (preload.php writes them to a temp file). */
@@ -169,7 +186,7 @@ final class Library
             . file_get_contents(self::headerPath());
     }
 
-    private static function load(): FFI
+    private static function load(): FFI|LazyFfi
     {
         try {
             $ffi = FFI::scope(self::SCOPE);
@@ -191,10 +208,10 @@ final class Library
      * library and its options live as long as the worker. An option the library does not know
      * (an older build) is left alone; a bad value throws, naming the variable.
      */
-    private static function applyEnvironmentSettings(FFI $ffi): void
+    private static function applyEnvironmentSettings(FFI|LazyFfi $ffi): void
     {
-        foreach (self::ENV_OPTIONS as $option) {
-            $var = 'PCONN_' . strtoupper($option);
+        // option => its variable, spelled out: this loop runs in every request
+        foreach (self::ENV_OPTIONS as $option => $var) {
             $value = getenv($var);
             if ($value === false || $ffi->pconn_get_option($option, self::$out->textPtr) !== Status::OK
                 || FFI::string(self::$out->text) === $value) {
@@ -209,7 +226,7 @@ final class Library
         }
     }
 
-    private static function cdef(): FFI
+    private static function cdef(): LazyFfi
     {
         if (!extension_loaded('ffi')) {
             throw new Exception('pconn needs the FFI extension (extension=ffi in php.ini)', 'HY000', 0, 0);
@@ -220,7 +237,8 @@ final class Library
         }
         $lib = self::findLibrary();
         try {
-            $ffi = FFI::cdef((string) file_get_contents(self::headerPath()), $lib);
+            // the common path's declarations; LazyFfi parses the rest when a request needs them
+            $ffi = new LazyFfi(FFI::cdef(FfiCore::DECLARATIONS, $lib), $lib);
         } catch (\FFI\Exception $e) {
             throw new Exception(
                 "pconn: could not load the library '$lib' (" . $e->getMessage() . '). '

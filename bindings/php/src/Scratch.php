@@ -12,6 +12,10 @@ use FFI\CData;
  * cell right after (nothing keeps a value across calls). Making the pointers here, once, saves
  * an FFI::addr per call.
  *
+ * $link, $result and $stmt are one cell (all three are uint64_t): the cells are made in every
+ * request, each for an FFI::new and an FFI::addr, and no call writes two handles. A call that
+ * does (say, one returning a statement and its result) needs a cell of its own for the second.
+ *
  * @internal
  */
 final class Scratch
@@ -35,11 +39,10 @@ final class Scratch
     public readonly CData $u32Ptr;
     public readonly CData $i64Ptr;
 
-    public function __construct(FFI $ffi)
+    public function __construct(FFI|LazyFfi $ffi)
     {
-        $this->linkPtr = FFI::addr($this->link = $ffi->new('pconn_link'));
-        $this->resultPtr = FFI::addr($this->result = $ffi->new('pconn_result'));
-        $this->stmtPtr = FFI::addr($this->stmt = $ffi->new('pconn_stmt'));
+        // one cell for the three handle types (see above)
+        $this->linkPtr = $this->resultPtr = $this->stmtPtr = FFI::addr($this->link = $this->result = $this->stmt = $ffi->new('uint64_t'));
         $this->textPtr = FFI::addr($this->text = $ffi->new('const char *'));
         $this->lenPtr = FFI::addr($this->len = $ffi->new('size_t'));
         $this->intPtr = FFI::addr($this->int = $ffi->new('int'));

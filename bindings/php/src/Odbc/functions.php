@@ -45,9 +45,20 @@ function _connection(string $dsn, ?string $user, ?string $password): array
         || str_contains($dsn, 'pwd=') || str_contains($dsn, 'PWD=')) {
         return [$dsn, null, null];
     }
+    if (_plain($user) && _plain($password)) {
+        // The library appends these same attributes (UID=user;PWD=password;) after the string's
+        // own; passed apart, the string it parses (and caches, once per worker) holds no password.
+        return [$dsn, $user, $password];
+    }
     $quote = static fn (string $v): string => odbc_connection_string_is_quoted($v) || !odbc_connection_string_should_quote($v)
         ? $v : odbc_connection_string_quote($v);
     return [(str_ends_with($dsn, ';') ? substr($dsn, 0, -1) : $dsn) . ';UID=' . $quote($user) . ';PWD=' . $quote($password) . ';', null, null];
+}
+
+/** @internal a value ext/odbc appends unquoted and the library appends unbraced: the same text either way */
+function _plain(string $value): bool
+{
+    return strpbrk($value, '[]{}(),;?*=!@') === false && trim($value, ' ') === $value;
 }
 
 /** @internal */

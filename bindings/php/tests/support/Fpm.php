@@ -16,6 +16,8 @@ final class Fpm
 
     public string $dir;
     public int $port;
+    /** A command the master runs under (the profiler: valgrind --tool=callgrind ...), else ''. */
+    public string $wrapper = '';
     private int $pid = 0;
     /** @var resource|null */
     private $proc = null;
@@ -76,12 +78,12 @@ final class Fpm
                 . "pm.max_children = {$this->children}\npm.max_requests = {$this->maxRequests}\n"
                 . "clear_env = no\ncatch_workers_output = yes\n";
             file_put_contents("{$this->dir}/fpm.conf", $conf);
-            $cmd = 'exec env PHP_INI_SCAN_DIR= ' . self::BINARY . ' -R -F -c ' . escapeshellarg("{$this->dir}/php.ini")
+            $cmd = 'exec env PHP_INI_SCAN_DIR= ' . ($this->wrapper !== '' ? $this->wrapper . ' ' : '') . self::BINARY . ' -R -F -c ' . escapeshellarg("{$this->dir}/php.ini")
                 . ' -y ' . escapeshellarg("{$this->dir}/fpm.conf") . ' >>' . escapeshellarg("{$this->dir}/stdout.log") . ' 2>&1';
             $proc = proc_open($cmd, [0 => ['file', '/dev/null', 'r']], $pipes);
             $this->proc = $proc;
             $this->pid = proc_get_status($proc)['pid'];
-            for ($i = 0; $i < 100; $i++) {
+            for ($i = 0; $i < ($this->wrapper !== '' ? 1200 : 100); $i++) {
                 $s = @stream_socket_client("tcp://127.0.0.1:{$this->port}", $e, $es, 1);
                 if ($s !== false) {
                     fclose($s);
@@ -100,6 +102,13 @@ final class Fpm
     public function client(): FastCgi
     {
         return new FastCgi('127.0.0.1', $this->port);
+    }
+
+    /** @return list<int> the process ids of the master's workers */
+    public function workerPids(): array
+    {
+        $children = @file_get_contents("/proc/{$this->pid}/task/{$this->pid}/children");
+        return array_map('intval', preg_split('/\s+/', trim((string) $children), -1, PREG_SPLIT_NO_EMPTY));
     }
 
     /** Logs of the master, the workers and PHP. */
