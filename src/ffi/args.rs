@@ -51,6 +51,16 @@ pub unsafe fn write_out<T>(ptr: *mut T, value: T) {
     unsafe { ptr.write(value) }
 }
 
+/// Writes an output parameter the caller may leave out (NULL).
+///
+/// # Safety
+/// `ptr` is NULL or points to writable memory for a `T`.
+pub unsafe fn write_optional<T>(ptr: *mut T, value: T) {
+    if !ptr.is_null() {
+        // SAFETY: per the contract above.
+        unsafe { ptr.write(value) }
+    }
+}
 
 /// Writes an optional NULL indicator.
 ///

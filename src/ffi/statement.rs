@@ -1,14 +1,14 @@
 //! The C ABI of a prepared statement: preparing, binding parameters by position, executing,
 //! freeing.
 
-use super::args::{MAX_SQL, out_ptr, required_str, write_out};
+use super::args::{MAX_SQL, out_ptr, required_str, write_optional, write_out};
 use super::guard::status_call;
 use super::handle::{on_stmt, pack, pconn_link, pconn_result, pconn_stmt, split_stmt};
 use super::status::pconn_status;
 use crate::error::Error;
 use crate::odbc::statement::ParamValue;
 use crate::pool;
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 /// Prepares `sql` on a link; its parameters are written `?` and numbered from 1. On success
 /// writes the statement to `*out_stmt`. On failure the link's error says why.
@@ -33,6 +33,36 @@ pub extern "C" fn pconn_stmt_param_count(stmt: pconn_stmt, out_count: *mut u16) 
         let count = on_stmt(stmt, |l, slot| Ok(l.statement_mut(slot)?.param_count()))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_count, count) };
+        Ok(())
+    })
+}
+
+/// Describes parameter `index` (from 1) of a prepared statement (`SQLDescribeParam`): its SQL type
+/// code, size, decimal digits and nullability (SQL_NO_NULLS 0, SQL_NULLABLE 1,
+/// SQL_NULLABLE_UNKNOWN 2). Any out pointer may be NULL. Some drivers only parse the SQL here
+/// (psqlODBC), so invalid SQL may fail at this call. A driver that cannot describe parameters
+/// gives `PCONN_OK` with SQL_VARCHAR (12), size 0, digits 0 and nullable -1 (unknown).
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_stmt_describe_param(
+    stmt: pconn_stmt,
+    index: u16,
+    out_sql_type: *mut c_int,
+    out_size: *mut u64,
+    out_digits: *mut i16,
+    out_nullable: *mut c_int,
+) -> pconn_status {
+    status_call(|| {
+        let described = on_stmt(stmt, |l, slot| {
+            let described = l.statement_mut(slot)?.describe_param(index);
+            l.note(described)
+        })?;
+        // SAFETY: each pointer is written only when non-NULL; the caller passes writable ones.
+        unsafe {
+            write_optional(out_sql_type, c_int::from(described.sql_type));
+            write_optional(out_size, described.size);
+            write_optional(out_digits, described.digits);
+            write_optional(out_nullable, described.nullable);
+        }
         Ok(())
     })
 }

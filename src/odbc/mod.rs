@@ -114,3 +114,4 @@ pub mod catalog;
 pub mod connection;
 pub mod result_set;
 pub mod statement;
+mod undeclared;

@@ -23,6 +23,13 @@ const MAX_COLUMN_NAME_BYTES: usize = 1024;
 /// Ceiling on the memory of one batch: wide rows get fewer rows per fetch.
 const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
 
+/// The `SQLColAttribute` field identifiers with a numeric value: SQL_COLUMN_LENGTH 3,
+/// SQL_COLUMN_PRECISION 4, SQL_COLUMN_SCALE 5 (ODBC 2), SQL_DESC_DISPLAY_SIZE 6, UNSIGNED 8,
+/// FIXED_PREC_SCALE 9, UPDATABLE 10, AUTO_UNIQUE_VALUE 11, CASE_SENSITIVE 12, SEARCHABLE 13,
+/// CONCISE_TYPE 2, TYPE 1002, LENGTH 1003, PRECISION 1005, SCALE 1006, NULLABLE 1008,
+/// OCTET_LENGTH 1013, NUM_PREC_RADIX 32.
+pub const NUMERIC_COLUMN_FIELDS: [u16; 18] = [3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 2, 1002, 1003, 1005, 1006, 1008, 1013, 32];
+
 /// What the driver says about one result column.
 #[derive(Debug, Clone)]
 pub struct ColumnInfo {
@@ -873,6 +880,26 @@ impl ResultSet {
             buf.truncate(nul);
         }
         Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// The numeric value of `SQLColAttribute(col, field)`, for the numeric field identifiers of
+    /// [`NUMERIC_COLUMN_FIELDS`] only (a string-valued one would write into a buffer). The ODBC 2
+    /// identifiers (`SQL_COLUMN_PRECISION` 4, …) get the driver's ODBC 2 answer, which is what
+    /// ext/odbc's `odbc_field_len` shows.
+    pub fn column_attribute(&mut self, col: u16, field: u16) -> Result<i64> {
+        self.column(col)?;
+        if !NUMERIC_COLUMN_FIELDS.contains(&field) {
+            return Err(Error::InvalidArgument(format!(
+                "field {field} is not one of the numeric SQLColAttribute fields pconn reads ({NUMERIC_COLUMN_FIELDS:?})"
+            )));
+        }
+        let mut value: sys::Len = 0;
+        // SAFETY: a numeric field writes only `value`; no character buffer is passed.
+        let ret = unsafe {
+            super::undeclared::SQLColAttributeNumeric(self.stmt.as_sys(), col, field, std::ptr::null_mut(), 0, std::ptr::null_mut(), &mut value)
+        };
+        check_raw(ret, &*self.stmt, "SQLColAttribute")?;
+        Ok(value as i64)
     }
 
     /// Moves to the statement's next result set (`SQLMoreResults`). `Ok(false)` when there is none.

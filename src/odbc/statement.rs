@@ -3,7 +3,7 @@
 //! through a [`ResultSet`] that borrows that handle.
 
 use super::result_set::{FetchMode, ResultSet};
-use super::{check, check_no_data};
+use super::{check, check_no_data, check_raw};
 use crate::error::{Error, Result};
 use odbc_api::handles::{SqlText, Statement, StatementImpl};
 use odbc_api::parameter::{VarBinaryBox, VarCharBox};
@@ -32,6 +32,21 @@ impl ParamValue {
     }
 }
 
+/// What `SQLDescribeParam` says about a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamDescription {
+    pub sql_type: i16,
+    pub size: u64,
+    pub digits: i16,
+    /// SQL_NO_NULLS 0, SQL_NULLABLE 1, SQL_NULLABLE_UNKNOWN 2; -1 when the driver could not say.
+    pub nullable: i32,
+}
+
+impl ParamDescription {
+    /// For drivers without `SQLDescribeParam`: a VARCHAR of unknown size and nullability.
+    pub const UNKNOWN: ParamDescription = ParamDescription { sql_type: 12, size: 0, digits: 0, nullable: -1 };
+}
+
 pub struct PreparedStatement {
     /// Lifetime erased as for [`ResultSet`]: the link frees its statements before its connection.
     stmt: StatementImpl<'static>,
@@ -52,14 +67,36 @@ impl PreparedStatement {
         self.params.len() as u16
     }
 
-    /// Sets parameter `index` (from 1) for the next executions.
-    pub fn bind(&mut self, index: u16, value: ParamValue) -> Result<()> {
+    /// `SQLDescribeParam` for parameter `index` (from 1). A driver that cannot describe
+    /// parameters (HYC00, or the driver manager's IM001) gets [`ParamDescription::UNKNOWN`]: not
+    /// supporting the call says nothing against the statement.
+    pub fn describe_param(&self, index: u16) -> Result<ParamDescription> {
+        self.check_index(index)?;
+        let (mut sql_type, mut size, mut digits, mut nullable) = (0i16, 0usize, 0i16, 0i16);
+        // SAFETY: every out pointer points to a local of the type the function writes.
+        let ret = unsafe {
+            super::undeclared::SQLDescribeParamRaw(self.stmt.as_sys(), index, &mut sql_type, &mut size, &mut digits, &mut nullable)
+        };
+        match check_raw(ret, &self.stmt, "SQLDescribeParam") {
+            Ok(()) => Ok(ParamDescription { sql_type, size: size as u64, digits, nullable: i32::from(nullable) }),
+            Err(Error::Database(diag)) if matches!(diag.sqlstate(), "HYC00" | "IM001") => Ok(ParamDescription::UNKNOWN),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn check_index(&self, index: u16) -> Result<()> {
         let count = self.params.len();
         if index == 0 || index as usize > count {
             return Err(Error::InvalidArgument(format!(
                 "parameter {index} is out of range: the statement has {count} parameter(s), numbered from 1"
             )));
         }
+        Ok(())
+    }
+
+    /// Sets parameter `index` (from 1) for the next executions.
+    pub fn bind(&mut self, index: u16, value: ParamValue) -> Result<()> {
+        self.check_index(index)?;
         self.params[index as usize - 1] = Some(value);
         Ok(())
     }
