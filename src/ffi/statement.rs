@@ -1,7 +1,7 @@
 //! The C ABI of a prepared statement: preparing, binding parameters by position, executing,
 //! freeing.
 
-use super::args::{MAX_SQL, out_ptr, required_str, write_optional, write_out};
+use super::args::{MAX_SQL, out_ptr, required_bytes, required_str, write_optional, write_out};
 use super::guard::status_call;
 use super::handle::{on_stmt, pack, pconn_link, pconn_result, pconn_stmt, split_stmt};
 use super::status::pconn_status;
@@ -18,6 +18,22 @@ pub extern "C" fn pconn_prepare(link: pconn_link, sql: *const c_char, out_stmt: 
         let out_stmt = out_ptr(out_stmt, "out_stmt")?;
         // SAFETY: NUL-terminated string or NULL, as documented.
         let sql = unsafe { required_str(sql, "sql", MAX_SQL) };
+        let slot = pool::call_on_link(link, |l| l.prepare(sql?.as_bytes()))?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_stmt, pack(link, slot)) };
+        Ok(())
+    })
+}
+
+/// Prepares `len` bytes of SQL at `sql` (not NUL-terminated), as `pconn_prepare` does but without
+/// the UTF-8 check: the bytes go to the driver's narrow `SQLPrepare` exactly as given. An embedded
+/// NUL returns `PCONN_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_prepare_bytes(link: pconn_link, sql: *const c_char, len: usize, out_stmt: *mut pconn_stmt) -> pconn_status {
+    status_call(|| {
+        let out_stmt = out_ptr(out_stmt, "out_stmt")?;
+        // SAFETY: `len` readable bytes at `sql`, as documented.
+        let sql = unsafe { required_bytes(sql, len, "sql", MAX_SQL) };
         let slot = pool::call_on_link(link, |l| l.prepare(sql?))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_stmt, pack(link, slot)) };
@@ -77,7 +93,16 @@ fn bind(stmt: pconn_stmt, index: u16, value: impl FnOnce() -> crate::Result<Para
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_stmt_bind_text(stmt: pconn_stmt, index: u16, text: *const c_char) -> pconn_status {
     // SAFETY: NUL-terminated string or NULL, as documented.
-    bind(stmt, index, || Ok(ParamValue::text(unsafe { required_str(text, "text", MAX_SQL)? })))
+    bind(stmt, index, || Ok(ParamValue::text(unsafe { required_str(text, "text", MAX_SQL)? }.as_bytes())))
+}
+
+/// Binds `len` bytes at `data` (NULL when `len` is 0) to parameter `index` (from 1) as character
+/// data (SQL_C_CHAR), exactly as given: no UTF-8 check, NULs kept (the length ends the value).
+/// For text in the driver's narrow encoding (Latin-1…). Otherwise as `pconn_stmt_bind_text`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_stmt_bind_text_bytes(stmt: pconn_stmt, index: u16, data: *const c_char, len: usize) -> pconn_status {
+    // SAFETY: `len` readable bytes at `data`, as documented.
+    bind(stmt, index, || Ok(ParamValue::text(unsafe { required_bytes(data, len, "data", MAX_SQL)? })))
 }
 
 /// Binds a 64-bit integer to parameter `index` (from 1). Otherwise as `pconn_stmt_bind_text`.

@@ -10,7 +10,7 @@
 use crate::config;
 use crate::error::{Error, Result};
 use crate::odbc::{check, check_no_data, check_raw, get_var_data};
-use odbc_api::handles::{CData, CDataMut, ColumnDescription, SqlText, Statement, StatementImpl};
+use odbc_api::handles::{CData, CDataMut, ColumnDescription, Statement, StatementImpl};
 use odbc_api::parameter::{Binary, Text};
 use odbc_api::sys::{self, CDataType, SqlDataType};
 use std::ffi::CString;
@@ -340,6 +340,10 @@ pub struct ResultSet {
     stmt: ManuallyDrop<StatementImpl<'static>>,
     owns_stmt: bool,
     mode: FetchMode,
+    /// Every non-binary column is read as the driver's text (SQL_C_CHAR), doubles too: what
+    /// ext/odbc shows (`1.0`, `1e+20`, `Infinity`, `$1.50`), where pconn's own reading gives
+    /// exact doubles in its own form.
+    driver_text: bool,
     columns: Vec<ColumnInfo>,
     affected_rows: i64,
     state: CursorState,
@@ -394,15 +398,14 @@ impl ResultSet {
     /// Executes `sql` directly on a freshly allocated statement, reading rows one by one (for
     /// pconn's own small queries).
     pub fn execute(stmt: StatementImpl<'static>, sql: &str) -> Result<ResultSet> {
-        ResultSet::execute_with(stmt, sql, FetchMode::RowByRow)
+        ResultSet::execute_with(stmt, sql.as_bytes(), FetchMode::RowByRow)
     }
 
-    /// Executes `sql` directly on a freshly allocated statement.
-    pub fn execute_with(mut stmt: StatementImpl<'static>, sql: &str, mode: FetchMode) -> Result<ResultSet> {
-        // SAFETY: no parameters or columns are bound to this statement, so no buffer can dangle.
-        let executed = unsafe { stmt.exec_direct(&SqlText::new(sql)) };
-        // NoData: a searched UPDATE/DELETE that matched no row.
-        check_no_data(executed, &stmt)?;
+    /// Executes `sql` (the bytes given, for the driver's narrow `SQLExecDirect`) directly on a
+    /// freshly allocated statement.
+    pub fn execute_with(mut stmt: StatementImpl<'static>, sql: &[u8], mode: FetchMode) -> Result<ResultSet> {
+        // NO_DATA (a searched UPDATE/DELETE that matched no row) is a success.
+        super::statement::exec_direct(&mut stmt, sql)?;
         ResultSet::executed(stmt, mode)
     }
 
@@ -428,6 +431,7 @@ impl ResultSet {
             stmt,
             owns_stmt,
             mode,
+            driver_text: false,
             columns: Vec::new(),
             affected_rows: -1,
             state: CursorState::NoCursor,
@@ -443,6 +447,7 @@ impl ResultSet {
 
     /// Reads the shape of the current result set and binds its buffers.
     fn describe(&mut self) -> Result<()> {
+        let driver_text = self.driver_text;
         let stmt = &mut *self.stmt;
         let count = check(stmt.num_result_cols(), &*stmt)?;
         let count = u16::try_from(count).unwrap_or(0);
@@ -490,7 +495,7 @@ impl ResultSet {
             .zip(&sizes)
             .map(|(info, size)| {
                 let kind = match info.kind() {
-                    BlockKind::Double if doubles_as_text => BlockKind::Text,
+                    BlockKind::Double if doubles_as_text || driver_text => BlockKind::Text,
                     kind => kind,
                 };
                 ColumnBlock::new(kind, *size, batch)
@@ -615,6 +620,7 @@ impl ResultSet {
     }
 
     fn fetch_single(&mut self) -> Result<bool> {
+        let driver_text = self.driver_text;
         let stmt = &mut *self.stmt;
         // SAFETY: no columns are bound; values are read with SQLGetData into owned buffers.
         let fetched = unsafe { stmt.fetch() };
@@ -625,7 +631,7 @@ impl ResultSet {
         for (index, info) in self.columns.iter().enumerate() {
             let col = index as u16 + 1;
             let mut buf = Vec::new();
-            let found = if info.is_double() {
+            let found = if info.is_double() && !driver_text {
                 let mut value = odbc_api::Nullable::<f64>::null();
                 check(stmt.get_data(col, &mut value), &*stmt)?;
                 match value.into_opt() {
@@ -766,7 +772,11 @@ impl ResultSet {
     ///
     /// A row that fails after others were read ends the batch there; the error is reported by
     /// the next fetch, so no row read before it is lost.
-    pub fn fetch_php_serialized(&mut self, max_rows: usize, max_bytes: usize, keyed_by_name: bool) -> Result<(&[u8], usize)> {
+    ///
+    /// With `driver_text`, every non-binary value is the driver's text (see
+    /// [`ResultSet::read_as_driver_text`]).
+    pub fn fetch_php_serialized(&mut self, max_rows: usize, max_bytes: usize, keyed_by_name: bool, driver_text: bool) -> Result<(&[u8], usize)> {
+        self.read_as_driver_text(driver_text)?;
         if keyed_by_name && self.php_keys.len() != self.columns.len() {
             self.php_keys = self
                 .columns
@@ -852,6 +862,30 @@ impl ResultSet {
         self.serialized = body;
         self.serialized_out = text;
         Ok((&self.serialized_out[..len], rows))
+    }
+
+    /// Reads every non-binary column as the driver's text (SQL_C_CHAR), or doubles as doubles
+    /// (pconn's default). The choice may change only before the first row of a result set is
+    /// fetched, since a block cursor's buffers are bound for the whole set: later, a different
+    /// choice is refused (`InvalidArgument`), so no row of one set is read two ways.
+    pub fn read_as_driver_text(&mut self, driver_text: bool) -> Result<()> {
+        if driver_text == self.driver_text {
+            return Ok(());
+        }
+        if self.state != CursorState::BeforeFirstRow {
+            return Err(Error::InvalidArgument(
+                "flags changed within a result set: PCONN_PHP_ROWS_DRIVER_TEXT must be the same on every fetch of a result set".into(),
+            ));
+        }
+        self.driver_text = driver_text;
+        let bound_doubles = matches!(&self.rows, Rows::Block { columns, .. }
+            if columns.iter().zip(&self.columns).any(|(block, info)| (block.kind == BlockKind::Double) == driver_text && info.is_double()));
+        if bound_doubles {
+            // The buffers were bound for the other choice at execute: bind them anew.
+            self.unbind();
+            self.describe()?;
+        }
+        Ok(())
     }
 
     /// The driver's name for the type of column `col` (`SQL_DESC_TYPE_NAME`: `int4`, `text`,

@@ -3,9 +3,10 @@
 //! through a [`ResultSet`] that borrows that handle.
 
 use super::result_set::{FetchMode, ResultSet};
-use super::{check, check_no_data, check_raw};
+use super::{check, check_raw, check_reported, check_reported_raw};
 use crate::error::{Error, Result};
-use odbc_api::handles::{SqlText, Statement, StatementImpl};
+use odbc_api::handles::{Statement, StatementImpl};
+use odbc_api::sys;
 use odbc_api::parameter::{VarBinaryBox, VarCharBox};
 
 /// A parameter value, owned by the statement until it is bound anew.
@@ -19,8 +20,9 @@ pub enum ParamValue {
 }
 
 impl ParamValue {
-    pub fn text(text: &str) -> ParamValue {
-        ParamValue::Text(VarCharBox::from_vec(text.as_bytes().to_vec()))
+    /// Character data as the bytes given: UTF-8 or any narrow encoding the driver takes, NULs kept.
+    pub fn text(text: &[u8]) -> ParamValue {
+        ParamValue::Text(VarCharBox::from_vec(text.to_vec()))
     }
 
     pub fn binary(bytes: &[u8]) -> ParamValue {
@@ -57,8 +59,12 @@ pub struct PreparedStatement {
 
 impl PreparedStatement {
     /// Prepares `sql` on a freshly allocated statement and learns how many parameters it has.
-    pub fn prepare(mut stmt: StatementImpl<'static>, sql: &str) -> Result<PreparedStatement> {
-        check(stmt.prepare(&SqlText::new(sql)), &stmt)?;
+    /// The SQL goes to the driver's narrow `SQLPrepare` as the bytes given (UTF-8 or not).
+    pub fn prepare(mut stmt: StatementImpl<'static>, sql: &[u8]) -> Result<PreparedStatement> {
+        let len = sql_length(sql)?;
+        // SAFETY: `sql` is valid for `len` bytes during the call; the driver copies it.
+        let ret = unsafe { sys::SQLPrepare(stmt.as_sys(), sql.as_ptr(), len) };
+        check_reported_raw(ret, &stmt, "SQLPrepare")?;
         let count = check(stmt.num_params(), &stmt)?;
         Ok(PreparedStatement { stmt, params: (0..count).map(|_| None).collect(), result_slot: None })
     }
@@ -130,9 +136,27 @@ impl PreparedStatement {
         }
         // SAFETY: the bound parameters live in `self.params` (see above); no columns are bound.
         let executed = unsafe { stmt.execute() };
-        check_no_data(executed, &*stmt)?;
+        check_reported(executed, &*stmt)?;
         // SAFETY: the handle belongs to this statement, which the link keeps until the result
         // that borrows it is gone (`Statements::end_result`).
         unsafe { ResultSet::borrowed(stmt.as_sys(), mode) }
     }
+}
+
+/// The length of SQL text as ODBC's 32-bit length argument. An embedded NUL would end the text
+/// early for some drivers and not for others, so it is refused.
+pub fn sql_length(sql: &[u8]) -> Result<i32> {
+    if sql.contains(&0) {
+        return Err(Error::InvalidArgument("sql contains a NUL byte".into()));
+    }
+    i32::try_from(sql.len()).map_err(|_| Error::TooLong { what: "sql", limit: i32::MAX as usize })
+}
+
+/// Executes `sql` directly on `stmt`, passing the bytes given to the driver's narrow
+/// `SQLExecDirect`. `Ok(false)`: `NO_DATA` (a searched UPDATE or DELETE that matched no row).
+pub fn exec_direct(stmt: &mut StatementImpl<'_>, sql: &[u8]) -> Result<bool> {
+    let len = sql_length(sql)?;
+    // SAFETY: `sql` is valid for `len` bytes during the call; nothing is bound to the statement.
+    let ret = unsafe { sys::SQLExecDirect(stmt.as_sys(), sql.as_ptr(), len) };
+    check_reported_raw(ret, &*stmt, "SQLExecDirect")
 }
