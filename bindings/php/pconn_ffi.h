@@ -29,6 +29,8 @@ typedef enum pconn_isolation {
   PCONN_TXN_SERIALIZABLE = 8,
 } pconn_isolation;
 
+typedef struct ParamDescription ParamDescription;
+
 typedef uint64_t pconn_link;
 
 typedef uint64_t pconn_result;
@@ -43,6 +45,10 @@ typedef struct pconn_value {
 } pconn_value;
 
 typedef uint64_t pconn_stmt;
+
+#define NUMERIC_COLUMN_FIELDS { 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 2, 1002, 1003, 1005, 1006, 1008, 1013, 32, }
+
+
 
 const char *pconn_version(void);
 
@@ -81,6 +87,11 @@ enum pconn_status pconn_request_end(void);
 
 enum pconn_status pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
 
+enum pconn_status pconn_exec_bytes(pconn_link link,
+                                   const char *sql,
+                                   size_t len,
+                                   pconn_result *out_result);
+
 enum pconn_status pconn_commit(pconn_link link);
 
 enum pconn_status pconn_rollback(pconn_link link);
@@ -92,6 +103,13 @@ const char *pconn_sqlstate(pconn_link link);
 int32_t pconn_native_error(pconn_link link);
 
 enum pconn_status pconn_last_status(pconn_link link);
+
+enum pconn_status pconn_info_count(pconn_link link, uint32_t *out_count);
+
+enum pconn_status pconn_info_record(pconn_link link,
+                                    uint32_t index,
+                                    const char **out_sqlstate,
+                                    const char **out_message);
 
 int pconn_link_is_persistent(pconn_link link);
 
@@ -153,11 +171,33 @@ enum pconn_status pconn_column_display_size(pconn_result result,
                                             uint16_t column,
                                             int64_t *out_size);
 
+enum pconn_status pconn_column_attribute(pconn_result result,
+                                         uint16_t column,
+                                         uint16_t field,
+                                         int64_t *out_value);
+
 enum pconn_status pconn_prepare(pconn_link link, const char *sql, pconn_stmt *out_stmt);
+
+enum pconn_status pconn_prepare_bytes(pconn_link link,
+                                      const char *sql,
+                                      size_t len,
+                                      pconn_stmt *out_stmt);
 
 enum pconn_status pconn_stmt_param_count(pconn_stmt stmt, uint16_t *out_count);
 
+enum pconn_status pconn_stmt_describe_param(pconn_stmt stmt,
+                                            uint16_t index,
+                                            int *out_sql_type,
+                                            uint64_t *out_size,
+                                            int16_t *out_digits,
+                                            int *out_nullable);
+
 enum pconn_status pconn_stmt_bind_text(pconn_stmt stmt, uint16_t index, const char *text);
+
+enum pconn_status pconn_stmt_bind_text_bytes(pconn_stmt stmt,
+                                             uint16_t index,
+                                             const char *data,
+                                             size_t len);
 
 enum pconn_status pconn_stmt_bind_int64(pconn_stmt stmt, uint16_t index, int64_t value);
 
@@ -210,6 +250,60 @@ enum pconn_status pconn_primary_keys(pconn_link link,
                                      const char *table,
                                      pconn_result *out_result);
 
+enum pconn_status pconn_type_info(pconn_link link, int16_t data_type, pconn_result *out_result);
+
+enum pconn_status pconn_procedures(pconn_link link,
+                                   const char *catalog,
+                                   const char *schema,
+                                   const char *procedure,
+                                   pconn_result *out_result);
+
+enum pconn_status pconn_procedure_columns(pconn_link link,
+                                          const char *catalog,
+                                          const char *schema,
+                                          const char *procedure,
+                                          const char *column,
+                                          pconn_result *out_result);
+
+enum pconn_status pconn_foreign_keys(pconn_link link,
+                                     const char *pk_catalog,
+                                     const char *pk_schema,
+                                     const char *pk_table,
+                                     const char *fk_catalog,
+                                     const char *fk_schema,
+                                     const char *fk_table,
+                                     pconn_result *out_result);
+
+enum pconn_status pconn_special_columns(pconn_link link,
+                                        int identifier_type,
+                                        const char *catalog,
+                                        const char *schema,
+                                        const char *table,
+                                        int scope,
+                                        int nullable,
+                                        pconn_result *out_result);
+
+enum pconn_status pconn_statistics(pconn_link link,
+                                   const char *catalog,
+                                   const char *schema,
+                                   const char *table,
+                                   int unique,
+                                   int reserved,
+                                   pconn_result *out_result);
+
+enum pconn_status pconn_table_privileges(pconn_link link,
+                                         const char *catalog,
+                                         const char *schema,
+                                         const char *table,
+                                         pconn_result *out_result);
+
+enum pconn_status pconn_column_privileges(pconn_link link,
+                                          const char *catalog,
+                                          const char *schema,
+                                          const char *table,
+                                          const char *column,
+                                          pconn_result *out_result);
+
 enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              uint32_t max_rows,
                                              size_t max_bytes,
@@ -217,3 +311,75 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+extern SqlReturn SQLProcedures(HStmt stmt,
+                               const uint8_t *catalog,
+                               int16_t catalog_len,
+                               const uint8_t *schema,
+                               int16_t schema_len,
+                               const uint8_t *proc_name,
+                               int16_t proc_len);
+
+extern SqlReturn SQLProcedureColumns(HStmt stmt,
+                                     const uint8_t *catalog,
+                                     int16_t catalog_len,
+                                     const uint8_t *schema,
+                                     int16_t schema_len,
+                                     const uint8_t *proc_name,
+                                     int16_t proc_len,
+                                     const uint8_t *column,
+                                     int16_t column_len);
+
+extern SqlReturn SQLSpecialColumns(HStmt stmt,
+                                   uint16_t identifier_type,
+                                   const uint8_t *catalog,
+                                   int16_t catalog_len,
+                                   const uint8_t *schema,
+                                   int16_t schema_len,
+                                   const uint8_t *table,
+                                   int16_t table_len,
+                                   uint16_t scope,
+                                   uint16_t nullable);
+
+extern SqlReturn SQLStatistics(HStmt stmt,
+                               const uint8_t *catalog,
+                               int16_t catalog_len,
+                               const uint8_t *schema,
+                               int16_t schema_len,
+                               const uint8_t *table,
+                               int16_t table_len,
+                               uint16_t unique,
+                               uint16_t reserved);
+
+extern SqlReturn SQLTablePrivileges(HStmt stmt,
+                                    const uint8_t *catalog,
+                                    int16_t catalog_len,
+                                    const uint8_t *schema,
+                                    int16_t schema_len,
+                                    const uint8_t *table,
+                                    int16_t table_len);
+
+extern SqlReturn SQLColumnPrivileges(HStmt stmt,
+                                     const uint8_t *catalog,
+                                     int16_t catalog_len,
+                                     const uint8_t *schema,
+                                     int16_t schema_len,
+                                     const uint8_t *table,
+                                     int16_t table_len,
+                                     const uint8_t *column,
+                                     int16_t column_len);
+
+extern SqlReturn SQLColAttributeNumeric(HStmt stmt,
+                                        uint16_t column,
+                                        uint16_t field,
+                                        Pointer character_attribute,
+                                        int16_t buffer_length,
+                                        int16_t *string_length,
+                                        Len *numeric_attribute);
+
+extern SqlReturn SQLDescribeParamRaw(HStmt stmt,
+                                     uint16_t number,
+                                     int16_t *data_type,
+                                     size_t *size,
+                                     int16_t *digits,
+                                     int16_t *nullable);
