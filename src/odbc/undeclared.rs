@@ -6,10 +6,10 @@
 use odbc_api::sys::{HStmt, Len, Pointer, SqlReturn};
 
 unsafe extern "C" {
-    pub fn SQLProcedures(stmt: HStmt, catalog: *const u8, catalog_len: i16, schema: *const u8, schema_len: i16, proc_name: *const u8, proc_len: i16) -> SqlReturn;
+    pub(crate) fn SQLProcedures(stmt: HStmt, catalog: *const u8, catalog_len: i16, schema: *const u8, schema_len: i16, proc_name: *const u8, proc_len: i16) -> SqlReturn;
 
     #[allow(clippy::too_many_arguments)]
-    pub fn SQLProcedureColumns(
+    pub(crate) fn SQLProcedureColumns(
         stmt: HStmt,
         catalog: *const u8,
         catalog_len: i16,
@@ -22,7 +22,7 @@ unsafe extern "C" {
     ) -> SqlReturn;
 
     #[allow(clippy::too_many_arguments)]
-    pub fn SQLSpecialColumns(
+    pub(crate) fn SQLSpecialColumns(
         stmt: HStmt,
         identifier_type: u16,
         catalog: *const u8,
@@ -36,7 +36,7 @@ unsafe extern "C" {
     ) -> SqlReturn;
 
     #[allow(clippy::too_many_arguments)]
-    pub fn SQLStatistics(
+    pub(crate) fn SQLStatistics(
         stmt: HStmt,
         catalog: *const u8,
         catalog_len: i16,
@@ -48,10 +48,10 @@ unsafe extern "C" {
         reserved: u16,
     ) -> SqlReturn;
 
-    pub fn SQLTablePrivileges(stmt: HStmt, catalog: *const u8, catalog_len: i16, schema: *const u8, schema_len: i16, table: *const u8, table_len: i16) -> SqlReturn;
+    pub(crate) fn SQLTablePrivileges(stmt: HStmt, catalog: *const u8, catalog_len: i16, schema: *const u8, schema_len: i16, table: *const u8, table_len: i16) -> SqlReturn;
 
     #[allow(clippy::too_many_arguments)]
-    pub fn SQLColumnPrivileges(
+    pub(crate) fn SQLColumnPrivileges(
         stmt: HStmt,
         catalog: *const u8,
         catalog_len: i16,
@@ -64,7 +64,7 @@ unsafe extern "C" {
     ) -> SqlReturn;
 
     #[link_name = "SQLColAttribute"]
-    pub fn SQLColAttributeNumeric(
+    pub(crate) fn SQLColAttributeNumeric(
         stmt: HStmt,
         column: u16,
         field: u16,
@@ -75,5 +75,5 @@ unsafe extern "C" {
     ) -> SqlReturn;
 
     #[link_name = "SQLDescribeParam"]
-    pub fn SQLDescribeParamRaw(stmt: HStmt, number: u16, data_type: *mut i16, size: *mut usize, digits: *mut i16, nullable: *mut i16) -> SqlReturn;
+    pub(crate) fn SQLDescribeParamRaw(stmt: HStmt, number: u16, data_type: *mut i16, size: *mut usize, digits: *mut i16, nullable: *mut i16) -> SqlReturn;
 }

@@ -61,7 +61,8 @@ final class Result
         }
         $this->handle = $handle;
         $this->columns = Raw::columns($handle);
-        $this->rows = $this->columns > 0 ? new Rows($this->link->handle, $handle) : null;
+        // values as ext/odbc shows them: the driver's text (SQL_C_CHAR), doubles too
+        $this->rows = $this->columns > 0 ? new Rows($this->link->handle, $handle, Rows::DRIVER_TEXT) : null;
         $this->names = null;
         $this->byName = false;
         $this->nameIndex = null;

@@ -231,7 +231,7 @@ function _shaped(Result $result): array
 function _run(string $function, Link $link, string $sql): Result|false
 {
     try {
-        $handle = Raw::exec($link->handle, $sql);
+        $handle = Raw::execBytes($link->handle, $sql);
     } catch (Exception $e) {
         State::fail($function, $e, $link, 'SQLExecDirect');
         return false;
@@ -286,14 +286,23 @@ function odbc_prepare($odbc, string $query): Result|false
 {
     $odbc = _live('odbc_prepare', $odbc);
     try {
-        $stmt = Raw::prepare($odbc->handle, $query);
+        $stmt = Raw::prepareBytes($odbc->handle, $query);
+        $info = Raw::firstInfo($odbc->handle);
         $count = Raw::paramCount($odbc->handle, $stmt);
+        $call = 'SQLDescribeParameter';
+        for ($i = 1; $i <= $count; $i++) {
+            // as ext/odbc: drivers that parse late (psqlODBC) find invalid SQL here
+            Raw::describeParam($odbc->handle, $stmt, $i);
+        }
     } catch (Exception $e) {
         if (isset($stmt)) {
             Raw::freeStatement($stmt);
         }
-        State::fail('odbc_prepare', $e, $odbc, 'SQLPrepare');
+        State::fail('odbc_prepare', $e, $odbc, $call ?? 'SQLPrepare');
         return false;
+    }
+    if ($info !== null) {
+        State::fail('odbc_prepare', new Exception($info[1], $info[0], 0, Status::OK), $odbc, 'SQLPrepare');
     }
     $result = new Result($odbc);
     $result->stmt = $stmt;
@@ -305,8 +314,9 @@ function odbc_prepare($odbc, string $query): Result|false
  * Executes a prepared statement. As ext/odbc: the values are taken in array order and passed as
  * strings (null as SQL NULL; true "1", false ""), values beyond the statement's parameters are
  * ignored, too few are an error. Unlike ext/odbc, a value written '...' (in single quotes) is
- * that text, not the contents of the file it would name there. A string that is not UTF-8 text
- * (invalid UTF-8 or a NUL byte) is passed as binary.
+ * that text, not the contents of the file it would name there. Strings go to the driver as
+ * character data, byte for byte (UTF-8 or not, NULs kept), as ext/odbc passes them. A driver's
+ * info message (a PostgreSQL notice) is warned, as ext/odbc does.
  */
 function odbc_execute($statement, array $params = []): bool
 {
@@ -327,15 +337,17 @@ function odbc_execute($statement, array $params = []): bool
             if (++$index > $statement->paramCount) {
                 break;
             }
+            $value = $value === null ? null : (string) $value;
             Raw::check($link->handle, $value === null
                 ? Library::ffi()->pconn_stmt_bind_null($statement->stmt, $index)
-                : Raw::bindString($statement->stmt, $index, (string) $value));
+                : Library::ffi()->pconn_stmt_bind_text_bytes($statement->stmt, $index, $value, strlen($value)));
         }
         $handle = Raw::execute($link->handle, $statement->stmt);
     } catch (Exception $e) {
         State::fail('odbc_execute', $e, $link, 'SQLExecute');
         return false;
     }
+    State::info('odbc_execute', $link, 'SQLExecute');
     $statement->attach($handle);
     return true;
 }
@@ -550,22 +562,6 @@ function odbc_field_num($statement, string $field): int|false
     return $found;
 }
 
-/** @internal */
-function _meta(string $function, Result $statement, int $field, string $what): string|int|false
-{
-    $statement = _result($function, $statement);
-    $i = _field($function, $statement, $field);
-    if ($i === false) {
-        return false;
-    }
-    try {
-        return Metadata::column($statement->link->handle, $statement->handle, $i + 1)[$what];
-    } catch (Exception $e) {
-        State::fail($function, $e, $statement->link, 'SQLColAttributes');
-        return false;
-    }
-}
-
 /** The driver's name for the column's type, as ext/odbc (psqlODBC: "int4", "varchar", "text"). */
 function odbc_field_type($statement, int $field): string|false
 {
@@ -582,20 +578,42 @@ function odbc_field_type($statement, int $field): string|false
     }
 }
 
+/**
+ * @internal SQLColAttribute's numeric field $attribute of column $field, as ext/odbc asks it
+ * (the ODBC 2 SQL_COLUMN_PRECISION 4 and SQL_COLUMN_SCALE 5, which drivers answer with ODBC 2
+ * sizes: timestamptz 26, float4 9, SQLite TEXT 0)
+ */
+function _attribute(string $function, mixed $statement, int $field, int $attribute): int|false
+{
+    $statement = _result($function, $statement);
+    $i = _field($function, $statement, $field);
+    if ($i === false) {
+        return false;
+    }
+    try {
+        Raw::check($statement->link->handle,
+            Library::ffi()->pconn_column_attribute($statement->handle, $i + 1, $attribute, Library::$out->i64Ptr));
+        return Library::$out->i64->cdata;
+    } catch (Exception $e) {
+        State::fail($function, $e, $statement->link, 'SQLColAttributes');
+        return false;
+    }
+}
+
 /** The column size (characters for text, digits for numbers), as ext/odbc: the same as odbc_field_precision. */
 function odbc_field_len($statement, int $field): int|false
 {
-    return _meta('odbc_field_len', $statement, $field, 'precision');
+    return _attribute('odbc_field_len', $statement, $field, 4 /* SQL_COLUMN_PRECISION */);
 }
 
 function odbc_field_precision($statement, int $field): int|false
 {
-    return _meta('odbc_field_precision', $statement, $field, 'precision');
+    return _attribute('odbc_field_precision', $statement, $field, 4 /* SQL_COLUMN_PRECISION */);
 }
 
 function odbc_field_scale($statement, int $field): int|false
 {
-    return _meta('odbc_field_scale', $statement, $field, 'scale');
+    return _attribute('odbc_field_scale', $statement, $field, 5 /* SQL_COLUMN_SCALE */);
 }
 
 function odbc_free_result($statement): bool
