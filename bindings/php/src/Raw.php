@@ -74,10 +74,12 @@ final class Raw
     /**
      * Describes parameter $index (from 1) of a prepared statement (pconn_stmt_describe_param):
      * psqlODBC parses the SQL only then, so invalid SQL fails here, as in ext/odbc's odbc_prepare.
+     * Returns the parameter's SQL type (SQL_VARCHAR when the driver cannot tell).
      */
-    public static function describeParam(int $link, int $stmt, int $index): void
+    public static function describeParam(int $link, int $stmt, int $index): int
     {
-        self::check($link, Library::ffi()->pconn_stmt_describe_param($stmt, $index, null, null, null, null));
+        self::check($link, Library::ffi()->pconn_stmt_describe_param($stmt, $index, Library::$out->intPtr, null, null, null));
+        return Library::$out->int->cdata;
     }
 
     /**

@@ -20,6 +20,8 @@ final class Result
     public int $stmt = 0;
     /** @internal the prepared statement's number of `?` parameters */
     public int $paramCount = 0;
+    /** @var list<int> @internal the SQL type of each parameter (SQLDescribeParam), as ext/odbc keeps it */
+    public array $paramTypes = [];
     /** @internal */ public int $columns = 0;
     /** @var list<string>|null @internal column names, read when first needed */
     public ?array $names = null;

@@ -63,8 +63,8 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
     }
     $link = State::$links[$handle] ?? null;
     if ($link === null || $link->closed) {
-        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn,
-            stripos(_driver($connectionString), 'sqlite') === false);
+        $sqlite = stripos(_driver($connectionString), 'sqlite') !== false;
+        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn, !$sqlite, $sqlite);
     }
     return $link;
 }
@@ -281,6 +281,9 @@ function odbc_do($odbc, string $query): Result|false
     return _run('odbc_do', $odbc, $query);
 }
 
+/** @internal SQL_BINARY, SQL_VARBINARY, SQL_LONGVARBINARY: parameters ext/odbc binds as SQL_C_BINARY */
+const BINARY_PARAMETERS = [-2 => true, -3 => true, -4 => true];
+
 /** Prepares a statement with `?` parameters on the server (pconn_prepare). */
 function odbc_prepare($odbc, string $query): Result|false
 {
@@ -290,9 +293,10 @@ function odbc_prepare($odbc, string $query): Result|false
         $info = Raw::firstInfo($odbc->handle);
         $count = Raw::paramCount($odbc->handle, $stmt);
         $call = 'SQLDescribeParameter';
+        $types = [];
         for ($i = 1; $i <= $count; $i++) {
             // as ext/odbc: drivers that parse late (psqlODBC) find invalid SQL here
-            Raw::describeParam($odbc->handle, $stmt, $i);
+            $types[] = Raw::describeParam($odbc->handle, $stmt, $i);
         }
     } catch (Exception $e) {
         if (isset($stmt)) {
@@ -307,6 +311,7 @@ function odbc_prepare($odbc, string $query): Result|false
     $result = new Result($odbc);
     $result->stmt = $stmt;
     $result->paramCount = $count;
+    $result->paramTypes = $types;
     return $result;
 }
 
@@ -315,7 +320,8 @@ function odbc_prepare($odbc, string $query): Result|false
  * strings (null as SQL NULL; true "1", false ""), values beyond the statement's parameters are
  * ignored, too few are an error. Unlike ext/odbc, a value written '...' (in single quotes) is
  * that text, not the contents of the file it would name there. Strings go to the driver as
- * character data, byte for byte (UTF-8 or not, NULs kept), as ext/odbc passes them. A driver's
+ * character data, byte for byte (UTF-8 or not), as ext/odbc passes them; as binary data to a
+ * parameter the driver describes as binary (as ext/odbc), and when they hold a NUL byte. A driver's
  * info message (a PostgreSQL notice) is warned, as ext/odbc does.
  */
 function odbc_execute($statement, array $params = []): bool
@@ -338,9 +344,12 @@ function odbc_execute($statement, array $params = []): bool
                 break;
             }
             $value = $value === null ? null : (string) $value;
-            Raw::check($link->handle, $value === null
-                ? Library::ffi()->pconn_stmt_bind_null($statement->stmt, $index)
-                : Library::ffi()->pconn_stmt_bind_text_bytes($statement->stmt, $index, $value, strlen($value)));
+            $binary = isset(BINARY_PARAMETERS[$statement->paramTypes[$index - 1] ?? 0]) || ($value !== null && str_contains($value, "\0"));
+            Raw::check($link->handle, match (true) {
+                $value === null => Library::ffi()->pconn_stmt_bind_null($statement->stmt, $index),
+                $binary => Library::ffi()->pconn_stmt_bind_binary($statement->stmt, $index, $value, strlen($value)),
+                default => Library::ffi()->pconn_stmt_bind_text_bytes($statement->stmt, $index, $value, strlen($value)),
+            });
         }
         $handle = Raw::execute($link->handle, $statement->stmt);
     } catch (Exception $e) {
@@ -751,6 +760,16 @@ const CATALOG_NAMES = [
  */
 function _catalog(string $function, Link $link, string $call, string $odbcCall, string|int|null ...$args): Result|false
 {
+    return _catalogRenamed($function, $link, $call, $odbcCall, [], ...$args);
+}
+
+/**
+ * @internal _catalog() with the ODBC 2 names of columns that only one catalog function has
+ * (ODBC 3 name => ODBC 2 name), on top of CATALOG_NAMES
+ * @param array<string, string> $renames
+ */
+function _catalogRenamed(string $function, Link $link, string $call, string $odbcCall, array $renames, string|int|null ...$args): Result|false
+{
     if (!Library::has($call)) {
         State::fail($function, new Exception("$function needs $call, which this libpconn does not have", 'IM001', 0, Status::ERROR),
             $link, $odbcCall);
@@ -763,7 +782,7 @@ function _catalog(string $function, Link $link, string $call, string $odbcCall, 
         return false;
     }
     $result = new Result($link);
-    $result->rename(CATALOG_NAMES);
+    $result->rename($renames + CATALOG_NAMES);
     $result->attach(Library::$out->result->cdata);
     return $result;
 }
@@ -879,21 +898,32 @@ function odbc_setoption($odbc, int $which, int $option, int $value): bool
 function odbc_gettypeinfo($odbc, int $data_type = 0): Result|false
 {
     $odbc = _live('odbc_gettypeinfo', $odbc);
-    return _catalog('odbc_gettypeinfo', $odbc, 'pconn_type_info', 'SQLGetTypeInfo', $data_type);
+    return _catalogRenamed('odbc_gettypeinfo', $odbc, 'pconn_type_info', 'SQLGetTypeInfo',
+        ['FIXED_PREC_SCALE' => 'MONEY', 'AUTO_UNIQUE_VALUE' => 'AUTO_INCREMENT'], $data_type);
+}
+
+/**
+ * @internal the ODBC 2 names of SQLProcedures' and SQLProcedureColumns' first columns, for drivers
+ * that use them in ext/odbc's ODBC 2 mode (see Link::$odbc2CatalogNames)
+ * @return array<string, string>
+ */
+function _procedureNames(Link $link): array
+{
+    return $link->odbc2CatalogNames ? ['PROCEDURE_CAT' => 'PROCEDURE_QUALIFIER', 'PROCEDURE_SCHEM' => 'PROCEDURE_OWNER'] : [];
 }
 
 /** Procedures (SQLProcedures): arguments are search patterns, null for any. */
 function odbc_procedures($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null): Result|false
 {
     $odbc = _live('odbc_procedures', $odbc);
-    return _catalog('odbc_procedures', $odbc, 'pconn_procedures', 'SQLProcedures', $catalog, $schema, $procedure);
+    return _catalogRenamed('odbc_procedures', $odbc, 'pconn_procedures', 'SQLProcedures', _procedureNames($odbc), $catalog, $schema, $procedure);
 }
 
 /** Parameters and result columns of procedures (SQLProcedureColumns): search patterns, null for any. */
 function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null, ?string $column = null): Result|false
 {
     $odbc = _live('odbc_procedurecolumns', $odbc);
-    return _catalog('odbc_procedurecolumns', $odbc, 'pconn_procedure_columns', 'SQLProcedureColumns',
+    return _catalogRenamed('odbc_procedurecolumns', $odbc, 'pconn_procedure_columns', 'SQLProcedureColumns', _procedureNames($odbc),
         $catalog, $schema, $procedure, $column);
 }
 
@@ -901,8 +931,10 @@ function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema =
 function odbc_foreignkeys($odbc, ?string $pk_catalog, string $pk_schema, string $pk_table, string $fk_catalog, string $fk_schema, string $fk_table): Result|false
 {
     $odbc = _live('odbc_foreignkeys', $odbc);
-    return _catalog('odbc_foreignkeys', $odbc, 'pconn_foreign_keys', 'SQLForeignKeys',
-        $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
+    return _catalogRenamed('odbc_foreignkeys', $odbc, 'pconn_foreign_keys', 'SQLForeignKeys', $odbc->odbc2CatalogNames ? [
+        'PKTABLE_CAT' => 'PKTABLE_QUALIFIER', 'PKTABLE_SCHEM' => 'PKTABLE_OWNER',
+        'FKTABLE_CAT' => 'FKTABLE_QUALIFIER', 'FKTABLE_SCHEM' => 'FKTABLE_OWNER',
+    ] : [], $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
 }
 
 /** The columns that identify a row (SQL_BEST_ROWID) or change on update (SQL_ROWVER) (SQLSpecialColumns). */
@@ -917,7 +949,8 @@ function odbc_specialcolumns($odbc, int $type, ?string $catalog, string $schema,
 function odbc_statistics($odbc, ?string $catalog, string $schema, string $table, int $unique, int $accuracy): Result|false
 {
     $odbc = _live('odbc_statistics', $odbc);
-    return _catalog('odbc_statistics', $odbc, 'pconn_statistics', 'SQLStatistics', $catalog, $schema, $table, $unique, $accuracy);
+    return _catalogRenamed('odbc_statistics', $odbc, 'pconn_statistics', 'SQLStatistics',
+        ['ORDINAL_POSITION' => 'SEQ_IN_INDEX', 'ASC_OR_DESC' => 'COLLATION'], $catalog, $schema, $table, $unique, $accuracy);
 }
 
 /** Privileges on tables (SQLTablePrivileges): search patterns. */
