@@ -46,8 +46,6 @@ typedef struct pconn_value {
 
 typedef uint64_t pconn_stmt;
 
-#define NUMERIC_COLUMN_FIELDS { 3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 2, 1002, 1003, 1005, 1006, 1008, 1013, 32, }
-
 
 
 const char *pconn_version(void);
