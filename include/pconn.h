@@ -118,9 +118,26 @@ typedef enum pconn_isolation {
 } pconn_isolation;
 
 /*
- What `SQLDescribeParam` says about a parameter.
+ Flags of `pconn_fetch_php_serialized`, combined with `|`.
  */
-typedef struct ParamDescription ParamDescription;
+typedef enum pconn_php_rows {
+  /*
+   Each row a list: values keyed by column number from 0 (`odbc_fetch_into`).
+   */
+  PCONN_PHP_ROWS_LISTS = 0,
+  /*
+   Each row keyed by column name (`odbc_fetch_array`); a later column of the same name wins.
+   */
+  PCONN_PHP_ROWS_BY_NAME = 1,
+  /*
+   Every non-binary value as the driver's text (read as SQL_C_CHAR), doubles too: `1.0`,
+   `1e+20`, `Infinity`, `$1.50` as the driver prints them, as ext/odbc shows them (without
+   it, doubles come in pconn's exact form: `1`, `1e20`, `inf`). Only before the first row of
+   a result set may it differ from the previous call's: later a change returns
+   `PCONN_INVALID_ARGUMENT` ("flags changed within a result set").
+   */
+  PCONN_PHP_ROWS_DRIVER_TEXT = 2,
+} pconn_php_rows;
 
 /*
  A link: an integer handle, valid from the call that returned it until `pconn_close`,

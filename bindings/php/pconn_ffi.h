@@ -29,7 +29,11 @@ typedef enum pconn_isolation {
   PCONN_TXN_SERIALIZABLE = 8,
 } pconn_isolation;
 
-typedef struct ParamDescription ParamDescription;
+typedef enum pconn_php_rows {
+  PCONN_PHP_ROWS_LISTS = 0,
+  PCONN_PHP_ROWS_BY_NAME = 1,
+  PCONN_PHP_ROWS_DRIVER_TEXT = 2,
+} pconn_php_rows;
 
 typedef uint64_t pconn_link;
 
