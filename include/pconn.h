@@ -369,6 +369,13 @@ enum pconn_status pconn_info_record(pconn_link link,
                                     const char **out_message);
 
 /*
+ Writes what the link's driver calls its DBMS (`SQLGetInfo(SQL_DBMS_NAME)`: "PostgreSQL",
+ "SQLite", "MariaDB"…; "" when the driver does not say) to `*out_name`. NUL-terminated, owned
+ by pconn, valid as long as the link. Reading it is not a call: the link's error stays.
+ */
+enum pconn_status pconn_dbms_name(pconn_link link, const char **out_name);
+
+/*
  1 when the link is persistent, 0 when it is request-scoped or fresh (a pconnect that fell back
  under `on_limit=fallback` is not persistent), -1 for an invalid handle.
  */

@@ -496,3 +496,26 @@ fn no_info_messages_sqlite() {
         assert_eq!(info(link), []);
     });
 }
+
+/// Which DBMS a link talks to, as its driver names it: the drop-in decides by it how ext/odbc's
+/// ODBC 2 view of the driver looks (SQLite's driver shows every column as text there).
+fn dbms_name(backend: Backend) {
+    on_link(backend, |link| {
+        let mut name = null();
+        ok(pconn_dbms_name(link, &mut name), link);
+        let name = unsafe { CStr::from_ptr(name) }.to_string_lossy().into_owned();
+        assert_eq!(name, if backend == Backend::Sqlite { "SQLite" } else { "PostgreSQL" });
+        assert_eq!(pconn_dbms_name(link, null_mut()), PCONN_NULL_ARGUMENT);
+        assert_eq!(pconn_dbms_name(0, &mut null()), PCONN_INVALID_HANDLE);
+    });
+}
+
+#[test]
+fn dbms_name_sqlite() {
+    dbms_name(Backend::Sqlite);
+}
+
+#[test]
+fn dbms_name_postgres() {
+    dbms_name(Backend::Postgres);
+}

@@ -113,6 +113,8 @@ enum pconn_status pconn_info_record(pconn_link link,
                                     const char **out_sqlstate,
                                     const char **out_message);
 
+enum pconn_status pconn_dbms_name(pconn_link link, const char **out_name);
+
 int pconn_link_is_persistent(pconn_link link);
 
 enum pconn_status pconn_raw_hdbc(pconn_link link, void **out_hdbc);

@@ -33,17 +33,11 @@ pub extern "C" fn pconn_tables(
     types: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
-    status_call(|| {
-        let out_result = out_ptr(out_result, "out_result")?;
-        // SAFETY: NUL-terminated strings or NULL, as documented.
-        let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (types, "types")]) };
-        let slot = pool::call_on_link(link, |l| {
-            let [catalog, schema, table, types] = args?;
-            l.tables(catalog, schema, table, types)
-        })?;
-        // SAFETY: checked non-NULL above.
-        unsafe { write_out(out_result, pack(link, slot)) };
-        Ok(())
+    // SAFETY: NUL-terminated strings or NULL, as documented.
+    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (types, "types")]) };
+    list(link, out_result, |l| {
+        let [catalog, schema, table, types] = args?;
+        l.tables(catalog, schema, table, types)
     })
 }
 
@@ -59,17 +53,11 @@ pub extern "C" fn pconn_columns(
     column: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
-    status_call(|| {
-        let out_result = out_ptr(out_result, "out_result")?;
-        // SAFETY: NUL-terminated strings or NULL, as documented.
-        let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (column, "column")]) };
-        let slot = pool::call_on_link(link, |l| {
-            let [catalog, schema, table, column] = args?;
-            l.columns(catalog, schema, table, column)
-        })?;
-        // SAFETY: checked non-NULL above.
-        unsafe { write_out(out_result, pack(link, slot)) };
-        Ok(())
+    // SAFETY: NUL-terminated strings or NULL, as documented.
+    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (column, "column")]) };
+    list(link, out_result, |l| {
+        let [catalog, schema, table, column] = args?;
+        l.columns(catalog, schema, table, column)
     })
 }
 
@@ -84,21 +72,15 @@ pub extern "C" fn pconn_primary_keys(
     table: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
-    status_call(|| {
-        let out_result = out_ptr(out_result, "out_result")?;
-        // SAFETY: NUL-terminated strings or NULL, as documented.
-        let args = unsafe {
-            (
-                optional_str(catalog, "catalog", MAX_NAME),
-                optional_str(schema, "schema", MAX_NAME),
-                required_str(table, "table", MAX_NAME),
-            )
-        };
-        let slot = pool::call_on_link(link, |l| l.primary_keys(args.0?, args.1?, args.2?))?;
-        // SAFETY: checked non-NULL above.
-        unsafe { write_out(out_result, pack(link, slot)) };
-        Ok(())
-    })
+    // SAFETY: NUL-terminated strings or NULL, as documented.
+    let args = unsafe {
+        (
+            optional_str(catalog, "catalog", MAX_NAME),
+            optional_str(schema, "schema", MAX_NAME),
+            required_str(table, "table", MAX_NAME),
+        )
+    };
+    list(link, out_result, |l| l.primary_keys(args.0?, args.1?, args.2?))
 }
 
 /// Runs a catalog function into a new result of `link` and writes its handle to `*out_result`.

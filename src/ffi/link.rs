@@ -270,6 +270,20 @@ pub extern "C" fn pconn_info_record(link: pconn_link, index: u32, out_sqlstate: 
     })
 }
 
+/// Writes what the link's driver calls its DBMS (`SQLGetInfo(SQL_DBMS_NAME)`: "PostgreSQL",
+/// "SQLite", "MariaDB"…; "" when the driver does not say) to `*out_name`. NUL-terminated, owned
+/// by pconn, valid as long as the link. Reading it is not a call: the link's error stays.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_dbms_name(link: pconn_link, out_name: *mut *const c_char) -> pconn_status {
+    status_call(|| {
+        let out_name = out_ptr(out_name, "out_name")?;
+        let name = pool::read_session(link, |l| l.dbms_name().as_ptr())?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_name, name) };
+        Ok(())
+    })
+}
+
 /// 1 when the link is persistent, 0 when it is request-scoped or fresh (a pconnect that fell back
 /// under `on_limit=fallback` is not persistent), -1 for an invalid handle.
 #[unsafe(no_mangle)]

@@ -8,7 +8,7 @@ use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::key::ConnSpec;
 use crate::odbc::{self, check, check_reported, connection, environment};
-use std::ffi::CString;
+use std::ffi::{CStr, CString};
 use reset::{Dbms, SessionBaseline};
 use crate::socket::{Peer, SocketFds, WatchedSocket};
 use crate::odbc::result_set::ResultSet;
@@ -82,6 +82,8 @@ pub struct Session {
     socket: Option<WatchedSocket>,
     /// The info records (SQLSTATE, message) of the caller's last call, NUL-terminated for C.
     info: Vec<(CString, CString)>,
+    /// What the driver calls the DBMS (`SQL_DBMS_NAME`), NUL-terminated for C.
+    dbms_name: CString,
 }
 
 impl Session {
@@ -118,8 +120,11 @@ impl Session {
             owner_pid: std::process::id(),
             socket,
             info: Vec::new(),
+            dbms_name: CString::default(),
         };
-        link.dbms = Dbms::detect(link.connection()?);
+        let name = reset::dbms_name(link.connection()?);
+        link.dbms = Dbms::from_name(&name);
+        link.dbms_name = CString::new(name.replace('\0', " ")).unwrap_or_default();
         match reset::capture_baseline(&mut link) {
             Ok(baseline) => link.baseline = baseline,
             Err(error) => {
@@ -284,6 +289,11 @@ impl Session {
             let to_text = |text: String| CString::new(text.replace('\0', " ")).unwrap_or_default();
             (to_text(record.sqlstate), to_text(record.message))
         }));
+    }
+
+    /// What the driver calls the DBMS ("PostgreSQL", "SQLite", "MariaDB"…; "" if it does not say).
+    pub fn dbms_name(&self) -> &CStr {
+        &self.dbms_name
     }
 
     /// The info records (SQLSTATE, message) of the caller's last call on this session.

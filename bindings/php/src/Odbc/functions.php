@@ -18,6 +18,7 @@ declare(strict_types=1);
 
 namespace Pconn\Odbc;
 
+use FFI;
 use Pconn\Exception;
 use Pconn\Library;
 use Pconn\Metadata;
@@ -63,7 +64,7 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
     }
     $link = State::$links[$handle] ?? null;
     if ($link === null || $link->closed) {
-        $sqlite = stripos(_driver($connectionString), 'sqlite') !== false;
+        $sqlite = stripos(_dbms($handle, $connectionString), 'sqlite') !== false;
         $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn, !$sqlite, $sqlite);
     }
     return $link;
@@ -832,6 +833,19 @@ function _dataSources(): array
         }
     }
     return $sources;
+}
+
+/**
+ * @internal what link $handle's driver calls its DBMS (pconn_dbms_name: "SQLite", "PostgreSQL");
+ * with a library that cannot say, the driver its connection string names
+ */
+function _dbms(int $handle, string $connectionString): string
+{
+    if (Library::has('pconn_dbms_name')
+        && Library::ffi()->pconn_dbms_name($handle, Library::$out->textPtr) === Status::OK) {
+        return FFI::string(Library::$out->text);
+    }
+    return _driver($connectionString);
 }
 
 /**
