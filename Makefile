@@ -6,6 +6,7 @@ OUT_HEADER = $(shell ls -t target/*/build/pconn-*/out/pconn.h 2>/dev/null | head
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 # gdb looks for separate debug info under /usr/lib/debug plus the library's directory.
 DEBUGDIR ?= /usr/lib/debug$(LIBDIR)
@@ -17,7 +18,7 @@ RELEASE_DIR = target/release
 # What a static link of a Rust staticlib needs beyond unixODBC (rustc --print native-static-libs).
 NATIVE_STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
-.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy \
+.PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy fuzz \
 	install install-debug uninstall deb test-deb docs composer-dist
 
 # The release build: what the demo, the PHP binding and `make install` use.
@@ -64,9 +65,9 @@ bench: release
 	@if [ -x bindings/php/bench/run ]; then bindings/php/bench/run; fi
 
 # Installs the stripped library (versioned soname and the linker's links), the static library, the
-# header and pconn.pc. Builds first only when nothing is built: `make && sudo make install`.
+# header, pconn.pc and the `pconn` program (`pconn doctor`). Builds first only when nothing is built: `make && sudo make install`.
 install: | $(RELEASE_DIR)/libpconn.so
-	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(BINDIR)
 	install -m 0644 $(RELEASE_DIR)/libpconn.so $(DESTDIR)$(LIBDIR)/libpconn.so.$(VERSION)
 	strip --strip-unneeded $(DESTDIR)$(LIBDIR)/libpconn.so.$(VERSION)
 	ln -sfn libpconn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpconn.so.$(MAJOR)
@@ -77,6 +78,8 @@ install: | $(RELEASE_DIR)/libpconn.so
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' \
 	    -e 's|@VERSION@|$(VERSION)|' -e 's|@NATIVE_STATIC_LIBS@|$(NATIVE_STATIC_LIBS)|' \
 	    packaging/pconn.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/pconn.pc
+	install -m 0755 $(RELEASE_DIR)/pconn $(DESTDIR)$(BINDIR)/pconn
+	strip $(DESTDIR)$(BINDIR)/pconn
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 # The debug info `make install` stripped, where gdb finds it (linked from the installed library).
@@ -91,13 +94,13 @@ uninstall:
 	rm -f $(DESTDIR)$(LIBDIR)/libpconn.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libpconn.so.$(MAJOR) \
 	      $(DESTDIR)$(LIBDIR)/libpconn.so $(DESTDIR)$(LIBDIR)/libpconn.a \
 	      $(DESTDIR)$(INCLUDEDIR)/pconn.h $(DESTDIR)$(PKGCONFIGDIR)/pconn.pc \
-	      $(DESTDIR)$(DEBUGDIR)/libpconn.so.$(VERSION).debug
+	      $(DESTDIR)$(DEBUGDIR)/libpconn.so.$(VERSION).debug $(DESTDIR)$(BINDIR)/pconn
 	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ]; then ldconfig; fi
 
 $(RELEASE_DIR)/libpconn.so:
 	$(MAKE) release
 
-# Debian packages in target/deb: libpconn0, libpconn-dev, php-pconn (scripts/build-deb).
+# Debian packages in target/deb: libpconn0, libpconn-dev, pconn-tools, php-pconn (scripts/build-deb).
 deb: release
 	scripts/build-deb target/deb
 
@@ -122,6 +125,17 @@ VALGRIND_TESTS ?=
 valgrind: deps
 	$(CARGO) build --release
 	PCONN_VALGRIND=1 $(CARGO) test --release --test c_harness -- --test-threads=2 $(VALGRIND_TESTS)
+
+# The random call-sequence test (tests/random_calls.rs) at length: `make test` runs 100,000 calls
+# of seed 1; this runs FUZZ_SEEDS seeds from FUZZ_SEED with FUZZ_CALLS calls each, raw BEGIN and
+# ROLLBACK on PostgreSQL links included. A failure prints the seed that replays it.
+FUZZ_CALLS ?= 1000000
+FUZZ_SEEDS ?= 8
+FUZZ_SEED ?= 1
+fuzz: deps
+	$(CARGO) build --release
+	PCONN_FUZZ_CALLS=$(FUZZ_CALLS) PCONN_FUZZ_SEEDS=$(FUZZ_SEEDS) PCONN_FUZZ_SEED=$(FUZZ_SEED) \
+	PCONN_FUZZ_PG_RAW_TRANSACTIONS=1 $(CARGO) test --release --test random_calls -- --nocapture
 
 # Lints every target (library, tests, examples) with warnings as errors.
 clippy:

@@ -1,9 +1,65 @@
 /* Scenario (d): bad input of every kind gets a status code and a message, never a crash. */
 #include "harness.h"
+#include <unistd.h>
+
+/* Calls with values that used to panic: each must fail with PCONN_INVALID_ARGUMENT naming the
+ * option and its range, and write nothing to stderr (a caught panic used to print its message). */
+static void huge_durations(void) {
+  fflush(stderr);
+  int saved_stderr = dup(2);
+  FILE *capture = tmpfile();
+  CHECK(saved_stderr >= 0 && capture != NULL);
+  if (saved_stderr < 0 || capture == NULL) return;
+  dup2(fileno(capture), 2);
+
+  /* The environment (set in main before the first call) names a value out of range: every call
+   * reports it, pconn_set_option included when it does not fix it, until the option is set. */
+  pconn_link link = 0;
+  pconn_status from_env = pconnect(&link);
+  char env_message[512];
+  snprintf(env_message, sizeof env_message, "%s", pconn_errmsg(0));
+  pconn_status refused = pconn_set_option("ping_interval", "1e300");
+  pconn_status fixed = pconn_set_option("ping_interval", "60");
+
+  static const char *const options[] = {"ping_interval", "idle_timeout", "max_lifetime"};
+  static const char *const values[] = {"1e300", "1e20", "99999999999999999999999"};
+  int refused_each = 1, named_each = 1;
+  for (size_t o = 0; o < 3; o++) {
+    for (size_t v = 0; v < 3; v++) {
+      if (pconn_set_option(options[o], values[v]) != PCONN_INVALID_ARGUMENT) refused_each = 0;
+      if (!strstr(pconn_errmsg(0), options[o]) || !strstr(pconn_errmsg(0), "1000000000")) named_each = 0;
+    }
+  }
+  char in_string[1024];
+  snprintf(in_string, sizeof in_string, "%s;PconnPingInterval=1e300", conn_str());
+  pconn_status from_string = pconn_pconnect(in_string, user(), password(), &link);
+
+  fflush(stderr);
+  dup2(saved_stderr, 2);
+  close(saved_stderr);
+  fseek(capture, 0, SEEK_END);
+  long printed = ftell(capture);
+  fclose(capture);
+
+  CHECK_STATUS(from_env, PCONN_INVALID_ARGUMENT);
+  CHECK(strstr(env_message, "PCONN_PING_INTERVAL") != NULL);
+  CHECK(strstr(env_message, "1000000000") != NULL);
+  CHECK_STATUS(refused, PCONN_INVALID_ARGUMENT);
+  CHECK_STATUS(fixed, PCONN_OK);
+  CHECK(refused_each);
+  CHECK(named_each);
+  CHECK_STATUS(from_string, PCONN_INVALID_ARGUMENT);
+  if (printed != 0) fprintf(stderr, "bad_input: %ld bytes on stderr from refused durations\n", printed);
+  CHECK(printed == 0);
+}
 
 int main(void) {
   pconn_link link = 0;
   pconn_result result = 0;
+
+  /* Read at pconn's first call: the value that once made every call panic. */
+  setenv("PCONN_PING_INTERVAL", "1e300", 1);
+  huge_durations();
 
   /* NULL arguments */
   CHECK_STATUS(pconn_pconnect(NULL, NULL, NULL, &link), PCONN_NULL_ARGUMENT);

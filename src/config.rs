@@ -3,9 +3,9 @@
 //! string (`PconnReset=none;`).
 
 use crate::error::{Error, Result};
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -77,6 +77,13 @@ pub struct Config {
     /// Persistent links are reset on pconn's background thread after request end, not in
     /// `pconn_request_end` itself.
     pub background_reset: bool,
+    /// Host-wide caps shared by every process of the user (see `pool/host_slots.rs`).
+    pub host_max_per_key: Option<usize>,
+    pub host_max_links: Option<usize>,
+    /// How long a connect waits for a host-wide slot to free before `on_limit` applies.
+    pub host_wait: Duration,
+    /// Where the host-wide slots live; `None`: `/dev/shm/pconn-<uid>`.
+    pub host_slot_dir: Option<Arc<str>>,
     /// Which configuration this is: every `set_option` makes a new one. What is derived from a
     /// configuration and cached (per-link settings) is valid while the generation matches.
     pub generation: u64,
@@ -98,10 +105,18 @@ impl Default for Config {
             fetch_batch: 1000,
             login_timeout: 0,
             background_reset: true,
+            host_max_per_key: None,
+            host_max_links: None,
+            host_wait: Duration::ZERO,
+            host_slot_dir: None,
             generation: 0,
         }
     }
 }
+
+/// The largest `host_max_per_key`/`host_max_links` accepted: each slot is one `fcntl` to try.
+/// Crate-private: it stays out of the C header.
+pub(crate) const HOST_MAX_CAP: usize = 65_536;
 
 /// One documented option: its name, what it sets, and the environment variable it is read from.
 pub struct OptionInfo {
@@ -125,6 +140,10 @@ pub const OPTIONS: &[OptionInfo] = &[
     OptionInfo { name: "fetch_batch", default: "1000", php_counterpart: "odbc.defaultlrl (different meaning)", per_connection: false },
     OptionInfo { name: "login_timeout", default: "0", php_counterpart: "none", per_connection: false },
     OptionInfo { name: "background_reset", default: "on", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_max_per_key", default: "-1", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_max_links", default: "-1", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_wait", default: "0", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "host_slot_dir", default: "", php_counterpart: "none", per_connection: false },
 ];
 
 /// Option names compare case-insensitively and ignore `_` and `-`: `PING_INTERVAL`, `pingInterval`
@@ -156,19 +175,27 @@ fn parse_ping_sql(value: &str) -> Result<Arc<str>> {
     Ok(Arc::from(value.trim()))
 }
 
+/// The longest duration an option accepts: about 31 years. Longer ones mean "never" in practice,
+/// and past this bound the arithmetic on them (a `Duration` from `f64`, a jittered lifetime, an
+/// `Instant` plus it) would overflow.
+const MAX_SECONDS: f64 = 1e9;
+
 fn parse_seconds(name: &str, value: &str, negative_means_never: bool) -> Result<Option<Duration>> {
-    let seconds: f64 = value.trim().parse().map_err(|_| {
-        Error::InvalidArgument(format!("option `{name}` wants a number of seconds, not `{value}`"))
-    })?;
-    if !seconds.is_finite() {
-        return Err(Error::InvalidArgument(format!("option `{name}` must be finite")));
+    let range = || {
+        let low = if negative_means_never { "a negative number for never, or 0" } else { "0" };
+        format!("option `{name}` wants a number of seconds from {low} to {MAX_SECONDS:.0}, not `{value}`")
+    };
+    let seconds: f64 = value.trim().parse().map_err(|_| Error::InvalidArgument(range()))?;
+    if !seconds.is_finite() || seconds > MAX_SECONDS {
+        return Err(Error::InvalidArgument(range()));
     }
     if seconds < 0.0 {
         if negative_means_never {
             return Ok(None);
         }
-        return Err(Error::InvalidArgument(format!("option `{name}` must not be negative")));
+        return Err(Error::InvalidArgument(range()));
     }
+    // In range and finite: `from_secs_f64` cannot panic.
     Ok(Some(Duration::from_secs_f64(seconds)))
 }
 
@@ -233,6 +260,28 @@ impl Config {
                     }
                 }
             }
+            "host_max_per_key" | "host_max_links" => {
+                let cap = parse_limit(name, value)?;
+                if cap.is_some_and(|n| n > HOST_MAX_CAP) {
+                    return Err(Error::InvalidArgument(format!(
+                        "option `{name}` must be at most {}, not `{value}`",
+                        HOST_MAX_CAP
+                    )));
+                }
+                if name == "host_max_per_key" {
+                    self.host_max_per_key = cap;
+                } else {
+                    self.host_max_links = cap;
+                }
+            }
+            "host_wait" => self.host_wait = parse_seconds(name, value, false)?.unwrap_or_default(),
+            "host_slot_dir" => {
+                let dir = value.trim();
+                if !dir.is_empty() && !dir.starts_with('/') {
+                    return Err(Error::InvalidArgument(format!("option `host_slot_dir` must be an absolute path, not `{dir}`")));
+                }
+                self.host_slot_dir = (!dir.is_empty()).then(|| Arc::from(dir));
+            }
             _ => unreachable!("every entry of OPTIONS is handled"),
         }
         Ok(())
@@ -265,24 +314,42 @@ impl Config {
             "fetch_batch" => self.fetch_batch.to_string(),
             "login_timeout" => self.login_timeout.to_string(),
             "background_reset" => if self.background_reset { "on" } else { "off" }.into(),
+            "host_max_per_key" => limit(self.host_max_per_key),
+            "host_max_links" => limit(self.host_max_links),
+            "host_wait" => self.host_wait.as_secs_f64().to_string(),
+            "host_slot_dir" => self.host_slot_dir.as_deref().unwrap_or_default().to_owned(),
             _ => unreachable!("every entry of OPTIONS is handled"),
         })
     }
 
-    /// Reads `PCONN_<OPTION>` for every option. A bad value is reported, not ignored: the first
-    /// call into the library fails with a message naming the variable.
-    pub fn from_env(vars: impl Fn(&str) -> Option<String>) -> Result<Config> {
+    /// Reads `PCONN_<OPTION>` for every option. A bad value is reported, not ignored: the
+    /// configuration has the good ones applied, and each bad one comes back as a problem naming its
+    /// variable (calls fail with it until `pconn_set_option` sets that option).
+    pub fn from_env(vars: impl Fn(&str) -> Option<String>) -> (Config, Vec<EnvProblem>) {
         let mut config = Config::default();
+        let mut problems = Vec::new();
         for option in OPTIONS {
             let var = format!("PCONN_{}", option.name.to_ascii_uppercase());
-            if let Some(value) = vars(&var) {
-                config.set(option.name, &value).map_err(|e| {
-                    Error::InvalidArgument(format!("environment variable {var}: {}", e.to_diagnostic().message()))
-                })?;
+            if let Some(value) = vars(&var)
+                && let Err(error) = config.set(option.name, &value)
+            {
+                let message = format!(
+                    "environment variable {var}: {}; fix the variable, or set the option with pconn_set_option(\"{}\", …)",
+                    error.to_diagnostic().message().trim_start_matches("[pconn] "),
+                    option.name
+                );
+                problems.push(EnvProblem { option: option.name, error: Error::InvalidArgument(message) });
             }
         }
-        Ok(config)
+        (config, problems)
     }
+}
+
+/// A `PCONN_*` environment variable with a bad value.
+#[derive(Debug, Clone)]
+pub struct EnvProblem {
+    pub option: &'static str,
+    pub error: Error,
 }
 
 /// Per-link settings: the global configuration with the connection string's overrides applied.
@@ -322,19 +389,26 @@ impl LinkSettings {
 /// The configuration in force: an immutable snapshot, replaced as a whole by `set_option`, so a
 /// connect takes it with one reference-count increment and holds no lock while it works.
 static CONFIG: OnceLock<RwLock<Arc<Config>>> = OnceLock::new();
-static ENV_ERROR: OnceLock<Option<Error>> = OnceLock::new();
+/// The bad `PCONN_*` variables not yet overridden by `pconn_set_option`: while there is one, calls
+/// fail with its message (a server must not run quietly on a configuration it did not ask for).
+static ENV_PROBLEMS: Mutex<Vec<EnvProblem>> = Mutex::new(Vec::new());
+/// Whether [`ENV_PROBLEMS`] has any, read without the lock on every connect.
+static ENV_PROBLEMS_PENDING: AtomicBool = AtomicBool::new(false);
 
 fn cell() -> &'static RwLock<Arc<Config>> {
-    CONFIG.get_or_init(|| match Config::from_env(|name| std::env::var(name).ok()) {
-        Ok(config) => {
-            let _ = ENV_ERROR.set(None);
-            RwLock::new(Arc::new(config))
-        }
-        Err(error) => {
-            let _ = ENV_ERROR.set(Some(error));
-            RwLock::new(Arc::new(Config::default()))
-        }
+    CONFIG.get_or_init(|| {
+        let (config, problems) = Config::from_env(|name| std::env::var(name).ok());
+        ENV_PROBLEMS_PENDING.store(!problems.is_empty(), Ordering::Release);
+        *ENV_PROBLEMS.lock() = problems;
+        RwLock::new(Arc::new(config))
     })
+}
+
+fn env_problem() -> Option<Error> {
+    if !ENV_PROBLEMS_PENDING.load(Ordering::Acquire) {
+        return None;
+    }
+    ENV_PROBLEMS.lock().first().map(|problem| problem.error.clone())
 }
 
 /// The generation of the configuration in [`CONFIG`]; read without a lock on every connect.
@@ -350,8 +424,8 @@ thread_local! {
 /// The current configuration, or the error of a bad `PCONN_*` environment variable.
 pub fn current() -> Result<Arc<Config>> {
     let cell = cell();
-    if let Some(Some(error)) = ENV_ERROR.get() {
-        return Err(error.clone());
+    if let Some(error) = env_problem() {
+        return Err(error);
     }
     let generation = GENERATION.load(Ordering::Acquire);
     let copy = THREAD_COPY.try_with(|copy| {
@@ -373,6 +447,12 @@ pub fn set_option(name: &str, value: &str) -> Result<()> {
     let mut current = cell().write();
     let mut next = Config::clone(&current);
     next.set(name, value)?;
+    // The option now has a value the caller chose: a bad environment variable for it no longer
+    // stands in the way.
+    let mut problems = ENV_PROBLEMS.lock();
+    problems.retain(|problem| problem.option != lookup(name).map_or("", |o| o.name));
+    ENV_PROBLEMS_PENDING.store(!problems.is_empty(), Ordering::Release);
+    drop(problems);
     // Under the write lock: generations are assigned in the order configurations are installed,
     // and a reader that sees the new generation finds its configuration installed.
     next.generation = current.generation + 1;
@@ -422,6 +502,14 @@ mod tests {
         assert!(config.set("reset", "sql:").is_err());
         assert!(config.set("fetch_batch", "0").is_err());
         assert!(config.set("ping_interval", "NaN").is_err());
+        for huge in ["1e300", "1e20", "99999999999999999999999", "1000000001"] {
+            for option in ["ping_interval", "idle_timeout", "max_lifetime"] {
+                let error = config.set(option, huge).unwrap_err().to_string();
+                assert!(error.contains(option) && error.contains("1000000000"), "{error}");
+            }
+        }
+        config.set("max_lifetime", "1000000000").unwrap();
+        config.set("max_lifetime", "0").unwrap();
         assert_eq!(config.max_persistent, None);
         assert_eq!(config.reset, ResetPolicy::Auto);
     }
@@ -435,10 +523,15 @@ mod tests {
 
     #[test]
     fn environment_variables_are_read_and_bad_ones_name_themselves() {
-        let config = Config::from_env(|v| (v == "PCONN_MAX_PER_KEY").then(|| "3".into())).unwrap();
+        let (config, problems) = Config::from_env(|v| (v == "PCONN_MAX_PER_KEY").then(|| "3".into()));
         assert_eq!(config.max_per_key, Some(3));
-        let error = Config::from_env(|v| (v == "PCONN_RESET").then(|| "bogus".into())).unwrap_err();
-        assert!(error.to_string().contains("PCONN_RESET"));
+        assert!(problems.is_empty());
+        let (config, problems) =
+            Config::from_env(|v| match v { "PCONN_RESET" => Some("bogus".into()), "PCONN_MAX_LINKS" => Some("7".into()), _ => None });
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].option, "reset");
+        assert!(problems[0].error.to_string().contains("PCONN_RESET"));
+        assert_eq!(config.max_links, Some(7), "the good variables still apply");
     }
 
     #[test]

@@ -124,80 +124,26 @@ pub fn is_connection_lost_state(sqlstate: &str) -> bool {
     sqlstate.starts_with("08") || matches!(sqlstate, "57P01" | "57P02" | "57P03")
 }
 
-/// Connection-string attributes whose values are secrets.
-const SECRET_KEYS: &[&str] = &["pwd", "password", "passwd", "authentication", "token", "accesstoken"];
-
-/// Replaces the value of every `PWD=`/`Password=` (and similar) attribute in `text` with `***`.
+/// Replaces the value of every attribute that carries a credential (`PWD=`, `Password=`,
+/// `AccessToken=`, a `password=` inside `pqopt={…}`: the rule of [`crate::secrets`]) in `text`
+/// with `***`.
 ///
 /// Drivers echo connection strings into their messages ("could not connect with ..."); this keeps the
 /// password out of everything pconn stores or returns. Braced values (`PWD={a;b}}c}`) are handled as
 /// ODBC defines them: `}}` is an escaped brace.
 pub fn scrub_secrets(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut copied_to = 0;
-    let mut search_from = 0;
-    while let Some((key_end, value_start)) = find_secret_key(&lower, search_from) {
-        let value_end = secret_value_end(bytes, value_start);
+    while let Some((value_start, value_end)) = crate::secrets::find_secret_assignment(text, copied_to) {
         out.push_str(&text[copied_to..value_start]);
         out.push_str("***");
-        copied_to = value_end;
-        search_from = value_end.max(key_end);
+        copied_to = value_end.max(value_start);
+        if copied_to >= text.len() {
+            break;
+        }
     }
-    out.push_str(&text[copied_to..]);
+    out.push_str(&text[copied_to.min(text.len())..]);
     out
-}
-
-/// Finds the next `key=` for a secret key, at a word boundary; returns (end of key, start of value).
-fn find_secret_key(lower: &str, from: usize) -> Option<(usize, usize)> {
-    let bytes = lower.as_bytes();
-    let mut best: Option<(usize, usize, usize)> = None;
-    for key in SECRET_KEYS {
-        let mut start = from;
-        while let Some(pos) = lower[start..].find(key) {
-            let at = start + pos;
-            let before_ok = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
-            let mut after = at + key.len();
-            while after < bytes.len() && bytes[after] == b' ' {
-                after += 1;
-            }
-            if before_ok && after < bytes.len() && bytes[after] == b'=' {
-                let mut value_start = after + 1;
-                while value_start < bytes.len() && bytes[value_start] == b' ' {
-                    value_start += 1;
-                }
-                if best.is_none_or(|(best_at, _, _)| at < best_at) {
-                    best = Some((at, after, value_start));
-                }
-                break;
-            }
-            start = at + key.len();
-        }
-    }
-    best.map(|(_, key_end, value_start)| (key_end, value_start))
-}
-
-fn secret_value_end(bytes: &[u8], value_start: usize) -> usize {
-    if bytes.get(value_start) == Some(&b'{') {
-        let mut i = value_start + 1;
-        while i < bytes.len() {
-            if bytes[i] == b'}' {
-                if bytes.get(i + 1) == Some(&b'}') {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i += 1;
-        }
-        return bytes.len();
-    }
-    let mut i = value_start;
-    while i < bytes.len() && !matches!(bytes[i], b';' | b'\'' | b'"' | b' ' | b'\n') {
-        i += 1;
-    }
-    i
 }
 
 #[cfg(test)]
@@ -218,7 +164,13 @@ mod tests {
     #[test]
     fn leaves_words_that_merely_contain_a_key_alone() {
         assert_eq!(scrub_secrets("newpassword is wrong"), "newpassword is wrong");
-        assert_eq!(scrub_secrets("mypwd=1"), "mypwd=1");
+        assert_eq!(scrub_secrets("pwdhint=1"), "pwdhint=1");
+    }
+
+    #[test]
+    fn scrubs_credentials_under_other_names_and_nested_ones() {
+        assert_eq!(scrub_secrets("UID=u;pqopt={password=S3cret}"), "UID=u;pqopt={password=***}");
+        assert_eq!(scrub_secrets("AccessToken=abc;Authentication=xyz;SSLPassword={k}"), "AccessToken=***;Authentication=***;SSLPassword=***");
     }
 
     #[test]

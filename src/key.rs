@@ -1,5 +1,8 @@
 //! What makes two connect calls "identical": the parsed, normalised connection string, the user, and
-//! a salted SHA-256 digest of the password. The plaintext password never enters the pool.
+//! a salted SHA-256 digest of the password and of every other attribute that carries a credential
+//! (`AccessToken=`, `pqopt={password=…}`, …: the rule of [`crate::secrets`]). No credential enters
+//! the pool in plain text: it is read from the caller's string for the connect call only, handed to
+//! the driver in a buffer that is wiped after, and never copied to memory that is freed unwiped.
 
 use crate::config::{Config, LinkSettings};
 use crate::error::{Error, Result};
@@ -13,8 +16,11 @@ use std::sync::{Arc, OnceLock};
 
 /// Attribute keys that carry the user name; the value becomes part of the key as `user`.
 const USER_KEYS: &[&str] = &["UID", "USER", "USERNAME", "USERID"];
-/// Attribute keys that carry the password; taken out of the key and digested.
+/// Attribute keys that carry the password; taken out of the key and digested, and sent to the
+/// driver as `PWD=` (the password argument of `odbc_connect` wins over them).
 const PASSWORD_KEYS: &[&str] = &["PWD", "PASSWORD"];
+/// What the key and the statistics show for the value of any other attribute carrying a credential.
+const HIDDEN_VALUE: &str = "***";
 /// Attributes for pconn itself (`PconnReset=none`, …): part of the key, never sent to the driver.
 const PCONN_PREFIX: &str = "PCONN";
 
@@ -24,6 +30,8 @@ const PCONN_PREFIX: &str = "PCONN";
 pub struct ConnSpec<'a> {
     parsed: Rc<ParsedConnStr>,
     password: Password<'a>,
+    /// The values of the other credential attributes.
+    secrets: NamedSecrets,
     pub key: LinkKey,
 }
 
@@ -39,12 +47,14 @@ enum Password<'a> {
 /// key and the settings, which are `Arc`s).
 struct ParsedConnStr {
     /// Driver attributes in the caller's order, without user, password and pconn's own attributes.
+    /// Those carrying a credential have [`HIDDEN_VALUE`] as their value here.
     driver_attrs: Vec<(String, String)>,
     /// pconn's own per-connection options, keys lower-cased without the `pconn` prefix.
     options: Vec<(String, String)>,
     canonical: Arc<str>,
     user_in_string: Option<String>,
-    has_password: bool,
+    /// A password or another credential is in the string: read again from it for each connect.
+    has_secrets: bool,
     /// The key last built from this string: the next call almost always has the same user and
     /// password, and then reuses it instead of hashing and allocating again.
     last_key: RefCell<Option<LinkKey>>,
@@ -127,12 +137,14 @@ impl<'a> ConnSpec<'a> {
     pub fn parse(conn_str: &str, user: Option<&str>, password: Option<&'a str>) -> Result<ConnSpec<'a>> {
         let parsed = parse_cached(conn_str)?;
         let user = user.or(parsed.user_in_string.as_deref()).unwrap_or_default();
-        let password = match password {
-            Some(p) => Password::Argument(p),
-            None if parsed.has_password => Password::FromString(password_from_string(conn_str)?),
-            None => Password::Argument(""),
+        let (password_in_string, secrets) =
+            if parsed.has_secrets { secrets_from_string(conn_str)? } else { (None, Vec::new()) };
+        let password = match (password, password_in_string) {
+            (Some(p), _) => Password::Argument(p),
+            (None, Some(p)) => Password::FromString(p),
+            (None, None) => Password::Argument(""),
         };
-        let password_digest = digest_password(password.as_str());
+        let password_digest = digest_credentials(password.as_str(), &secrets);
         let cached = parsed
             .last_key
             .borrow()
@@ -152,7 +164,7 @@ impl<'a> ConnSpec<'a> {
                 key
             }
         };
-        Ok(ConnSpec { parsed, password, key })
+        Ok(ConnSpec { parsed, password, secrets, key })
     }
 
     /// The per-link settings: `config` with this string's `Pconn…` overrides applied. Resolved once
@@ -168,35 +180,39 @@ impl<'a> ConnSpec<'a> {
         Ok(settings)
     }
 
-    /// The attributes passed on to the driver (without pconn's own, user and password).
+    /// The attributes passed on to the driver (without pconn's own, user and password); the
+    /// values of credential attributes read as `***`.
     pub fn driver_attributes(&self) -> &[(String, String)] {
         &self.parsed.driver_attrs
     }
 
     /// The string handed to `SQLDriverConnect`, with `extra` (complete `key=value;` attributes the
-    /// session adds for its driver) after the caller's attributes. Contains the password: build it
-    /// right before connecting and drop it right after (it is wiped on drop).
-    pub fn driver_connection_string(&self, extra: Option<&str>) -> SecretString {
-        let mut out = String::new();
+    /// session adds for its driver) after the caller's attributes. Contains the credentials: build
+    /// it right before connecting and drop it right after (it is wiped on drop, and was never
+    /// copied while it was built).
+    pub fn driver_connection_string(&self, extra: Option<&str>) -> DriverConnStr {
+        let mut out = SecretString::default();
         for (key, value) in &self.parsed.driver_attrs {
-            push_attribute(&mut out, key, value);
+            let secret = self.secrets.iter().find(|(name, _)| name == key);
+            out.push_attribute(key, secret.map_or(value.as_str(), |(_, value)| value.as_str()));
         }
         if let Some(attributes) = extra {
             out.push_str(attributes);
         }
         let user = self.key.user();
         if !user.is_empty() {
-            push_attribute(&mut out, "UID", user);
+            out.push_attribute("UID", user);
         }
         if !self.password.as_str().is_empty() {
-            push_attribute(&mut out, "PWD", self.password.as_str());
+            out.push_attribute("PWD", self.password.as_str());
         }
-        SecretString(out)
+        out.push_str("\0");
+        DriverConnStr(out)
     }
 
-    /// The password, for scrubbing it out of driver messages.
-    pub fn password(&self) -> &str {
-        self.password.as_str()
+    /// The password and every other credential, for scrubbing them out of driver messages.
+    pub fn secret_values(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.password.as_str()).chain(self.secrets.iter().map(|(_, value)| value.as_str()))
     }
 
     /// A pconn option given in the connection string (`PconnReset=…` → `option("reset")`).
@@ -294,19 +310,43 @@ fn parse_cached(conn_str: &str) -> Result<Rc<ParsedConnStr>> {
         return Ok(parsed);
     }
     let parsed = Rc::new(parse_conn_str(conn_str)?);
-    if !parsed.has_password {
+    if !parsed.has_secrets {
         let _ = PARSE_CACHE.try_with(|cache| cache.borrow_mut().insert(conn_str, parsed.clone()));
     }
     Ok(parsed)
 }
 
-fn password_from_string(conn_str: &str) -> Result<SecretString> {
-    let attrs = parse_attributes(conn_str)?;
-    Ok(attrs
-        .into_iter()
-        .find(|(k, _)| PASSWORD_KEYS.contains(&k.to_ascii_uppercase().as_str()))
-        .map(|(_, v)| SecretString(v))
-        .unwrap_or_default())
+/// Whether an attribute other than the user and the password carries a credential.
+fn is_secret_attribute(key: &str, value: &str) -> bool {
+    crate::secrets::is_secret_name(key) || crate::secrets::holds_secret(value)
+}
+
+/// Credential attributes other than the password, by the attribute's name as written.
+type NamedSecrets = Vec<(String, SecretString)>;
+
+/// The password and the other credential attributes of `conn_str` (the first occurrence of each,
+/// as the driver takes it), read for one connect call.
+fn secrets_from_string(conn_str: &str) -> Result<(Option<SecretString>, NamedSecrets)> {
+    let mut password = None;
+    let mut secrets: NamedSecrets = Vec::new();
+    for (key, value) in parse_attributes(conn_str)? {
+        let value = SecretString(value);
+        let upper = key.to_ascii_uppercase();
+        if PASSWORD_KEYS.contains(&upper.as_str()) {
+            password.get_or_insert(value);
+        } else if !USER_KEYS.contains(&upper.as_str())
+            && !is_pconn_option(&upper)
+            && is_secret_attribute(&key, value.as_str())
+            && !secrets.iter().any(|(k, _)| k.eq_ignore_ascii_case(&key))
+        {
+            secrets.push((key, value));
+        }
+    }
+    Ok((password, secrets))
+}
+
+fn is_pconn_option(upper_key: &str) -> bool {
+    upper_key.starts_with(PCONN_PREFIX) && upper_key.len() > PCONN_PREFIX.len()
 }
 
 fn parse_conn_str(conn_str: &str) -> Result<ParsedConnStr> {
@@ -314,20 +354,26 @@ fn parse_conn_str(conn_str: &str) -> Result<ParsedConnStr> {
     let mut driver_attrs = Vec::new();
     let mut options = Vec::new();
     let mut user_in_string = None;
-    let mut has_password = false;
+    let mut has_secrets = false;
     for (key, value) in attrs {
         let upper = key.to_ascii_uppercase();
         if USER_KEYS.contains(&upper.as_str()) {
             user_in_string.get_or_insert(value);
         } else if PASSWORD_KEYS.contains(&upper.as_str()) {
-            has_password = true;
+            has_secrets = true;
             // Wiped here; read again from the caller's string only when needed.
             drop(SecretString(value));
-        } else if upper.starts_with(PCONN_PREFIX) && upper.len() > PCONN_PREFIX.len() {
+        } else if is_pconn_option(&upper) {
             let name = upper[PCONN_PREFIX.len()..].trim_start_matches('_').to_ascii_lowercase();
             options.push((name, value));
-        } else if !driver_attrs.iter().any(|(k, _): &(String, String)| k.eq_ignore_ascii_case(&key)) {
+        } else if driver_attrs.iter().any(|(k, _): &(String, String)| k.eq_ignore_ascii_case(&key)) {
             // ODBC: when a keyword repeats, the first occurrence wins.
+            drop(SecretString(value));
+        } else if is_secret_attribute(&key, &value) {
+            has_secrets = true;
+            drop(SecretString(value));
+            driver_attrs.push((key, HIDDEN_VALUE.to_owned()));
+        } else {
             driver_attrs.push((key, value));
         }
     }
@@ -342,20 +388,42 @@ fn parse_conn_str(conn_str: &str) -> Result<ParsedConnStr> {
         options,
         canonical,
         user_in_string,
-        has_password,
+        has_secrets,
         last_key: RefCell::new(None),
         settings: RefCell::new(None),
     })
 }
 
 /// A string that is overwritten with zeros when dropped, so a password does not linger in freed
-/// memory the allocator may hand out again.
+/// memory the allocator may hand out again. It grows without leaving copies behind: a larger
+/// buffer is allocated, the text copied, and the old buffer wiped before it is freed.
 #[derive(Default)]
 pub struct SecretString(String);
 
 impl SecretString {
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    fn reserve(&mut self, additional: usize) {
+        let needed = self.0.len() + additional;
+        if needed > self.0.capacity() {
+            let mut larger = String::with_capacity(needed.max(2 * self.0.capacity()).max(64));
+            larger.push_str(&self.0);
+            let old = std::mem::replace(&mut self.0, larger);
+            drop(SecretString(old));
+        }
+    }
+
+    fn push_str(&mut self, text: &str) {
+        self.reserve(text.len());
+        self.0.push_str(text);
+    }
+
+    fn push_attribute(&mut self, key: &str, value: &str) {
+        // At most: key, `=`, braces, every character escaped, `;`.
+        self.reserve(key.len() + 2 * value.len() + 4);
+        push_attribute(&mut self.0, key, value);
     }
 }
 
@@ -365,13 +433,33 @@ impl Drop for SecretString {
     }
 }
 
+/// The connection string for `SQLDriverConnect`, with a NUL after its text: the length is passed,
+/// but drivers (psqlODBC) run `strlen` over it anyway, and without the NUL they read past the end
+/// of the buffer.
+pub struct DriverConnStr(SecretString);
+
+impl DriverConnStr {
+    /// The text without its NUL; the byte after the returned slice is the NUL.
+    pub fn as_str(&self) -> &str {
+        let text = self.0.as_str();
+        text.strip_suffix('\0').unwrap_or(text)
+    }
+}
+
+/// Appends `key=value;`, bracing the value when it needs it, without building a temporary copy
+/// of the value (it may be a password).
 fn push_attribute(out: &mut String, key: &str, value: &str) {
     out.push_str(key);
     out.push('=');
     let needs_braces = value.contains([';', '{', '}']) || value.starts_with(' ') || value.ends_with(' ');
     if needs_braces {
         out.push('{');
-        out.push_str(&value.replace('}', "}}"));
+        for (index, part) in value.split('}').enumerate() {
+            if index > 0 {
+                out.push_str("}}");
+            }
+            out.push_str(part);
+        }
         out.push('}');
     } else {
         out.push_str(value);
@@ -432,7 +520,9 @@ pub fn parse_attributes(conn_str: &str) -> Result<Vec<(String, String)>> {
             i += 1;
         }
         let value = if bytes.get(i) == Some(&b'{') {
-            let mut value = String::new();
+            // Room for the rest of the string up front: the value may be a password, and growing
+            // would free partial copies of it unwiped.
+            let mut value = String::with_capacity(bytes.len() - i);
             let mut j = i + 1;
             let mut closed = false;
             let mut run_start = j;
@@ -489,19 +579,36 @@ fn salt() -> &'static [u8; 32] {
     })
 }
 
-fn digest_password(password: &str) -> [u8; 32] {
-    if password.is_empty() {
+/// The digest of the password and of the other credentials, each with its attribute name (upper
+/// case, in sorted order: their order in the string does not matter) and every field
+/// length-prefixed, so no two different sets of credentials feed the hash the same bytes.
+fn digest_credentials(password: &str, secrets: &[(String, SecretString)]) -> [u8; 32] {
+    if password.is_empty() && secrets.is_empty() {
         // The common case of no password (SQLite, trust or peer authentication): digested once.
         static EMPTY: OnceLock<[u8; 32]> = OnceLock::new();
-        return *EMPTY.get_or_init(|| salted_digest(""));
+        return *EMPTY.get_or_init(|| salted_digest("", &[]));
     }
-    salted_digest(password)
+    salted_digest(password, secrets)
 }
 
-fn salted_digest(password: &str) -> [u8; 32] {
+fn salted_digest(password: &str, secrets: &[(String, SecretString)]) -> [u8; 32] {
     let mut hasher = Sha256::new();
     hasher.update(salt());
-    hasher.update(password.as_bytes());
+    let mut field = |bytes: &[u8]| {
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(bytes);
+    };
+    field(password.as_bytes());
+    let mut order: Vec<usize> = (0..secrets.len()).collect();
+    order.sort_by_cached_key(|&index| secrets[index].0.to_ascii_uppercase());
+    for index in order {
+        let (name, value) = &secrets[index];
+        field(name.to_ascii_uppercase().as_bytes());
+        field(value.as_str().as_bytes());
+    }
+    // A block of zeros last: the hasher buffers the tail of its input in a block on the stack, and
+    // that block now holds zeros instead of the end of a credential when the stack is reused.
+    hasher.update([0u8; 64]);
     hasher.finalize().into()
 }
 
@@ -541,7 +648,7 @@ mod tests {
         assert!(!k.display_name().contains("topsecret"));
         assert!(!k.0.canonical.contains("topsecret"));
         let spec = ConnSpec::parse("Driver=x;PWD=topsecret", Some("u"), None).unwrap();
-        assert_eq!(spec.password(), "topsecret");
+        assert_eq!(spec.secret_values().next(), Some("topsecret"));
     }
 
     #[test]
@@ -634,6 +741,44 @@ mod tests {
         let second = spec.settings(&config).unwrap();
         assert_eq!(&*second.ping_sql, "SELECT 2");
         assert_eq!(second.ping_interval, Some(std::time::Duration::from_secs(5)), "the string's override still wins");
+    }
+
+    #[test]
+    fn credentials_under_other_names_are_digested_not_kept() {
+        let conn = "Driver=x;UID=u;pqopt={password=S3cret};AccessToken=tok3n;Authentication=auth9;SSLPassword=k3y";
+        let spec = ConnSpec::parse(conn, None, None).unwrap();
+        for shown in [spec.key.display_name(), format!("{:?}", spec.key), spec.key.0.canonical.to_string()] {
+            for secret in ["S3cret", "tok3n", "auth9", "k3y"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+        }
+        assert!(spec.key.display_name().contains("PQOPT=***;"), "{}", spec.key.display_name());
+        // The driver gets every value, in the caller's order, with a NUL after the text.
+        let driver = spec.driver_connection_string(None);
+        assert_eq!(
+            driver.as_str(),
+            "Driver=x;pqopt=password=S3cret;AccessToken=tok3n;Authentication=auth9;SSLPassword=k3y;UID=u;"
+        );
+        assert_eq!(driver.0.as_str().as_bytes().last(), Some(&0));
+        // Identity: another value is another link; the order of the attributes is not.
+        assert_ne!(spec.key, key(&conn.replace("tok3n", "other"), None, None));
+        assert_ne!(spec.key, key(&conn.replace("S3cret", "other"), None, None));
+        let reordered = "Driver=x;AccessToken=tok3n;SSLPassword=k3y;UID=u;Authentication=auth9;pqopt={password=S3cret}";
+        assert_eq!(spec.key, key(reordered, None, None));
+        // A pqopt without a credential is an ordinary, visible attribute.
+        let plain = key("Driver=x;pqopt={options=-cwork_mem=64kB}", None, None);
+        assert!(plain.display_name().contains("work_mem"), "{}", plain.display_name());
+    }
+
+    #[test]
+    fn strings_with_other_credentials_are_not_cached() {
+        std::thread::spawn(|| {
+            parse_cached("Driver=d;AccessToken=t").unwrap();
+            parse_cached("Driver=d;pqopt={password=p}").unwrap();
+            assert_eq!(PARSE_CACHE.with(|cache| cache.borrow().entries.len()), 0);
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

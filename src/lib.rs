@@ -4,12 +4,14 @@
 
 pub mod config;
 pub mod diag;
+pub mod doctor;
 pub mod error;
 pub mod ffi;
 pub mod key;
 pub mod last_error;
 pub mod odbc;
 pub mod os;
+pub mod secrets;
 pub mod pool;
 pub mod session;
 pub mod socket;

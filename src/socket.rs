@@ -16,7 +16,7 @@
 //! over one TCP or Unix stream socket, and gives nothing (no check) when the driver opened no
 //! socket (SQLite) or when it is ambiguous (another thread opened sockets at the same time).
 
-use std::os::fd::RawFd;
+use std::os::fd::{FromRawFd, RawFd};
 
 /// The socket descriptors of the process at one moment, as (descriptor, inode), sorted.
 pub struct SocketFds(Vec<(RawFd, u64)>);
@@ -149,6 +149,46 @@ impl WatchedSocket {
     pub fn fd(&self) -> RawFd {
         self.fd
     }
+
+    /// A second descriptor of the socket, taken before the driver disconnects, to see the server
+    /// end the session afterwards (see [`HeldSocket::wait_closed_by_server`]). `None` when the
+    /// descriptor no longer names the link's socket.
+    pub fn hold(&self) -> Option<HeldSocket> {
+        if !self.is_still_ours() {
+            return None;
+        }
+        // SAFETY: duplicating a descriptor this process has open; the copy is owned below.
+        let fd = unsafe { libc::fcntl(self.fd, libc::F_DUPFD_CLOEXEC, 0) };
+        // SAFETY: a new descriptor of our own, closed once by the OwnedFd.
+        (fd >= 0).then(|| HeldSocket(unsafe { std::os::fd::OwnedFd::from_raw_fd(fd) }))
+    }
+}
+
+/// A link's socket kept open across the driver's disconnect.
+#[derive(Debug)]
+pub struct HeldSocket(std::os::fd::OwnedFd);
+
+impl HeldSocket {
+    /// Waits up to `limit` for the server to close its end, which PostgreSQL (and MariaDB) do only
+    /// when the session's process or thread has ended: until then the server still counts the
+    /// session against `max_connections`. PostgreSQL keeps the socket open until the backend exits
+    /// for exactly this "synchronous close". Returns whether the close was seen; the descriptor
+    /// is closed either way.
+    pub fn wait_closed_by_server(self, limit: std::time::Duration) -> bool {
+        use std::os::fd::AsRawFd;
+        let deadline = std::time::Instant::now() + limit;
+        let mut poll = libc::pollfd { fd: self.0.as_raw_fd(), events: libc::POLLRDHUP, revents: 0 };
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let timeout = libc::c_int::try_from(left.as_millis()).unwrap_or(libc::c_int::MAX);
+            // SAFETY: one valid pollfd.
+            let ready = unsafe { libc::poll(&mut poll, 1, timeout) };
+            if ready < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+                continue;
+            }
+            return ready > 0 && poll.revents & (libc::POLLRDHUP | libc::POLLHUP | libc::POLLERR) != 0;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +239,30 @@ mod tests {
         assert!(found.is_still_ours());
         assert_eq!(found.peek(), Peer::Quiet);
         drop((other_listener, udp));
+    }
+
+    #[test]
+    fn a_held_socket_sees_the_server_end_the_session_after_the_client_closed_its_descriptor() {
+        let _guard = one_at_a_time();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (server, _) = listener.accept().unwrap();
+        let held = watched(client.as_raw_fd()).hold().expect("a second descriptor");
+        // The driver's disconnect: its descriptor is closed, the server has not ended yet.
+        drop(client);
+        let server_ends = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            drop(server);
+        });
+        assert!(held.wait_closed_by_server(std::time::Duration::from_secs(60)));
+        server_ends.join().unwrap();
+
+        // A server that keeps the session: the wait ends at its limit, with no close seen.
+        let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (_server, _) = listener.accept().unwrap();
+        let held = watched(client.as_raw_fd()).hold().unwrap();
+        drop(client);
+        assert!(!held.wait_closed_by_server(std::time::Duration::from_millis(20)));
     }
 
     #[test]

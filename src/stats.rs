@@ -81,6 +81,43 @@ pub struct Snapshot {
     pub total_links: usize,
     pub keys: BTreeMap<String, KeyCounts>,
     pub counters: Counters,
+    /// Host-wide use, under a host cap (see `pool/host_slots.rs`).
+    pub host: Option<HostUsage>,
+}
+
+/// Host-wide use, for statistics.
+#[derive(Debug, Clone, Default)]
+pub struct HostUsage {
+    pub max_links: Option<usize>,
+    pub max_per_key: Option<usize>,
+    /// Links of every identity open on the host (counted only under `host_max_links`).
+    pub links: Option<usize>,
+    /// Per identity this process has taken slots for: its display name and host-wide links.
+    pub keys: Vec<(String, usize)>,
+}
+
+impl HostUsage {
+    /// `{"max_links":…,"links":…,"max_per_key":…,"keys":[{"key":…,"links":…}]}`, -1 for no cap
+    /// (and `links` -1 when not counted).
+    pub fn write_json(&self, out: &mut String) {
+        let number = |n: Option<usize>| n.map_or(-1, |n| n as i64);
+        let _ = write!(
+            out,
+            "{{\"max_links\":{},\"links\":{},\"max_per_key\":{},\"keys\":[",
+            number(self.max_links),
+            number(self.links),
+            number(self.max_per_key)
+        );
+        for (i, (key, links)) in self.keys.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"key\":");
+            json_string(out, key);
+            let _ = write!(out, ",\"links\":{links}}}");
+        }
+        out.push_str("]}");
+    }
 }
 
 fn json_string(out: &mut String, value: &str) {
@@ -149,7 +186,12 @@ impl Snapshot {
             json_string(&mut out, key);
             let _ = write!(out, ",\"idle\":{},\"in_use\":{}}}", counts.idle, counts.in_use);
         }
-        out.push_str("]}");
+        out.push(']');
+        if let Some(host) = &self.host {
+            out.push_str(",\"host\":");
+            host.write_json(&mut out);
+        }
+        out.push('}');
         out
     }
 }

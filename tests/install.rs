@@ -1,7 +1,7 @@
 //! `make install` as a C user meets it: the files and links it puts under PREFIX (or DESTDIR), a
 //! program built with `pkg-config` against them alone — shared and static — that runs, and
 //! `make uninstall` taking it all away again. The program is examples/server.c, the threaded
-//! example server, serving requests on SQLite.
+//! example server, serving requests on SQLite; and the installed `pconn doctor` runs too.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -174,8 +174,15 @@ fn a_program_built_with_pkg_config_against_the_installed_files_runs() {
     assert!(!readelf(&["-d"], &fixed).contains("libpconn"), "the static build needs libpconn.so");
     serve_requests(Server::start(&fixed, &dir.join("static.db"), 2, None), 2);
 
+    // The tool, installed with the library: stripped, and it examines a database.
+    let tool = prefix.join("bin/pconn");
+    assert!(!readelf(&["-S"], &tool).contains(".debug_info"), "the installed pconn is not stripped");
+    let conn = format!("Driver=SQLite3;Database={}", dir.join("doctor.db").display());
+    let report = succeeded("pconn doctor", Command::new(&tool).args(["doctor", &conn, "--json"]).output().expect("pconn runs"));
+    assert!(report.starts_with("{\"server\":\"SQLite "), "{report}");
+
     make("uninstall", &[("PREFIX", &prefix)]);
-    assert!(!real.exists() && !lib.join("libpconn.a").exists() && !pc.join("pconn.pc").exists());
+    assert!(!real.exists() && !lib.join("libpconn.a").exists() && !pc.join("pconn.pc").exists() && !tool.exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
 

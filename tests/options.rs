@@ -72,6 +72,22 @@ fn environment_variables_configure_the_process() {
                 must(pconnect(&Target::sqlite("env")), "pconnect");
                 end_request();
             }
+            "huge" => {
+                // Every call fails naming the variable and the range, without a panic, until the
+                // option is set: then the process works.
+                for _ in 0..2 {
+                    let failure = pconnect(&Target::sqlite("env")).expect_err("bad environment");
+                    assert_eq!(failure.status, PCONN_INVALID_ARGUMENT, "{failure:?}");
+                    assert!(failure.message.contains("PCONN_PING_INTERVAL"), "{failure:?}");
+                    assert!(failure.message.contains("1000000000"), "{failure:?}");
+                }
+                assert_eq!(set_option("ping_interval", "1e300"), PCONN_INVALID_ARGUMENT);
+                assert!(pconnect(&Target::sqlite("env")).is_err(), "a refused value fixes nothing");
+                assert_eq!(set_option("ping_interval", "60"), PCONN_OK);
+                assert_eq!(get_option("ping_interval"), "60");
+                must(pconnect(&Target::sqlite("env")), "pconnect after the fix");
+                end_request();
+            }
             _ => {
                 let failure = pconnect(&Target::sqlite("env")).expect_err("bad environment");
                 assert_eq!(failure.status, PCONN_INVALID_ARGUMENT);
@@ -84,6 +100,7 @@ fn environment_variables_configure_the_process() {
     for (kind, vars) in [
         ("good", vec![("PCONN_MAX_PER_KEY", "3"), ("PCONN_PING_INTERVAL", "-1")]),
         ("bad", vec![("PCONN_IDLE_TIMEOUT", "later")]),
+        ("huge", vec![("PCONN_PING_INTERVAL", "1e300")]),
     ] {
         let out = std::process::Command::new(&exe)
             .args(["--exact", "environment_variables_configure_the_process", "--nocapture"])
@@ -94,7 +111,41 @@ fn environment_variables_configure_the_process() {
         let output = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
         assert!(out.status.success(), "{kind}: {output}");
         assert!(output.contains("1 passed"), "{kind}: {output}");
+        assert!(!output.contains("panicked"), "{kind}: {output}");
     }
+}
+
+/// Durations too large for the arithmetic on them were panics: they are refused, naming the option
+/// and its range, whether set as options or in a connection string.
+#[test]
+fn huge_durations_are_refused_with_their_range() {
+    let _serial = serial();
+    for option in ["ping_interval", "idle_timeout", "max_lifetime"] {
+        for value in ["1e300", "1e20", "99999999999999999999999", "-1e300x", "1e9999"] {
+            assert_eq!(set_option(option, value), PCONN_INVALID_ARGUMENT, "{option}={value}");
+            let message = text(pconn_errmsg(0));
+            assert!(message.contains(option) && message.contains("1000000000"), "{option}={value}: {message}");
+        }
+    }
+    assert_eq!(get_option("ping_interval"), "60");
+    assert_eq!(get_option("idle_timeout"), "0");
+    // The largest accepted value works end to end (the pool computes deadlines with it).
+    assert_eq!(set_option("max_lifetime", "1000000000"), PCONN_OK);
+    assert_eq!(set_option("idle_timeout", "1000000000"), PCONN_OK);
+    let target = Target::sqlite("huge-durations");
+    let link = must(pconnect(&target.with("PconnPingInterval=1000000000")), "pconnect");
+    assert_eq!(must(query(link, "SELECT 1"), "query"), "1");
+    end_request();
+    must(pconnect(&target.with("PconnPingInterval=1000000000")), "pconnect again");
+    end_request();
+    for value in ["1e300", "1e20", "99999999999999999999999"] {
+        let failure = pconnect(&target.with(&format!("PconnPingInterval={value}"))).expect_err(value);
+        assert_eq!(failure.status, PCONN_INVALID_ARGUMENT, "{value}: {failure:?}");
+        assert!(failure.message.contains("ping_interval"), "{failure:?}");
+    }
+    assert_eq!(set_option("max_lifetime", "0"), PCONN_OK);
+    assert_eq!(set_option("idle_timeout", "0"), PCONN_OK);
+    pconn_close_all();
 }
 
 #[test]

@@ -868,7 +868,9 @@ fn attributes_return_to_baseline_at_request_end_sqlite() {
 #[test]
 fn driver_settings_are_back_after_the_reset_postgres() {
     for extra in ["", ";pqopt={application_name=pconn-own-options}"] {
-        let conn = format!("{}{extra}", conn_str(Backend::Postgres));
+        // A per-link option makes this test's identity its own: tests run in parallel, and one
+        // that takes the idle link of the plain string would hand this request another session.
+        let conn = format!("{}{extra};PconnPingInterval=59", conn_str(Backend::Postgres));
         let (pid, floats, dates) = with_request(|| {
             let link = connect(&conn, true);
             let before = (scalar(link, "SELECT pg_backend_pid()"), show(link, "extra_float_digits"), show(link, "DateStyle"));
@@ -886,4 +888,31 @@ fn driver_settings_are_back_after_the_reset_postgres() {
             ok(pconn_drop(link), link);
         });
     }
+}
+
+/// `COPY … FROM STDIN` (or `TO STDOUT`) used to leave psqlODBC spinning forever: it is refused
+/// before it is sent, in any spelling, executed or prepared, and the link goes on working.
+#[test]
+fn copy_from_or_to_the_client_is_refused_not_hung_postgres() {
+    let conn = conn_str(Backend::Postgres);
+    with_request(|| {
+        let link = connect(&conn, true);
+        run(link, "CREATE TEMP TABLE copy_target (a INTEGER)");
+        for sql in [
+            "COPY copy_target FROM STDIN",
+            "copy copy_target (a) from stdin with (format csv)",
+            "/* load */ Copy\ncopy_target\tFROM -- the client\n StdIn",
+            "SELECT 1; COPY (SELECT 1) TO STDOUT",
+        ] {
+            let mut result = 0;
+            assert_eq!(pconn_exec(link, c(sql).as_ptr(), &mut result), PCONN_INVALID_ARGUMENT, "{sql}");
+            assert!(errmsg(link).contains("COPY"), "{sql}: {}", errmsg(link));
+            let mut stmt = 0;
+            assert_eq!(pconn_prepare(link, c(sql).as_ptr(), &mut stmt), PCONN_INVALID_ARGUMENT, "{sql}");
+        }
+        // Words in strings, comments and quoted identifiers do not count.
+        assert_eq!(scalar(link, "SELECT 'COPY copy_target FROM STDIN' -- copy x from stdin").as_deref(), Some("COPY copy_target FROM STDIN"));
+        run(link, "INSERT INTO copy_target VALUES (1)");
+        assert_eq!(scalar(link, "SELECT count(*) FROM copy_target").as_deref(), Some("1"));
+    });
 }

@@ -14,6 +14,48 @@ use odbc_api::handles::{Diagnostics, SqlResult, Statement};
 use odbc_api::sys;
 use odbc_api::parameter::{VarCell, VarKind};
 
+/// Text handed to a driver with its length and a NUL after it. ODBC passes lengths, but drivers
+/// run `strlen` over what they get anyway (psqlODBC does, for SQL and connection strings), and a
+/// Rust `&str` has no NUL after it: they read past the end of its buffer. One copy per call,
+/// small next to the round trip it goes with.
+pub struct DriverText(String);
+
+impl DriverText {
+    pub fn new(text: &str) -> DriverText {
+        let mut terminated = String::with_capacity(text.len() + 1);
+        terminated.push_str(text);
+        terminated.push('\0');
+        DriverText(terminated)
+    }
+
+    /// The text without its NUL; the byte after the returned slice is the NUL.
+    pub fn as_str(&self) -> &str {
+        &self.0[..self.0.len() - 1]
+    }
+
+    pub fn sql_text(&self) -> odbc_api::handles::SqlText<'_> {
+        odbc_api::handles::SqlText::new(self.as_str())
+    }
+}
+
+/// Bytes handed to a driver with their length and a NUL after them, as [`DriverText`] for text
+/// that need not be UTF-8 (the caller's SQL in a narrow encoding).
+pub struct DriverBytes(Vec<u8>);
+
+impl DriverBytes {
+    pub fn new(bytes: &[u8]) -> DriverBytes {
+        let mut terminated = Vec::with_capacity(bytes.len() + 1);
+        terminated.extend_from_slice(bytes);
+        terminated.push(0);
+        DriverBytes(terminated)
+    }
+
+    /// The bytes without their NUL; the byte after the returned slice is the NUL.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0[..self.0.len() - 1]
+    }
+}
+
 /// Converts an ODBC return into a pconn result, reading all diagnostic records from `handle` on
 /// error. A lost connection becomes [`Error::Broken`].
 pub fn check<T>(result: SqlResult<T>, handle: &(impl Diagnostics + ?Sized)) -> Result<T> {

@@ -3,7 +3,7 @@
 //! through a [`ResultSet`] that borrows that handle.
 
 use super::result_set::{FetchMode, ResultSet};
-use super::{check, check_raw, check_reported, check_reported_raw};
+use super::{DriverBytes, check, check_raw, check_reported, check_reported_raw};
 use crate::error::{Error, Result};
 use odbc_api::handles::{Statement, StatementImpl};
 use odbc_api::sys;
@@ -62,8 +62,9 @@ impl PreparedStatement {
     /// The SQL goes to the driver's narrow `SQLPrepare` as the bytes given (UTF-8 or not).
     pub fn prepare(mut stmt: StatementImpl<'static>, sql: &[u8]) -> Result<PreparedStatement> {
         let len = sql_length(sql)?;
-        // SAFETY: `sql` is valid for `len` bytes during the call; the driver copies it.
-        let ret = unsafe { sys::SQLPrepare(stmt.as_sys(), sql.as_ptr(), len) };
+        let sql = DriverBytes::new(sql);
+        // SAFETY: `sql` is valid for `len` bytes and a NUL during the call; the driver copies it.
+        let ret = unsafe { sys::SQLPrepare(stmt.as_sys(), sql.as_bytes().as_ptr(), len) };
         check_reported_raw(ret, &stmt, "SQLPrepare")?;
         let count = check(stmt.num_params(), &stmt)?;
         Ok(PreparedStatement { stmt, params: (0..count).map(|_| None).collect(), result_slot: None })
@@ -164,8 +165,10 @@ pub enum Caller {
 /// `SQLExecDirect`. `Ok(false)`: `NO_DATA` (a searched UPDATE or DELETE that matched no row).
 pub fn exec_direct(stmt: &mut StatementImpl<'_>, sql: &[u8], caller: Caller) -> Result<bool> {
     let len = sql_length(sql)?;
-    // SAFETY: `sql` is valid for `len` bytes during the call; nothing is bound to the statement.
-    let ret = unsafe { sys::SQLExecDirect(stmt.as_sys(), sql.as_ptr(), len) };
+    let sql = DriverBytes::new(sql);
+    // SAFETY: `sql` is valid for `len` bytes and a NUL during the call; nothing is bound to the
+    // statement.
+    let ret = unsafe { sys::SQLExecDirect(stmt.as_sys(), sql.as_bytes().as_ptr(), len) };
     match (caller, ret) {
         (Caller::Application, _) => check_reported_raw(ret, &*stmt, "SQLExecDirect"),
         (Caller::Pconn, sys::SqlReturn::NO_DATA) => Ok(false),

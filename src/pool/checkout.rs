@@ -3,6 +3,7 @@
 
 use super::background;
 use super::fork;
+use super::host_slots;
 use super::request_end::end_handles;
 use super::limits::{expiry, open_within_limits, sweep_idle};
 use super::link::{Link, LinkKind};
@@ -37,7 +38,8 @@ pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
                 return Ok(handle);
             }
             match open_within_limits(spec, kind, &settings, &config) {
-                Err(Error::Limit(_)) if config.on_limit == OnLimit::Fallback => {
+                // A request-scoped link needs a host slot too: no fallback round a host cap.
+                Err(Error::Limit(ref message)) if config.on_limit == OnLimit::Fallback && !host_slots::is_host_refusal(message) => {
                     lock().counters.limit_fallbacks += 1;
                     open_within_limits(spec, LinkKind::RequestScoped, &settings, &config)
                 }

@@ -2,6 +2,7 @@
 //! inherited link without a byte sent on it; at exit the process's own links are disconnected.
 
 use super::background;
+use super::host_slots;
 use super::link::Link;
 use super::request;
 use super::state::{FORK_GENERATION, REGISTRY, State, close_link, registry_if_created};
@@ -30,6 +31,7 @@ pub(super) fn install_process_hooks() {
         }
         extern "C" fn after_fork_in_child() {
             background::after_fork_in_child();
+            host_slots::after_fork_in_child();
             let generation = FORK_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
             if let Some(inherited) = registry_if_created() {
                 // A parking_lot mutex unlocked here may hand itself to a parent thread that was

@@ -2,6 +2,7 @@
 //! links when one more is wanted, when a link has lived or idled too long, and the sweep that
 //! closes idle links past their time.
 
+use super::host_slots::{self, SlotProbe};
 use super::link::{Link, LinkKind};
 use super::state::{State, close_link, lock};
 use crate::config::{Config, LinkSettings};
@@ -145,8 +146,22 @@ pub(super) fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc
             if persistent { "persistent" } else { "new" }
         )));
     }
+    // Taken before connecting, so that no more sessions than the cap ever reach the server.
+    let host_slot = match host_slots::acquire(config, &spec.key, spec.secret_values()) {
+        Ok(slot) => {
+            if slot.is_some() {
+                host_slots::watch_idle_links(close_wanted_idle);
+            }
+            slot
+        }
+        Err(error) => {
+            lock().forget_link_counts(kind, &spec.key);
+            return Err(error);
+        }
+    };
     match Link::open(spec, kind, settings.clone(), config.login_timeout) {
-        Ok(link) => {
+        Ok(mut link) => {
+            link.hold_host_slot(host_slot);
             lock().counters.opened += 1;
             Ok(Box::new(link))
         }
@@ -156,5 +171,34 @@ pub(super) fn open_within_limits(spec: &ConnSpec, kind: LinkKind, settings: &Arc
             state.counters.failed_connects += 1;
             Err(error)
         }
+    }
+}
+
+/// Closes idle links whose host-wide slot another process waits for (see `host_slots.rs`): run by
+/// the host-slot watcher thread, since an idle worker reaches no request end. The slots are asked
+/// about outside the registry lock (a system call each); a link handed out meanwhile is left alone.
+fn close_wanted_idle() {
+    let probes: Vec<(*const Link, SlotProbe)> = {
+        let state = lock();
+        let idle = state.keys.values().flat_map(|links| links.idle.iter());
+        idle.filter_map(|link| Some((&**link as *const Link, link.host_slot()?.probe()))).collect()
+    };
+    // Pointers compared only, never followed: a link still idle is still at the same address.
+    let wanted: Vec<*const Link> = probes.into_iter().filter(|(_, probe)| probe.wanted()).map(|(link, _)| link).collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let mut to_close = Vec::new();
+    {
+        let mut state = lock();
+        for links in state.keys.values_mut() {
+            while let Some(at) = links.idle.iter().position(|link| wanted.contains(&(&**link as *const Link))) {
+                to_close.push(links.idle.remove(at));
+            }
+        }
+        state.idle_total -= to_close.len();
+    }
+    for link in to_close {
+        close_link(link, Some(DiscardReason::Limit));
     }
 }

@@ -1,6 +1,7 @@
 //! The pool's link: a server session plus what the pool keeps about it — its kind and key, its
 //! last error, its age, use count and idle time, and which thread returned it last.
 
+use super::host_slots::HostSlot;
 use crate::config::LinkSettings;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, LinkKey};
@@ -8,7 +9,11 @@ use crate::last_error::{ErrorSlot, LastError};
 use crate::os;
 use crate::session::{CleanReport, Session};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The longest a disconnect under a host cap waits for the server to end the session before its
+/// slot goes back anyway: a server that is slow to let go makes the cap approximate, never a hang.
+const SESSION_END_WAIT: Duration = Duration::from_secs(2);
 
 /// How long a link lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -36,6 +41,9 @@ pub struct Link {
     /// The thread that returned the link to the idle pool last (a number of the pool's): the next
     /// hand-out to that thread prefers it.
     returned_by: u64,
+    /// The host-wide slot the link holds from connect to disconnect, under a host cap (see
+    /// `host_slots.rs`). Declared last, so dropped last: freed after the session's disconnect.
+    host_slot: Option<HostSlot>,
 }
 
 impl Link {
@@ -53,6 +61,7 @@ impl Link {
             uses: 0,
             lifetime_jitter: lifetime_jitter(),
             returned_by: 0,
+            host_slot: None,
         })
     }
 
@@ -129,6 +138,21 @@ impl Link {
         self.last_used = at;
     }
 
+    /// Gives the link the host-wide slot taken for it before it was opened.
+    pub fn hold_host_slot(&mut self, slot: Option<HostSlot>) {
+        self.host_slot = slot;
+    }
+
+    pub fn host_slot(&self) -> Option<&HostSlot> {
+        self.host_slot.as_ref()
+    }
+
+    /// Whether another process on the host waits for the host-wide slot this link holds: kept
+    /// idle, the link would keep it from them.
+    pub fn host_slot_wanted(&self) -> bool {
+        self.host_slot.as_ref().is_some_and(HostSlot::wanted)
+    }
+
     /// Request end for the link: its error is cleared and its session cleaned.
     pub fn clean(&mut self) -> Result<CleanReport> {
         self.error.clear();
@@ -140,8 +164,16 @@ impl Link {
         self.session.is_broken()
     }
 
+    /// Disconnects. Under a host cap the slot goes back only once the server has ended the
+    /// session, not when the driver has sent its goodbye: a server process still exiting counts
+    /// against `max_connections`, and the next process's connect would find it there.
     pub fn disconnect(&mut self) {
+        let held = self.host_slot.as_ref().and_then(|_| self.session.hold_socket());
         self.session.disconnect();
+        if let Some(held) = held {
+            held.wait_closed_by_server(SESSION_END_WAIT);
+        }
+        self.host_slot = None;
     }
 
     /// Forgets the session without a byte sent on its socket (see [`Session::forget`]).

@@ -61,6 +61,8 @@ fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config, ended_at: In
                 link.idle_since(ended_at);
                 let fate = match expiry(&link, config, Instant::now(), false) {
                     Some(reason) => Fate::Close(Some(reason)),
+                    // Another process waits for the host-wide slot this idle link would keep.
+                    None if link.host_slot_wanted() => Fate::Close(Some(DiscardReason::Limit)),
                     None => Fate::Idle,
                 };
                 return Ended { link, report, fate };

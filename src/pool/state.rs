@@ -7,6 +7,7 @@
 //! duration of one call on it.
 
 use super::background;
+use super::host_slots;
 use super::link::{Link, LinkKind};
 use crate::error::{Error, Result};
 use crate::key::{KeyMap, LinkKey};
@@ -372,7 +373,9 @@ pub fn snapshot() -> Snapshot {
             keys.entry(lease.key.display_name()).or_default().in_use += 1;
         }
     }
+    let config = crate::config::current().unwrap_or_default();
     Snapshot {
+        host: host_slots::usage(&config),
         pid: state.owner_pid,
         persistent_links: state.persistent_total,
         total_links: state.links_total,

@@ -10,7 +10,7 @@ use crate::key::ConnSpec;
 use crate::odbc::{self, check, check_reported, connection, environment};
 use std::ffi::{CStr, CString};
 use reset::{Dbms, SessionBaseline};
-use crate::socket::{Peer, SocketFds, WatchedSocket};
+use crate::socket::{HeldSocket, Peer, SocketFds, WatchedSocket};
 use crate::odbc::result_set::ResultSet;
 use odbc_api::handles::{self, StatementImpl};
 use std::sync::Arc;
@@ -100,7 +100,9 @@ impl Session {
         let sockets_before = SocketFds::snapshot();
         let conn = env.connect_with_connection_string(conn_str.as_str(), options).map_err(|e| {
             let mut diag = Diagnostic::from_odbc_error(&e);
-            diag.scrub_literal(spec.password());
+            for secret in spec.secret_values() {
+                diag.scrub_literal(secret);
+            }
             Error::Database(diag)
         })?;
         let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
@@ -212,19 +214,23 @@ impl Session {
         connection::allocate_statement(self.connection()?)
     }
 
-    /// Records that the request ran `sql`: the session may have changed. Only SQLite's reset
-    /// reads the words of the SQL, so other links skip the scan.
-    pub(crate) fn note_caller_sql(&mut self, sql: &[u8]) {
+    /// Checks caller SQL before it is sent (`COPY` from or to the client is refused: see
+    /// `copy.rs`), and records that the request ran it: the session may have changed. Only
+    /// SQLite's reset reads the words of the SQL, so other links skip that scan. The SQL is bytes
+    /// (UTF-8 or the driver's narrow encoding): both look at ASCII words only.
+    pub(crate) fn note_caller_sql(&mut self, sql: &[u8]) -> Result<()> {
+        copy::refuse_client_copy(sql)?;
         self.dirty.session_touched = true;
         if self.dbms == Dbms::Sqlite {
             self.dirty.sql_words |= crate::session::sqlite::SqlWords::scan(sql);
         }
+        Ok(())
     }
 
     /// Executes caller SQL (the bytes given: UTF-8 or the driver's narrow encoding); returns the
     /// slot of its result.
     pub fn execute(&mut self, sql: &[u8]) -> Result<u32> {
-        self.note_caller_sql(sql);
+        self.note_caller_sql(sql)?;
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;
@@ -382,6 +388,12 @@ impl Session {
         }
     }
 
+    /// The session's socket, kept open across a [`Session::disconnect`] to see the server end
+    /// the session (see `socket.rs`); `None` without a known socket (SQLite).
+    pub fn hold_socket(&self) -> Option<HeldSocket> {
+        self.socket.as_ref()?.hold()
+    }
+
     /// Graceful close: free results, roll back, disconnect. Never panics; a connection that cannot
     /// be disconnected is leaked rather than freed while connected.
     pub fn disconnect(&mut self) {
@@ -429,6 +441,7 @@ impl Drop for Session {
 
 pub mod attributes;
 pub mod catalog;
+pub mod copy;
 pub mod postgres;
 pub mod reset;
 pub mod sqlite;

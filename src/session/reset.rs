@@ -14,6 +14,11 @@ pub enum Dbms {
 }
 
 impl Dbms {
+    /// The DBMS of a connection.
+    pub fn detect(conn: &handles::Connection<'_>) -> Dbms {
+        Dbms::from_name(&dbms_name(conn))
+    }
+
     /// The DBMS by the name its driver gives (`SQL_DBMS_NAME`, see [`dbms_name`]).
     pub fn from_name(name: &str) -> Dbms {
         let name = name.to_ascii_lowercase();

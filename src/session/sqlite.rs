@@ -1,6 +1,24 @@
 //! SQLite: which parts of a reset a request's SQL calls for, the pragmas read as the baseline, and
-//! the reset: a raw `BEGIN` is rolled back (its driver's `SQLEndTran` does not end one), temp
-//! tables and views are dropped, attached databases detached, changed pragmas restored.
+//! the reset. What a request can leave behind on a connection, and what the reset does about it:
+//!
+//! - a raw `BEGIN` or `SAVEPOINT` (its driver's `SQLEndTran` does not end one): rolled back;
+//! - temp tables, views, indexes and triggers (a temp trigger may sit on a main table): dropped;
+//! - attached databases: detached;
+//! - every per-connection pragma that can be read back (the list below: `locking_mode`,
+//!   `read_uncommitted`, `writable_schema`, `foreign_keys`, …): restored to its value at connect.
+//!   After `locking_mode` goes back to `NORMAL` the database is read once, which is when SQLite
+//!   lets go of the lock `EXCLUSIVE` mode kept: an idle link never holds a file lock;
+//! - `last_insert_rowid()` and `changes()`: put back to 0, what a new connection says, by an insert
+//!   with row id 0 and a delete of nothing in a scratch temp table;
+//! - pragmas that cannot be read back (`case_sensitive_like`, `mmap_size`, `legacy_file_format`):
+//!   the link is replaced (discarded, counted as a failed cleanup) when the request's SQL names one;
+//!   so is a link whose raw ODBC handle was taken, since anything may have been done through it.
+//!
+//! Not reset: `total_changes()`, which counts every row changed since the connection opened. It
+//! can be neither reset nor restored without reopening, and replacing the link after every write
+//! would make SQLite links non-persistent; it tells how many rows earlier requests changed, never
+//! which. Of the process-wide limits, `soft_heap_limit` is restored like the rest; `hard_heap_limit`
+//! can only be lowered, never put back, and is the process's, not the link's.
 
 use super::Session;
 use crate::error::{Error, Result};
@@ -19,7 +37,11 @@ impl SqlWords {
     const TEMP: SqlWords = SqlWords(2);
     const ATTACH: SqlWords = SqlWords(4);
     const TRANSACTION: SqlWords = SqlWords(8);
-    const ALL: SqlWords = SqlWords(15);
+    /// Statements that set `last_insert_rowid()` and `changes()`.
+    const COUNTERS: SqlWords = SqlWords(16);
+    /// A pragma that cannot be read back, so cannot be restored.
+    const UNRESTORABLE: SqlWords = SqlWords(32);
+    const ALL: SqlWords = SqlWords(63);
 
     /// Every word: what a request that used the raw handle may have done.
     pub(crate) fn all() -> SqlWords {
@@ -29,19 +51,26 @@ impl SqlWords {
     /// The words `sql` contains, in any letter case. The words are ASCII; any other byte (UTF-8
     /// or another encoding, valid or not) is just not part of one.
     pub fn scan(sql: &[u8]) -> SqlWords {
-        const WORDS: [(&[u8], SqlWords); 5] = [
+        const WORDS: [(&[u8], SqlWords); 12] = [
             (b"pragma", SqlWords::PRAGMA),
             (b"temp", SqlWords::TEMP),
             (b"attach", SqlWords::ATTACH),
             (b"begin", SqlWords::TRANSACTION),
             (b"savepoint", SqlWords::TRANSACTION),
+            (b"insert", SqlWords::COUNTERS),
+            (b"update", SqlWords::COUNTERS),
+            (b"delete", SqlWords::COUNTERS),
+            (b"replace", SqlWords::COUNTERS),
+            (b"case_sensitive_like", SqlWords::UNRESTORABLE),
+            (b"mmap_size", SqlWords::UNRESTORABLE),
+            (b"legacy_file_format", SqlWords::UNRESTORABLE),
         ];
         let bytes = sql;
         let mut found = SqlWords::default();
         for start in 0..bytes.len() {
             // Every word starts with a letter that is rare enough to make this check cheap.
             let first = bytes[start].to_ascii_lowercase();
-            if !matches!(first, b'p' | b't' | b'a' | b'b' | b's') {
+            if !matches!(first, b'p' | b't' | b'a' | b'b' | b's' | b'i' | b'u' | b'd' | b'r' | b'c' | b'm' | b'l') {
                 continue;
             }
             for (word, flag) in WORDS {
@@ -71,8 +100,18 @@ impl std::ops::BitOrAssign for SqlWords {
     }
 }
 
-/// SQLite pragmas a request can change and that are readable, so they can be put back.
+/// SQLite pragmas a request can change and that are readable, so they can be put back: every
+/// per-connection pragma SQLite documents that has a table-valued `pragma_…()` form, apart from
+/// those that describe the database file rather than the connection (`page_size`, `auto_vacuum`,
+/// `encoding`, `user_version`, `application_id`: a request that changes them changed the database).
 const SQLITE_PRAGMAS: &[&str] = &[
+    // Restored first: with `writable_schema` or `query_only` left on, the others would still go
+    // back, but the order keeps the restore independent of what the request left.
+    "writable_schema",
+    "query_only",
+    "locking_mode",
+    "journal_mode",
+    "read_uncommitted",
     "foreign_keys",
     "recursive_triggers",
     "busy_timeout",
@@ -87,6 +126,19 @@ const SQLITE_PRAGMAS: &[&str] = &[
     "legacy_alter_table",
     "cell_size_check",
     "trusted_schema",
+    "analysis_limit",
+    "cache_spill",
+    "checkpoint_fullfsync",
+    "fullfsync",
+    "count_changes",
+    "empty_result_callbacks",
+    "full_column_names",
+    "short_column_names",
+    "journal_size_limit",
+    "max_page_count",
+    "secure_delete",
+    "threads",
+    "soft_heap_limit",
 ];
 
 fn sqlite_pragma_query() -> String {
@@ -114,6 +166,13 @@ fn is_safe_identifier(value: &str) -> bool {
 /// matters because reading the pragmas alone costs ~170 µs, 20× a small query.
 pub(super) fn reset(link: &mut Session) -> Result<()> {
     let words = link.dirty.sql_words;
+    if words.contains(SqlWords::UNRESTORABLE) {
+        return Err(Error::WrongState(
+            "the request changed SQLite state that cannot be read back (case_sensitive_like, mmap_size, \
+             legacy_file_format, or anything through the raw handle): the link is replaced"
+                .into(),
+        ));
+    }
     if words.contains(SqlWords::TRANSACTION) {
         // A raw BEGIN survives SQLEndTran in this driver's autocommit mode; end it here.
         match link.run_internal("ROLLBACK") {
@@ -128,13 +187,39 @@ pub(super) fn reset(link: &mut Session) -> Result<()> {
     if words.contains(SqlWords::PRAGMA) {
         restore_sqlite_pragmas(link)?;
     }
+    if words.contains(SqlWords::COUNTERS | SqlWords::TRANSACTION) {
+        reset_change_counters(link)?;
+    }
+    Ok(())
+}
+
+/// `last_insert_rowid()` and `changes()` back to 0, as on a new connection: an insert with row id 0
+/// sets the first, a delete that matches nothing the second; the scratch table goes again. One
+/// read first: a request whose statements changed nothing costs no more.
+fn reset_change_counters(link: &mut Session) -> Result<()> {
+    let counters = link.run_internal("SELECT last_insert_rowid() = 0 AND changes() = 0")?;
+    if counters.first().and_then(|row| row.first()).is_some_and(|clean| clean.as_deref() == Some("1")) {
+        return Ok(());
+    }
+    for sql in [
+        "CREATE TEMP TABLE IF NOT EXISTS pconn_reset_counters (x)",
+        "INSERT INTO temp.pconn_reset_counters (rowid, x) VALUES (0, 0)",
+        "DELETE FROM temp.pconn_reset_counters WHERE 0",
+        "DROP TABLE temp.pconn_reset_counters",
+    ] {
+        link.run_internal(sql)?;
+    }
     Ok(())
 }
 
 fn drop_sqlite_temp_objects_and_attachments(link: &mut Session) -> Result<()> {
+    // Triggers first (a temp trigger may sit on a main table, and nothing else drops it), then
+    // views, indexes and the tables.
     let objects = link.run_internal(
-        "SELECT 'TABLE', name FROM temp.sqlite_master WHERE type = 'table' \
+        "SELECT 'TRIGGER', name FROM temp.sqlite_master WHERE type = 'trigger' \
          UNION ALL SELECT 'VIEW', name FROM temp.sqlite_master WHERE type = 'view' \
+         UNION ALL SELECT 'INDEX', name FROM temp.sqlite_master WHERE type = 'index' AND sql IS NOT NULL \
+         UNION ALL SELECT 'TABLE', name FROM temp.sqlite_master WHERE type = 'table' \
          UNION ALL SELECT 'DATABASE', name FROM pragma_database_list WHERE name NOT IN ('main', 'temp')",
     )?;
     for row in objects {
@@ -156,10 +241,16 @@ fn restore_sqlite_pragmas(link: &mut Session) -> Result<()> {
         return Ok(());
     }
     let current = read_pragmas(link)?;
+    let mut lock_mode_restored = false;
     for ((name, was), (_, now)) in baseline.iter().zip(current.iter()) {
         if was != now && is_safe_identifier(was) {
             link.run_internal(&format!("PRAGMA {name} = {was}"))?;
+            lock_mode_restored |= name == "locking_mode";
         }
+    }
+    if lock_mode_restored {
+        // SQLite releases the lock EXCLUSIVE mode kept the next time it reads the database.
+        link.run_internal("SELECT count(*) FROM main.sqlite_master")?;
     }
     Ok(())
 }
@@ -185,7 +276,11 @@ mod tests {
         assert_eq!(SqlWords::scan("ATTACH DATABASE 'x.db' AS x".as_bytes()), SqlWords::ATTACH);
         assert_eq!(SqlWords::scan("Begin Immediate".as_bytes()), SqlWords::TRANSACTION);
         assert_eq!(SqlWords::scan("SAVEPOINT a".as_bytes()), SqlWords::TRANSACTION);
-        assert_eq!(SqlWords::scan("BEGIN; PRAGMA x; CREATE TEMP VIEW v AS SELECT 1; ATTACH 'y' AS y".as_bytes()), SqlWords::ALL);
+        assert_eq!(
+            SqlWords::scan("BEGIN; PRAGMA case_sensitive_like=1; CREATE TEMP VIEW v AS SELECT 1; ATTACH 'y' AS y; DELETE FROM x".as_bytes()),
+            SqlWords::ALL
+        );
+        assert_eq!(SqlWords::scan("insert into t values (1)".as_bytes()), SqlWords::COUNTERS);
         // Too much is fine (a column called `tempo`), never too little.
         assert!(SqlWords::scan("SELECT tempo FROM songs".as_bytes()).contains(SqlWords::TEMP));
         assert_eq!(SqlWords::scan("prag".as_bytes()), SqlWords::default());
