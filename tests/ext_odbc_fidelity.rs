@@ -245,6 +245,11 @@ fn sql_and_parameters_as_bytes(backend: Backend) {
         let mut stmt = 0;
         assert_eq!(pconn_prepare(link, as_c.as_ptr().cast(), &mut stmt), PCONN_INVALID_UTF8);
         assert_eq!(exec_bytes(link, b"SELECT 1\0 AS v"), Err(PCONN_INVALID_ARGUMENT));
+        // What the library checks before sending SQL holds for bytes too: COPY through the client
+        // is refused (Latin-1 bytes around it change nothing), whatever the backend.
+        assert_eq!(exec_bytes(link, b"-- caf\xe9\nCOPY t FROM STDIN"), Err(PCONN_INVALID_ARGUMENT));
+        let copy = b"COPY t TO STDOUT";
+        assert_eq!(pconn_prepare_bytes(link, copy.as_ptr().cast(), copy.len(), &mut 0), PCONN_INVALID_ARGUMENT);
         assert_eq!(pconn_exec_bytes(link, null(), 3, &mut result), PCONN_NULL_ARGUMENT);
 
         match backend {
