@@ -95,3 +95,49 @@ fn pconn_connects_through_a_stock_pgbouncer_in_both_pool_modes() {
         assert!(!bouncer.log().contains("unsupported startup parameter"), "{}", bouncer.log());
     }
 }
+
+/// `run` starts a server for one command with its details exported, and removes it afterwards.
+#[test]
+fn mariadb_tmp_run_exports_the_server_and_cleans_up() {
+    let out = Command::new(common::tmp_server::script("mariadb-tmp"))
+        .args(["run", "--", "sh", "-c"])
+        .arg(r#"mariadb --no-defaults -h 127.0.0.1 -P "$MARIADB_TMP_PORT" -u "$PCONN_MARIADB_USER" -p"$PCONN_MARIADB_PASSWORD" -N -e 'SELECT CURRENT_USER()' pconn && echo "dir=$MARIADB_TMP_DIR" && echo "conn=$PCONN_MARIADB_CONNSTR""#)
+        .output()
+        .expect("run mariadb-tmp");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.lines().any(|l| l == "pconn@127.0.0.1"), "{stdout}");
+    assert!(stdout.contains("conn=Driver={MariaDB Unicode};Server=127.0.0.1;Port="), "{stdout}");
+    let dir = stdout.lines().find_map(|l| l.strip_prefix("dir=")).expect("the dir was exported");
+    assert!(!std::path::Path::new(dir).exists(), "{dir} is removed after the command");
+}
+
+/// Bad input gets a clear error, and `stop` never removes a directory the script did not make.
+#[test]
+fn tmp_scripts_refuse_bad_input_clearly() {
+    let pg_dir = &common::pg::pg().dir;
+    let empty = std::env::temp_dir().join(format!("pconn-bad-input-{}", std::process::id()));
+    let out = Command::new(common::tmp_server::script("pgbouncer-tmp"))
+        .arg("start")
+        .arg(&empty)
+        .arg(pg_dir)
+        .env("PGBOUNCER_TMP_POOL_MODE", "statementish")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PGBOUNCER_TMP_POOL_MODE must be session or transaction"));
+    assert!(!empty.exists(), "nothing was created");
+
+    let out = Command::new(common::tmp_server::script("pgbouncer-tmp")).arg("start").arg(&empty).arg(&empty).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a running pg-tmp cluster"), "{out:?}");
+
+    std::fs::create_dir_all(&empty).unwrap();
+    for script in ["mariadb-tmp", "pgbouncer-tmp"] {
+        let out = Command::new(common::tmp_server::script(script)).arg("stop").arg(&empty).output().unwrap();
+        assert!(!out.status.success(), "{script}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not removing it"), "{script}: {out:?}");
+        assert!(empty.exists(), "{script} left a foreign directory alone");
+    }
+    std::fs::remove_dir(&empty).unwrap();
+}
