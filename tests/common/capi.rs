@@ -17,14 +17,14 @@ pub fn ok(status: pconn_status, link: pconn_link) {
     assert_eq!(status, PCONN_OK, "{}", errmsg(link));
 }
 
-fn c(text: &str) -> CString {
+pub fn c_string(text: &str) -> CString {
     CString::new(text).expect("no NUL in test strings")
 }
 
 /// A persistent link (`pconn_pconnect`), or Err(message) when connecting fails.
 pub fn try_pconnect(conn_str: &str) -> Result<pconn_link, String> {
     let mut link = 0;
-    match pconn_pconnect(c(conn_str).as_ptr(), null(), null(), &mut link) {
+    match pconn_pconnect(c_string(conn_str).as_ptr(), null(), null(), &mut link) {
         PCONN_OK => Ok(link),
         _ => Err(errmsg(0)),
     }
@@ -35,10 +35,15 @@ pub fn pconnect(conn_str: &str) -> pconn_link {
     try_pconnect(conn_str).unwrap_or_else(|e| panic!("pconnect: {e}"))
 }
 
+/// `status` as a Result carrying pconn's message for `link`.
+pub fn check(status: pconn_status, link: pconn_link) -> Result<(), String> {
+    if status == PCONN_OK { Ok(()) } else { Err(errmsg(link)) }
+}
+
 #[track_caller]
 pub fn run(link: pconn_link, sql: &str) {
     let mut result = 0;
-    ok(pconn_exec(link, c(sql).as_ptr(), &mut result), link);
+    ok(pconn_exec(link, c_string(sql).as_ptr(), &mut result), link);
     ok(pconn_result_free(result), link);
 }
 
@@ -46,7 +51,7 @@ pub fn run(link: pconn_link, sql: &str) {
 #[track_caller]
 pub fn scalar(link: pconn_link, sql: &str) -> Option<String> {
     let mut result = 0;
-    ok(pconn_exec(link, c(sql).as_ptr(), &mut result), link);
+    ok(pconn_exec(link, c_string(sql).as_ptr(), &mut result), link);
     let value = match pconn_fetch(result) {
         PCONN_OK => {
             let (mut data, mut len, mut is_null) = (null::<c_char>(), 0usize, 0 as c_int);
