@@ -99,6 +99,10 @@ impl Session {
             Dbms::Sqlite => {
                 self.run_internal(if on { "PRAGMA query_only = 1" } else { "PRAGMA query_only = 0" })?;
             }
+            // MariaDB Connector/ODBC accepts the access mode and does not pass it on.
+            Dbms::MariaDb => {
+                self.run_internal(if on { "SET SESSION TRANSACTION READ ONLY" } else { "SET SESSION TRANSACTION READ WRITE" })?;
+            }
             Dbms::Other => {}
         }
         Ok(())

@@ -56,6 +56,8 @@ pub enum SocketVerdict {
 pub struct CleanReport {
     pub rolled_back: bool,
     pub reset: bool,
+    /// The reset could not be trusted (`canary.rs`): the link is to be replaced, not reused.
+    pub replace: bool,
 }
 
 /// One server session. Its fields are private to `session/`: the layers above go through methods.
@@ -79,6 +81,8 @@ pub struct Session {
     owner_pid: u32,
     /// The driver's socket, when it could be found at open: checked at every hand-out.
     socket: Option<WatchedSocket>,
+    /// The session's reset passed its canary check (`canary.rs`); not checked again.
+    reset_verified: bool,
 }
 
 impl Session {
@@ -114,6 +118,7 @@ impl Session {
             broken: false,
             owner_pid: std::process::id(),
             socket,
+            reset_verified: false,
         };
         link.dbms = Dbms::detect(link.connection()?);
         match reset::capture_baseline(&mut link) {
@@ -310,11 +315,22 @@ impl Session {
         self.restore_attributes()?;
         if self.dirty.session_touched && self.settings.reset != ResetPolicy::None {
             let outcome = reset::reset_session(self);
-            self.note(outcome)?;
+            report.replace = self.note(outcome)? == canary::ResetOutcome::Replace;
             report.reset = true;
         }
         self.dirty = DirtyMarks::default();
         Ok(report)
+    }
+
+    /// The DBMS's name as the driver reports it (`SQL_DBMS_NAME`), for messages.
+    pub fn dbms_name(&self) -> String {
+        let mut buf = Vec::new();
+        match self.connection().map(|conn| conn.fetch_database_management_system_name(&mut buf)) {
+            Ok(handles::SqlResult::Success(()) | handles::SqlResult::SuccessWithInfo(())) => {
+                handles::slice_to_cow_utf8(&buf).into_owned()
+            }
+            _ => "the DBMS".to_owned(),
+        }
     }
 
     pub fn baseline(&self) -> &SessionBaseline {
@@ -391,7 +407,9 @@ impl Drop for Session {
 }
 
 pub mod attributes;
+pub mod canary;
 pub mod catalog;
+pub mod mysql;
 pub mod postgres;
 pub mod reset;
 pub mod sqlite;
