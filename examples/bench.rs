@@ -2,7 +2,8 @@
 //!
 //! - a pconnect hit + request end with no query (the pool's own overhead);
 //! - pconnect + `SELECT 1` + request end (with the session reset) vs a new connection +
-//!   `SELECT 1` + close, on PostgreSQL (a throwaway cluster started here) and SQLite.
+//!   `SELECT 1` + close, on PostgreSQL (a throwaway cluster started here), MariaDB (the protocol
+//!   reset, a throwaway server started here) and SQLite.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -112,12 +113,21 @@ fn main() {
         user: CString::new(pg.user.as_str()).unwrap(),
         password: CString::new(pg.password.as_str()).unwrap(),
     };
+    let maria = support::pg_server::Server::mariadb_given_or_started("bench");
+    let mariadb = Target {
+        name: "MariaDB 10.11 (MariaDB Connector/ODBC, loopback, general log on)",
+        conn: CString::new(maria.conn_str.as_str()).unwrap(),
+        user: CString::new(maria.user.as_str()).unwrap(),
+        password: CString::new(maria.password.as_str()).unwrap(),
+    };
     println!("pconn {} — foundation benchmark ({} ms per measurement)", env!("CARGO_PKG_VERSION"), budget.as_millis());
     let outcome = std::panic::catch_unwind(|| {
         bench_target(&postgres, budget);
+        bench_target(&mariadb, budget);
         bench_target(&sqlite, budget);
     });
     drop(pg);
+    drop(maria);
     let _ = std::fs::remove_file(&sqlite_db);
     if outcome.is_err() {
         std::process::exit(1);
