@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::capi::{c_string, check, pconnect, run, scalar, try_pconnect, with_request};
-use pconn::ffi::*;
+use common::capi::{pconnect, run, scalar, with_request};
 use common::mariadb::mariadb;
 use common::pgbouncer::{PgBouncer, PoolMode};
 use std::process::Command;
@@ -141,48 +140,4 @@ fn tmp_scripts_refuse_bad_input_clearly() {
         assert!(empty.exists(), "{script} left a foreign directory alone");
     }
     std::fs::remove_dir(&empty).unwrap();
-}
-
-/// One request of the transaction-mode load: a plain query, a prepared statement run twice with
-/// a parameter, a short transaction.
-fn transaction_mode_request(conn: &str) -> Result<(), String> {
-    let link = try_pconnect(conn)?;
-    let mut result = 0;
-    check(pconn_exec(link, c_string("SELECT 1").as_ptr(), &mut result), link)?;
-    check(pconn_result_free(result), link)?;
-    let mut stmt = 0;
-    check(pconn_prepare(link, c_string("SELECT CAST(? AS integer) + 1").as_ptr(), &mut stmt), link)?;
-    for value in [1, 2] {
-        check(pconn_stmt_bind_int64(stmt, 1, value), link)?;
-        check(pconn_stmt_execute(stmt, &mut result), link)?;
-        check(pconn_result_free(result), link)?;
-    }
-    check(pconn_stmt_free(stmt), link)?;
-    check(pconn_autocommit_set(link, 0), link)?;
-    check(pconn_exec(link, c_string("SELECT count(*) FROM pg_class").as_ptr(), &mut result), link)?;
-    check(pconn_result_free(result), link)?;
-    check(pconn_commit(link), link)?;
-    check(pconn_autocommit_set(link, 1), link)
-}
-
-/// Behind a transaction pooler psqlODBC's named server-side prepares fail (the statement lives
-/// on another server connection); with `UseServerSidePrepare=0` 4 workers × 150 requests through
-/// 2 server connections all succeed. (The per-link pooler option will set this by itself.)
-#[test]
-fn transaction_mode_load_succeeds_without_server_side_prepares() {
-    let bouncer = PgBouncer::start(PoolMode::Transaction, Some(2));
-    let conn = format!("{};UseServerSidePrepare=0", bouncer.conn_str_with_credentials());
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..4)
-            .map(|_| {
-                scope.spawn(|| {
-                    (0..150)
-                        .filter_map(|_| with_request(|| transaction_mode_request(&conn)).err())
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().expect("worker panicked")).collect()
-    });
-    assert!(failures.is_empty(), "{} of 600 requests failed, e.g. {:?}", failures.len(), failures.first());
 }

@@ -25,6 +25,7 @@ impl Server {
         Server::given_or_started_by("pg-tmp", "PCONN_PG", name)
     }
 
+    #[allow(dead_code)] // only `bench` runs against MariaDB
     pub fn mariadb_given_or_started(name: &str) -> Server {
         Server::given_or_started_by("mariadb-tmp", "PCONN_MARIADB", name)
     }

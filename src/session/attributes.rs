@@ -47,6 +47,7 @@ impl Session {
 
     /// Sets the isolation level; request end restores the link's baseline.
     pub fn set_isolation(&mut self, level: u32) -> Result<()> {
+        self.refuse_session_setting("isolation level", "run SET TRANSACTION ISOLATION LEVEL ... as the first statement of each transaction")?;
         if self.baseline.isolation.is_none() {
             let current = self.isolation()?;
             self.baseline.isolation = Some(current);
@@ -77,6 +78,7 @@ impl Session {
     /// session's default is also set, since the driver only records the attribute; on SQLite the
     /// `query_only` pragma, since its driver ignores the attribute.
     pub fn set_read_only(&mut self, on: bool) -> Result<()> {
+        self.refuse_session_setting("read-only mode", "run SET TRANSACTION READ ONLY as the first statement of each transaction")?;
         if self.baseline.read_only.is_none() {
             let current = self.read_only()?;
             self.baseline.read_only = Some(current);
@@ -120,6 +122,7 @@ impl Session {
     /// Switches the current catalog; request end switches back. Drivers that cannot switch
     /// (PostgreSQL: one database per connection) report an error.
     pub fn set_current_catalog(&mut self, catalog: &str) -> Result<()> {
+        self.refuse_session_setting("current catalog", "name the database in the connection string")?;
         if self.baseline.catalog.is_none() {
             let current = self.current_catalog()?;
             self.baseline.catalog = Some(current);

@@ -93,7 +93,14 @@ impl Session {
             login_timeout_sec: (login_timeout > 0).then_some(login_timeout),
             packet_size: None,
         };
-        let conn_str = spec.driver_connection_string(postgres::startup_settings_attribute(spec.driver_attributes()));
+        let extra: String = [
+            postgres::startup_settings_attribute(spec.driver_attributes()),
+            pooler::driver_attributes(settings.pooler, spec.driver_attributes())?,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let conn_str = spec.driver_connection_string((!extra.is_empty()).then_some(extra.as_str()));
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
@@ -278,8 +285,7 @@ impl Session {
         if !self.dirty.any() || self.dbms == Dbms::Sqlite {
             return false;
         }
-        let resets = self.dirty.session_touched && self.settings.reset != ResetPolicy::None;
-        resets || !self.autocommit
+        resets_session(self) || !self.autocommit
     }
 
     /// Request end for this session, short of disconnecting: free result sets and statements,
@@ -313,7 +319,7 @@ impl Session {
             self.autocommit = self.baseline.autocommit;
         }
         self.restore_attributes()?;
-        if self.dirty.session_touched && self.settings.reset != ResetPolicy::None {
+        if resets_session(self) {
             let outcome = reset::reset_session(self);
             report.replace = self.note(outcome)? == canary::ResetOutcome::Replace;
             report.reset = true;
@@ -388,6 +394,12 @@ impl Session {
     }
 }
 
+/// Whether request end sends a session reset: something may have changed the session, a reset is
+/// configured, and the session is pconn's to reset (not behind a transaction pooler).
+fn resets_session(session: &Session) -> bool {
+    session.dirty.session_touched && session.settings.reset != ResetPolicy::None && session.keeps_session_state()
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         if self.conn.is_none() {
@@ -410,6 +422,7 @@ pub mod attributes;
 pub mod canary;
 pub mod catalog;
 pub mod mysql;
+pub mod pooler;
 pub mod postgres;
 pub mod reset;
 pub mod sqlite;

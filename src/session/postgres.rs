@@ -25,13 +25,17 @@ pub fn startup_settings_attribute(driver_attrs: &[(String, String)]) -> Option<&
     startup_settings_for_locale(driver_attrs, &environment_ctype_locale())
 }
 
-fn startup_settings_for_locale(driver_attrs: &[(String, String)], locale: &str) -> Option<&'static str> {
-    let names_psqlodbc = driver_attrs.iter().any(|(key, value)| {
+/// Whether the connection string names psqlODBC by its driver (not through a DSN).
+pub fn names_psqlodbc(driver_attrs: &[(String, String)]) -> bool {
+    driver_attrs.iter().any(|(key, value)| {
         let value = value.to_ascii_lowercase();
         key.eq_ignore_ascii_case("driver") && (value.contains("postgres") || value.contains("psqlodbc"))
-    });
+    })
+}
+
+fn startup_settings_for_locale(driver_attrs: &[(String, String)], locale: &str) -> Option<&'static str> {
     let has_own_options = driver_attrs.iter().any(|(key, _)| key.eq_ignore_ascii_case("pqopt"));
-    if !names_psqlodbc || has_own_options {
+    if !names_psqlodbc(driver_attrs) || has_own_options {
         return None;
     }
     let encoding = locale_client_encoding(locale)?;

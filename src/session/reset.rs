@@ -58,7 +58,7 @@ pub struct SessionBaseline {
 /// Reads the baseline right after connect. Only what the configured reset will need is read.
 pub fn capture_baseline(link: &mut Session) -> Result<SessionBaseline> {
     let mut baseline = SessionBaseline { autocommit: true, ..SessionBaseline::default() };
-    if link.settings.reset != ResetPolicy::Auto {
+    if link.settings.reset != ResetPolicy::Auto || !link.keeps_session_state() {
         return Ok(baseline);
     }
     match link.dbms {
