@@ -137,3 +137,46 @@ fn session_mode_reset_leaves_nothing_for_the_next_request() {
     assert_eq!(next_pid, pid, "session mode: the link kept its server connection");
     assert!(leaks.is_empty(), "left over: {leaks:?}");
 }
+
+/// Session mode pins a server connection per persistent link. With a pool of 2 and 4 workers
+/// connecting at once, the 2 that find no server connection are parked by PgBouncer after login,
+/// where the driver's own timeouts do not reach: pconn's `login_timeout` still ends their wait,
+/// with an error that says what to size.
+#[test]
+fn session_mode_connects_beyond_the_pool_fail_within_login_timeout() {
+    const LIMIT_SECS: u64 = 3;
+    let bouncer = PgBouncer::start(PoolMode::Session, Some(2));
+    let conn = bouncer.conn_str_with_credentials();
+    assert_eq!(common::calls::set_option("login_timeout", &LIMIT_SECS.to_string()), PCONN_OK);
+    let all_tried = std::sync::Barrier::new(4);
+    let outcomes: Vec<(Result<(), String>, std::time::Duration)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..4)
+            .map(|_| {
+                scope.spawn(|| {
+                    let started = std::time::Instant::now();
+                    let outcome = try_pconnect(&conn).map(|link| {
+                        run(link, "SELECT 1");
+                    });
+                    let elapsed = started.elapsed();
+                    // Hold the link (and its server connection) until every worker has tried.
+                    all_tried.wait();
+                    assert_eq!(pconn_request_end(), PCONN_OK);
+                    (outcome, elapsed)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().expect("worker panicked")).collect()
+    });
+    assert_eq!(common::calls::set_option("login_timeout", "0"), PCONN_OK);
+    let connected = outcomes.iter().filter(|(outcome, _)| outcome.is_ok()).count();
+    assert_eq!(connected, 2, "{outcomes:?}");
+    for (outcome, elapsed) in &outcomes {
+        if let Err(message) = outcome {
+            assert!(message.contains("could not connect within login_timeout (3 s)"), "{message}");
+            assert!(message.contains("default_pool_size"), "says what to size: {message}");
+            // Generous: the point is that it ends near the limit, not after PgBouncer's 120 s.
+            assert!(elapsed.as_secs() < LIMIT_SECS + 20, "waited {elapsed:?}");
+        }
+    }
+    assert_eq!(pconn_close_all(), PCONN_OK);
+}

@@ -104,13 +104,15 @@ impl Session {
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
-        let conn = env.connect_with_connection_string(conn_str.as_str(), options).map_err(|e| {
-            let mut diag = Diagnostic::from_odbc_error(&e);
-            diag.scrub_literal(spec.password());
-            Error::Database(diag)
+        let conn = deadline::connect(env, conn_str, options, login_timeout).map_err(|error| match error {
+            deadline::ConnectError::Driver(e) => {
+                let mut diag = Diagnostic::from_odbc_error(&e);
+                diag.scrub_literal(spec.password());
+                Error::Database(diag)
+            }
+            deadline::ConnectError::TimedOut(error) => error,
         })?;
         let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
-        drop(conn_str);
         let conn = conn.into_handle();
         let mut link = Session {
             conn: Some(conn),
@@ -421,6 +423,7 @@ impl Drop for Session {
 pub mod attributes;
 pub mod canary;
 pub mod catalog;
+pub mod deadline;
 pub mod mysql;
 pub mod pooler;
 pub mod postgres;
