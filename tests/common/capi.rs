@@ -2,24 +2,13 @@
 //! the request. Failures panic with pconn's error message.
 
 use pconn::ffi::*;
-use std::ffi::{CStr, CString, c_char, c_int};
+use std::ffi::{c_char, c_int};
 use std::ptr::null;
 
 use pconn_status::*;
 
-pub fn errmsg(link: pconn_link) -> String {
-    // SAFETY: pconn_errmsg returns a NUL-terminated string that lives until the next call.
-    unsafe { CStr::from_ptr(pconn_errmsg(link)) }.to_string_lossy().into_owned()
-}
-
-#[track_caller]
-pub fn ok(status: pconn_status, link: pconn_link) {
-    assert_eq!(status, PCONN_OK, "{}", errmsg(link));
-}
-
-pub fn c_string(text: &str) -> CString {
-    CString::new(text).expect("no NUL in test strings")
-}
+pub use super::c_str::cstr as c_string;
+pub use super::calls::{errmsg, ok};
 
 /// A persistent link (`pconn_pconnect`), or Err(message) when connecting fails.
 pub fn try_pconnect(conn_str: &str) -> Result<pconn_link, String> {
