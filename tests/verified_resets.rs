@@ -2,7 +2,7 @@
 //! session (the protocol's reset, reached beside the driver), checked over every kind of session
 //! state a request can leave, on the same server connection; and a reset pconn cannot vouch for
 //! (the driver's `SQL_ATTR_RESET_CONNECTION`, which this driver answers with success and ignores)
-//! replaces the link instead of reusing it.
+//! replaces the link instead of reusing it, as does a reset that no canary can check (SQLite).
 
 mod common;
 
@@ -131,4 +131,21 @@ fn a_driver_reset_that_does_nothing_replaces_the_link() {
         after.0
     );
     assert_eq!(after.0.matches("SQL_ATTR_RESET_CONNECTION) left").count(), 1, "said once");
+}
+
+/// A session where no canary can be set (SQLite has neither user variables nor custom settings)
+/// gets no unverified "clean" either: under `reset=driver` its link is replaced, and said once.
+#[test]
+fn a_driver_reset_that_cannot_be_checked_replaces_the_link() {
+    let _serial = common::serial::lock();
+    let path = std::env::temp_dir().join(format!("pconn-unverified-{}.db", std::process::id()));
+    let conn = format!("Driver=SQLite3;Database={};PconnReset=driver", path.display());
+    let before = stats();
+    for _ in 0..2 {
+        with_request(|| run(pconnect(&conn), "SELECT 1"));
+    }
+    let after = stats();
+    assert_moved(&before, &after, &[("opened", 2), ("rolled_back", 2), ("reset", 2), ("unverified_reset", 2)]);
+    assert_eq!(after.0.matches("SQLite: no session variable could be set to check its driver reset").count(), 1, "{}", after.0);
+    let _ = std::fs::remove_file(path);
 }
