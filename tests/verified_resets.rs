@@ -102,15 +102,22 @@ fn the_protocol_reset_leaves_nothing_of_fifteen_session_states() {
     assert_eq!(next_id, id, "the next request got the same server connection");
     assert!(leaked.is_empty(), "left over after the reset: {leaked:?}");
     // What the driver set at connect and caches is back too: the link works as a new one would.
+    // The driver's connect-time settings (its session tracking) as a new session has them.
+    let driver_settings = "SELECT CONCAT(@@SESSION.session_track_system_variables, '/', @@SESSION.session_track_schema)";
+    let fresh = with_request(|| {
+        let link = pconnect(&format!("{conn};PconnReset=none"));
+        scalar(link, driver_settings).unwrap()
+    });
     let after_second = with_request(|| {
         let link = pconnect(&conn);
+        assert_eq!(scalar(link, driver_settings).unwrap(), fresh, "the driver's settings are back");
         let autocommit = scalar(link, "SELECT @@autocommit").unwrap();
         run(link, "CREATE TEMPORARY TABLE t_tmp (a INT)");
         run(link, "INSERT INTO t_tmp VALUES (1)");
         (autocommit, scalar(link, "SELECT @@SESSION.sql_auto_is_null").unwrap(), scalar(link, "SELECT COUNT(*) FROM t_tmp").unwrap())
     });
     assert_eq!(after_second, ("1".into(), "0".into(), "1".into()));
-    assert_moved(&before, &stats(), &[("opened", 1), ("reused", 2), ("rolled_back", 3), ("reset", 3)]);
+    assert_moved(&before, &stats(), &[("opened", 2), ("reused", 2), ("rolled_back", 4), ("reset", 3)]);
 }
 
 /// The driver answers `SQL_ATTR_RESET_CONNECTION` with success and resets nothing: with
