@@ -5,8 +5,8 @@
 //! The connector keeps a `MYSQL*` (libmariadb's connection) inside its own connection struct,
 //! which `SQLGetInfo(SQL_DRIVER_HDBC)` returns. Its layout is private, so the pointer is found by
 //! what it answers, not where it sits: the word of the struct whose `mysql_thread_id` equals the
-//! session's `CONNECTION_ID()`. Memory is only read through `process_vm_readv` on this process,
-//! which reports an unreadable address as an error instead of faulting, and a candidate is only
+//! session's `CONNECTION_ID()`. Memory is only read through a pipe (`MemoryReader`), which
+//! reports an unreadable address as an error instead of faulting, and a candidate is only
 //! handed to the client library once the bytes behind it could be read. The functions come from
 //! the very library the driver loaded (looked up through the driver's own handle, which searches
 //! its dependencies), and the thread-id match proves both at once: a connector with its own copy
@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use odbc_api::handles::Connection;
 use odbc_api::sys;
 use std::ffi::{CStr, CString, c_char, c_int, c_ulong, c_void};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `SQL_DRIVER_HDBC` (sqlext.h): the driver's own connection handle. odbc-sys's `InfoType` has
@@ -61,12 +62,13 @@ pub fn find(conn: &Connection<'_>, connection_id: u64) -> Option<ClientConnectio
     let select_db: SelectDbFn = library.symbol(c"mysql_select_db")?;
     let error: ErrorFn = library.symbol(c"mysql_error")?;
     let driver_struct = driver_hdbc(conn)?;
-    let words = read_own_memory(driver_struct, DRIVER_STRUCT_SCAN);
+    let memory = MemoryReader::new()?;
+    let words = memory.read(driver_struct, DRIVER_STRUCT_SCAN);
     let word_size = std::mem::size_of::<usize>();
     let candidate = |offset: usize| -> Option<usize> {
         let bytes = words.get(offset..offset + word_size)?;
         let pointer = usize::from_ne_bytes(bytes.try_into().ok()?);
-        if pointer == 0 || pointer % word_size != 0 || read_own_memory(pointer, CLIENT_STRUCT_MIN).len() < CLIENT_STRUCT_MIN {
+        if pointer == 0 || pointer % word_size != 0 || memory.read(pointer, CLIENT_STRUCT_MIN).len() < CLIENT_STRUCT_MIN {
             return None;
         }
         // SAFETY: `pointer` is readable for CLIENT_STRUCT_MIN bytes, and mysql_thread_id only
@@ -121,17 +123,43 @@ fn driver_hdbc(conn: &Connection<'_>) -> Option<usize> {
     matches!(ret, sys::SqlReturn::SUCCESS | sys::SqlReturn::SUCCESS_WITH_INFO).then_some(value).filter(|&v| v != 0)
 }
 
-/// Copies up to `len` bytes of this process's memory at `address`; fewer (or none) where the
-/// memory is not readable.
-fn read_own_memory(address: usize, len: usize) -> Vec<u8> {
-    let mut buf = vec![0u8; len];
-    let local = libc::iovec { iov_base: buf.as_mut_ptr().cast(), iov_len: len };
-    let remote = libc::iovec { iov_base: address as *mut c_void, iov_len: len };
-    // SAFETY: the kernel writes at most `len` bytes into `buf` and checks the source address.
-    let read = unsafe { libc::process_vm_readv(libc::getpid(), &local, 1, &remote, 1, 0) };
-    buf.truncate(usize::try_from(read).unwrap_or(0));
-    buf
+/// Reads this process's memory without ever faulting: the bytes go through a pipe, and the
+/// kernel answers `EFAULT` for an address that is not readable instead of raising SIGSEGV.
+/// (`process_vm_readv` would do the same in one call, but container seccomp profiles commonly
+/// forbid it.)
+struct MemoryReader {
+    read_end: OwnedFd,
+    write_end: OwnedFd,
 }
+
+impl MemoryReader {
+    fn new() -> Option<MemoryReader> {
+        let mut fds = [0 as c_int; 2];
+        // SAFETY: pipe2 fills the two descriptors, which are then owned here.
+        if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC | libc::O_NONBLOCK) } != 0 {
+            return None;
+        }
+        // SAFETY: fresh descriptors from pipe2, owned by nothing else.
+        Some(unsafe { MemoryReader { read_end: OwnedFd::from_raw_fd(fds[0]), write_end: OwnedFd::from_raw_fd(fds[1]) } })
+    }
+
+    /// Up to `len` bytes (at most a pipe buffer's worth) at `address`; fewer or none where the
+    /// memory is not readable.
+    fn read(&self, address: usize, len: usize) -> Vec<u8> {
+        let len = len.min(PIPE_CHUNK);
+        // SAFETY: the kernel copies from `address` itself and reports an unreadable one as EFAULT.
+        let written = unsafe { libc::write(self.write_end.as_raw_fd(), address as *const c_void, len) };
+        let Ok(written) = usize::try_from(written) else { return Vec::new() };
+        let mut buf = vec![0u8; written];
+        // SAFETY: reads back at most `written` bytes into `buf`, which has that length.
+        let read = unsafe { libc::read(self.read_end.as_raw_fd(), buf.as_mut_ptr().cast(), written) };
+        buf.truncate(usize::try_from(read).unwrap_or(0));
+        buf
+    }
+}
+
+/// Bytes read at once: a pipe holds at least one page before a write would block.
+const PIPE_CHUNK: usize = 4096;
 
 /// The driver's shared library, opened again without loading anything (it is loaded: the link's
 /// connection uses it) and closed when dropped.
