@@ -156,3 +156,29 @@ fn a_driver_reset_that_cannot_be_checked_replaces_the_link() {
     assert_eq!(after.0.matches("SQLite: no session variable could be set to check its driver reset").count(), 1, "{}", after.0);
     let _ = std::fs::remove_file(path);
 }
+
+/// Autocommit switched off in SQL (not through pconn's API): the driver learns it from the
+/// server's session tracking and caches it; after the reset the server is back to autocommit, and
+/// the driver must agree, or a later `pconn_autocommit_set(0)` is skipped and a rollback undoes
+/// nothing.
+#[test]
+fn autocommit_switched_off_in_sql_is_back_for_the_driver_too() {
+    let _serial = common::serial::lock();
+    let conn = prepare_server();
+    mariadb().sql("CREATE TABLE IF NOT EXISTS pconn.t_rollback (a INT); DELETE FROM pconn.t_rollback");
+    let id = with_request(|| {
+        let link = pconnect(&conn);
+        run(link, "SET autocommit = 0");
+        scalar(link, "SELECT CONNECTION_ID()").unwrap()
+    });
+    with_request(|| {
+        let link = pconnect(&conn);
+        assert_eq!(scalar(link, "SELECT CONNECTION_ID()").unwrap(), id);
+        assert_eq!(scalar(link, "SELECT @@autocommit").as_deref(), Some("1"));
+        assert_eq!(pconn_autocommit_set(link, 0), PCONN_OK);
+        run(link, "INSERT INTO pconn.t_rollback VALUES (1)");
+        assert_eq!(pconn_rollback(link), PCONN_OK);
+        assert_eq!(pconn_autocommit_set(link, 1), PCONN_OK);
+    });
+    assert_eq!(mariadb().sql("SELECT COUNT(*) FROM pconn.t_rollback"), "0", "the rollback undid the insert");
+}
