@@ -39,8 +39,29 @@ impl Server {
                 started_dir: None,
             };
         }
+        Server::start(script_name, prefix, name, &[], &[])
+    }
+
+    /// A PgBouncer with stock settings in `mode` in front of this PostgreSQL, when this process
+    /// started it (`scripts/pgbouncer-tmp` needs the cluster's directory); same credentials.
+    #[allow(dead_code)] // only `bench` runs through PgBouncer
+    pub fn pgbouncer_in_front(&self, name: &str, mode: &str) -> Option<Server> {
+        let (_, pg_dir) = self.started_dir.as_ref()?;
+        let mut bouncer = Server::start("pgbouncer-tmp", "PCONN_PGBOUNCER", &format!("{name}-{mode}"), &[pg_dir.as_os_str()], &[("PGBOUNCER_TMP_POOL_MODE", mode)]);
+        bouncer.user = self.user.clone();
+        bouncer.password = self.password.clone();
+        Some(bouncer)
+    }
+
+    fn start(script_name: &'static str, prefix: &str, name: &str, args: &[&std::ffi::OsStr], envs: &[(&str, &str)]) -> Server {
         let dir = std::env::temp_dir().join(format!("pconn-{name}-{script_name}-{}", std::process::id()));
-        let started = Command::new(script(script_name)).arg("start").arg(&dir).output().expect("the tmp server script runs");
+        let started = Command::new(script(script_name))
+            .arg("start")
+            .arg(&dir)
+            .args(args)
+            .envs(envs.iter().copied())
+            .output()
+            .expect("the tmp server script runs");
         assert!(started.status.success(), "{script_name} did not start: {}", String::from_utf8_lossy(&started.stderr));
         let env = String::from_utf8_lossy(&started.stdout).into_owned();
         let var = |name: &str| {
