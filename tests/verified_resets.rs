@@ -96,6 +96,8 @@ fn matrix_through(conn: &str) -> (String, String, Vec<&'static str>, Vec<&'stati
 fn the_protocol_reset_leaves_nothing_of_fifteen_session_states() {
     let _serial = common::serial::lock();
     let conn = prepare_server();
+    // Links other tests left idle would be handed out instead of opened.
+    assert_eq!(pconn_close_all(), PCONN_OK);
     let before = stats();
     let (id, next_id, clean_at_start, leaked) = matrix_through(&conn);
     assert!(clean_at_start.is_empty(), "a new session already has {clean_at_start:?}");
@@ -126,6 +128,8 @@ fn the_protocol_reset_leaves_nothing_of_fifteen_session_states() {
 fn a_driver_reset_that_does_nothing_replaces_the_link() {
     let _serial = common::serial::lock();
     let conn = format!("{};PconnReset=driver", prepare_server());
+    // Links other tests left idle would be handed out instead of opened.
+    assert_eq!(pconn_close_all(), PCONN_OK);
     let before = stats();
     let (id, next_id, _, leaked) = matrix_through(&conn);
     assert_ne!(next_id, id, "a new server connection, not the one the driver failed to reset");
@@ -147,6 +151,8 @@ fn a_driver_reset_that_cannot_be_checked_replaces_the_link() {
     let _serial = common::serial::lock();
     let path = std::env::temp_dir().join(format!("pconn-unverified-{}.db", std::process::id()));
     let conn = format!("Driver=SQLite3;Database={};PconnReset=driver", path.display());
+    // Links other tests left idle would be handed out instead of opened.
+    assert_eq!(pconn_close_all(), PCONN_OK);
     let before = stats();
     for _ in 0..2 {
         with_request(|| run(pconnect(&conn), "SELECT 1"));
