@@ -2,7 +2,9 @@
 //!
 //! - a pconnect hit + request end with no query (the pool's own overhead);
 //! - pconnect + `SELECT 1` + request end (with the session reset) vs a new connection +
-//!   `SELECT 1` + close, on PostgreSQL (a throwaway cluster started here) and SQLite.
+//!   `SELECT 1` + close, on PostgreSQL (a throwaway cluster started here, directly and through
+//!   PgBouncer in session and in transaction mode), MariaDB (the protocol reset, a throwaway server
+//!   started here) and SQLite.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -112,12 +114,40 @@ fn main() {
         user: CString::new(pg.user.as_str()).unwrap(),
         password: CString::new(pg.password.as_str()).unwrap(),
     };
+    let maria = support::pg_server::Server::mariadb_given_or_started("bench");
+    let mariadb = Target {
+        name: "MariaDB 10.11 (MariaDB Connector/ODBC, loopback, general log on)",
+        conn: CString::new(maria.conn_str.as_str()).unwrap(),
+        user: CString::new(maria.user.as_str()).unwrap(),
+        password: CString::new(maria.password.as_str()).unwrap(),
+    };
+    let bouncers = ["session", "transaction"].map(|mode| pg.pgbouncer_in_front("bench", mode));
+    let through_bouncer = |bouncer: &Option<support::pg_server::Server>, name: &'static str, extra: &str| {
+        bouncer.as_ref().map(|b| Target {
+            name,
+            conn: CString::new(format!("{}{extra}", b.conn_str)).unwrap(),
+            user: CString::new(b.user.as_str()).unwrap(),
+            password: CString::new(b.password.as_str()).unwrap(),
+        })
+    };
+    let session_mode = through_bouncer(&bouncers[0], "PostgreSQL 15 through PgBouncer, session mode", "");
+    let transaction_mode = through_bouncer(
+        &bouncers[1],
+        "PostgreSQL 15 through PgBouncer, transaction mode (PconnPooler=transaction)",
+        ";PconnPooler=transaction",
+    );
     println!("pconn {} — foundation benchmark ({} ms per measurement)", env!("CARGO_PKG_VERSION"), budget.as_millis());
     let outcome = std::panic::catch_unwind(|| {
         bench_target(&postgres, budget);
+        for target in session_mode.iter().chain(&transaction_mode) {
+            bench_target(target, budget);
+        }
+        bench_target(&mariadb, budget);
         bench_target(&sqlite, budget);
     });
+    drop(bouncers);
     drop(pg);
+    drop(maria);
     let _ = std::fs::remove_file(&sqlite_db);
     if outcome.is_err() {
         std::process::exit(1);

@@ -45,6 +45,36 @@ impl ResetPolicy {
     }
 }
 
+/// What sits between pconn and the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pooler {
+    /// The server itself, or a pooler that gives each client its own server connection for the
+    /// whole session (PgBouncer's session mode): pconn resets the session at request end.
+    #[default]
+    None,
+    /// A transaction pooler (PgBouncer's transaction mode): consecutive transactions of one link
+    /// may run on different server connections shared with other clients. No session state is
+    /// kept or reset (see `session/pooler.rs`).
+    Transaction,
+}
+
+impl Pooler {
+    pub fn parse(value: &str) -> Result<Pooler> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "" | "none" | "session" => Ok(Pooler::None),
+            "transaction" => Ok(Pooler::Transaction),
+            _ => Err(Error::InvalidArgument(format!("pooler must be none, session or transaction, not `{}`", value.trim()))),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Pooler::None => "none",
+            Pooler::Transaction => "transaction",
+        }
+    }
+}
+
 /// What happens when a limit would be exceeded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OnLimit {
@@ -58,6 +88,7 @@ pub enum OnLimit {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub reset: ResetPolicy,
+    pub pooler: Pooler,
     /// A round trip is made at hand-out only when the link was idle longer than this; `Some(0)`
     /// means every time, `None` never.
     pub ping_interval: Option<Duration>,
@@ -93,6 +124,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             reset: ResetPolicy::Auto,
+            pooler: Pooler::None,
             ping_interval: Some(Duration::from_secs(60)),
             ping_sql: Arc::from("SELECT 1"),
             max_persistent: None,
@@ -128,6 +160,7 @@ pub struct OptionInfo {
 
 pub const OPTIONS: &[OptionInfo] = &[
     OptionInfo { name: "reset", default: "auto", php_counterpart: "none (pgsql: auto_reset_persistent)", per_connection: true },
+    OptionInfo { name: "pooler", default: "none", php_counterpart: "none", per_connection: true },
     OptionInfo { name: "ping_interval", default: "60", php_counterpart: "oci8.ping_interval", per_connection: true },
     OptionInfo { name: "ping_sql", default: "SELECT 1", php_counterpart: "odbc.check_persistent", per_connection: true },
     OptionInfo { name: "max_persistent", default: "-1", php_counterpart: "odbc.max_persistent", per_connection: false },
@@ -219,6 +252,7 @@ impl Config {
         let name = option.name;
         match name {
             "reset" => self.reset = ResetPolicy::parse(value)?,
+            "pooler" => self.pooler = Pooler::parse(value)?,
             "ping_interval" => self.ping_interval = parse_seconds(name, value, true)?,
             "ping_sql" => self.ping_sql = parse_ping_sql(value)?,
             "max_persistent" => self.max_persistent = parse_limit(name, value)?,
@@ -299,6 +333,7 @@ impl Config {
                 ResetPolicy::Driver => "driver".into(),
                 ResetPolicy::Sql(sql) => format!("sql:{sql}"),
             },
+            "pooler" => self.pooler.name().into(),
             "ping_interval" => secs(self.ping_interval, "-1"),
             "ping_sql" => self.ping_sql.to_string(),
             "max_persistent" => limit(self.max_persistent),
@@ -356,6 +391,7 @@ pub struct EnvProblem {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkSettings {
     pub reset: ResetPolicy,
+    pub pooler: Pooler,
     pub ping_interval: Option<Duration>,
     pub ping_sql: Arc<str>,
 }
@@ -364,6 +400,7 @@ impl LinkSettings {
     pub fn resolve(global: &Config, overrides: &[(String, String)]) -> Result<LinkSettings> {
         let mut settings = LinkSettings {
             reset: global.reset.clone(),
+            pooler: global.pooler,
             ping_interval: global.ping_interval,
             ping_sql: global.ping_sql.clone(),
         };
@@ -377,6 +414,7 @@ impl LinkSettings {
             }
             match option.name {
                 "reset" => settings.reset = ResetPolicy::parse(value)?,
+                "pooler" => settings.pooler = Pooler::parse(value)?,
                 "ping_interval" => settings.ping_interval = parse_seconds(option.name, value, true)?,
                 "ping_sql" => settings.ping_sql = parse_ping_sql(value)?,
                 _ => unreachable!("only per-connection options reach here"),

@@ -142,6 +142,7 @@ fn family(link: LinkHandle) -> Result<Family> {
     Ok(match dbms {
         Dbms::PostgreSql => Family::PostgreSql,
         Dbms::Sqlite => Family::Sqlite,
+        Dbms::MariaDb => Family::MySql,
         Dbms::Other if query(link, "SELECT @@max_connections").is_ok() => Family::MySql,
         Dbms::Other => Family::Other,
     })

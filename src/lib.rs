@@ -9,6 +9,7 @@ pub mod error;
 pub mod ffi;
 pub mod key;
 pub mod last_error;
+pub mod notice;
 pub mod odbc;
 pub mod os;
 pub mod secrets;

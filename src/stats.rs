@@ -19,6 +19,10 @@ pub enum DiscardReason {
     Dropped,
     /// Disconnected at process exit.
     Exit,
+    /// Its session could not be reset in a way pconn could check (the driver's reset left a
+    /// canary behind, no canary could be set, or the DBMS's real reset was out of reach): replaced
+    /// at request end rather than reused.
+    UnverifiedReset,
 }
 
 impl DiscardReason {
@@ -32,6 +36,7 @@ impl DiscardReason {
             DiscardReason::Limit => "limit",
             DiscardReason::Dropped => "dropped",
             DiscardReason::Exit => "exit",
+            DiscardReason::UnverifiedReset => "unverified_reset",
         }
     }
 }
@@ -170,6 +175,7 @@ impl Snapshot {
             DiscardReason::Limit,
             DiscardReason::Dropped,
             DiscardReason::Exit,
+            DiscardReason::UnverifiedReset,
         ];
         for (i, reason) in reasons.iter().enumerate() {
             if i > 0 {
@@ -185,6 +191,13 @@ impl Snapshot {
             out.push_str("{\"key\":");
             json_string(&mut out, key);
             let _ = write!(out, ",\"idle\":{},\"in_use\":{}}}", counts.idle, counts.in_use);
+        }
+        out.push_str("],\"notices\":[");
+        for (i, notice) in crate::notice::all().iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            json_string(&mut out, notice);
         }
         out.push(']');
         if let Some(host) = &self.host {

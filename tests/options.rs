@@ -30,6 +30,7 @@ fn bad_option_names_and_values_are_invalid_arguments() {
         ("reset", "sql:"),
         ("fetch_batch", "0"),
         ("login_timeout", "-3"),
+        ("pooler", "statement"),
         ("ping_sql", "  "),
         ("", "1"),
     ] {

@@ -57,6 +57,9 @@ fn finish_link(mut link: Box<Link>, how: LeaseEnd, config: &Config, ended_at: In
         Fate::Close(Some(DiscardReason::Broken))
     } else {
         match link.clean() {
+            Ok(report) if report.replace => {
+                return Ended { link, report, fate: Fate::Close(Some(DiscardReason::UnverifiedReset)) };
+            }
             Ok(report) => {
                 link.idle_since(ended_at);
                 let fate = match expiry(&link, config, Instant::now(), false) {

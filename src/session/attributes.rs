@@ -47,6 +47,7 @@ impl Session {
 
     /// Sets the isolation level; request end restores the link's baseline.
     pub fn set_isolation(&mut self, level: u32) -> Result<()> {
+        self.refuse_session_setting("isolation level", "run SET TRANSACTION ISOLATION LEVEL ... as the first statement of each transaction")?;
         if self.baseline.isolation.is_none() {
             let current = self.isolation()?;
             self.baseline.isolation = Some(current);
@@ -77,6 +78,7 @@ impl Session {
     /// session's default is also set, since the driver only records the attribute; on SQLite the
     /// `query_only` pragma, since its driver ignores the attribute.
     pub fn set_read_only(&mut self, on: bool) -> Result<()> {
+        self.refuse_session_setting("read-only mode", "run SET TRANSACTION READ ONLY as the first statement of each transaction")?;
         if self.baseline.read_only.is_none() {
             let current = self.read_only()?;
             self.baseline.read_only = Some(current);
@@ -99,6 +101,10 @@ impl Session {
             Dbms::Sqlite => {
                 self.run_internal(if on { "PRAGMA query_only = 1" } else { "PRAGMA query_only = 0" })?;
             }
+            // MariaDB Connector/ODBC accepts the access mode and does not pass it on.
+            Dbms::MariaDb => {
+                self.run_internal(if on { "SET SESSION TRANSACTION READ ONLY" } else { "SET SESSION TRANSACTION READ WRITE" })?;
+            }
             Dbms::Other => {}
         }
         Ok(())
@@ -116,6 +122,7 @@ impl Session {
     /// Switches the current catalog; request end switches back. Drivers that cannot switch
     /// (PostgreSQL: one database per connection) report an error.
     pub fn set_current_catalog(&mut self, catalog: &str) -> Result<()> {
+        self.refuse_session_setting("current catalog", "name the database in the connection string")?;
         if self.baseline.catalog.is_none() {
             let current = self.current_catalog()?;
             self.baseline.catalog = Some(current);

@@ -57,6 +57,8 @@ pub enum SocketVerdict {
 pub struct CleanReport {
     pub rolled_back: bool,
     pub reset: bool,
+    /// The reset could not be trusted (`canary.rs`): the link is to be replaced, not reused.
+    pub replace: bool,
 }
 
 /// One server session. Its fields are private to `session/`: the layers above go through methods.
@@ -84,6 +86,8 @@ pub struct Session {
     info: Vec<(CString, CString)>,
     /// What the driver calls the DBMS (`SQL_DBMS_NAME`), NUL-terminated for C.
     dbms_name: CString,
+    /// The session's reset passed its canary check (`canary.rs`); not checked again.
+    reset_verified: bool,
 }
 
 impl Session {
@@ -94,19 +98,28 @@ impl Session {
             login_timeout_sec: (login_timeout > 0).then_some(login_timeout),
             packet_size: None,
         };
-        let conn_str = spec.driver_connection_string(postgres::startup_settings_attribute(spec.driver_attributes()));
+        let extra: String = [
+            postgres::startup_settings_attribute(spec.driver_attributes()),
+            pooler::driver_attributes(settings.pooler, spec.driver_attributes())?,
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let conn_str = spec.driver_connection_string((!extra.is_empty()).then_some(extra.as_str()));
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
-        let conn = env.connect_with_connection_string(conn_str.as_str(), options).map_err(|e| {
-            let mut diag = Diagnostic::from_odbc_error(&e);
-            for secret in spec.secret_values() {
-                diag.scrub_literal(secret);
+        let conn = deadline::connect(env, conn_str, options, login_timeout).map_err(|error| match error {
+            deadline::ConnectError::Driver(e) => {
+                let mut diag = Diagnostic::from_odbc_error(&e);
+                for secret in spec.secret_values() {
+                    diag.scrub_literal(secret);
+                }
+                Error::Database(diag)
             }
-            Error::Database(diag)
+            deadline::ConnectError::TimedOut(error) => error,
         })?;
         let socket = sockets_before.and_then(|before| SocketFds::snapshot()?.new_stream_since(&before));
-        drop(conn_str);
         let conn = conn.into_handle();
         let mut link = Session {
             conn: Some(conn),
@@ -123,6 +136,7 @@ impl Session {
             socket,
             info: Vec::new(),
             dbms_name: CString::default(),
+            reset_verified: false,
         };
         let name = reset::dbms_name(link.connection()?);
         link.dbms = Dbms::from_name(&name);
@@ -314,8 +328,7 @@ impl Session {
         if !self.dirty.any() || self.dbms == Dbms::Sqlite {
             return false;
         }
-        let resets = self.dirty.session_touched && self.settings.reset != ResetPolicy::None;
-        resets || !self.autocommit
+        resets_session(self) || !self.autocommit
     }
 
     /// Request end for this session, short of disconnecting: free result sets and statements,
@@ -351,9 +364,9 @@ impl Session {
             self.autocommit = self.baseline.autocommit;
         }
         self.restore_attributes()?;
-        if self.dirty.session_touched && self.settings.reset != ResetPolicy::None {
+        if resets_session(self) {
             let outcome = reset::reset_session(self);
-            self.note(outcome)?;
+            report.replace = self.note(outcome)? == canary::ResetOutcome::Replace;
             report.reset = true;
         }
         self.dirty = DirtyMarks::default();
@@ -421,6 +434,12 @@ impl Session {
     }
 }
 
+/// Whether request end sends a session reset: something may have changed the session, a reset is
+/// configured, and the session is pconn's to reset (not behind a transaction pooler).
+fn resets_session(session: &Session) -> bool {
+    session.dirty.session_touched && session.settings.reset != ResetPolicy::None && session.keeps_session_state()
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
         if self.conn.is_none() {
@@ -440,8 +459,12 @@ impl Drop for Session {
 }
 
 pub mod attributes;
+pub mod canary;
 pub mod catalog;
 pub mod copy;
+pub mod deadline;
+pub mod mysql;
+pub mod pooler;
 pub mod postgres;
 pub mod reset;
 pub mod sqlite;

@@ -7,31 +7,74 @@
 use super::Session;
 use crate::error::Result;
 
-/// psqlODBC `SET`s `extra_float_digits` right after connecting, a value `RESET ALL` (and so
-/// `DISCARD ALL`) would not return to: each reset would need a second round trip to put it back.
-/// Passed in the startup packet as well (psqlODBC's `pqopt`, libpq's `options`), it becomes the
-/// session's reset value and `DISCARD ALL` alone restores it. Only a guess at what the driver
-/// sets: the baseline records every driver setting that still differs from its reset value and
-/// the reset restores those, so a wrong guess costs the round trip, never correctness.
-const PSQLODBC_STARTUP_SETTINGS: &str = "pqopt={options=-cextra_float_digits=2};";
+/// psqlODBC `SET`s `client_encoding` right after connecting, to the encoding of the locale the
+/// environment names (`LC_ALL`, `LC_CTYPE`, `LANG`: `SQL_ASCII` in the C locale, where php-fpm and
+/// many services run), a value `RESET ALL` (and so `DISCARD ALL`) would not return to: each reset
+/// would need a second round trip to put it back. Passed in the startup packet as well
+/// (psqlODBC's `pqopt`; `client_encoding` is a startup parameter PgBouncer accepts by default,
+/// unlike `options`), it becomes the session's reset value and `DISCARD ALL` alone restores it.
+/// Only a guess at what the driver sets: the baseline records every driver setting that still
+/// differs from its reset value and the reset restores those, so a wrong guess costs the round
+/// trip, never correctness.
+const PSQLODBC_STARTUP_ENCODINGS: &[(&str, &str)] =
+    &[("SQL_ASCII", "pqopt={client_encoding=SQL_ASCII};"), ("UTF8", "pqopt={client_encoding=UTF8};")];
 
 /// The attribute to add to a connection string that names psqlODBC by its driver (not a DSN)
 /// and passes no libpq options of its own.
 pub fn startup_settings_attribute(driver_attrs: &[(String, String)]) -> Option<&'static str> {
-    let names_psqlodbc = driver_attrs.iter().any(|(key, value)| {
+    startup_settings_for_locale(driver_attrs, &environment_ctype_locale())
+}
+
+/// Whether the connection string names psqlODBC by its driver (not through a DSN).
+pub fn names_psqlodbc(driver_attrs: &[(String, String)]) -> bool {
+    driver_attrs.iter().any(|(key, value)| {
         let value = value.to_ascii_lowercase();
         key.eq_ignore_ascii_case("driver") && (value.contains("postgres") || value.contains("psqlodbc"))
-    });
-    let has_own_options = driver_attrs.iter().any(|(key, _)| key.eq_ignore_ascii_case("pqopt"));
-    (names_psqlodbc && !has_own_options).then_some(PSQLODBC_STARTUP_SETTINGS)
+    })
 }
+
+fn startup_settings_for_locale(driver_attrs: &[(String, String)], locale: &str) -> Option<&'static str> {
+    let has_own_options = driver_attrs.iter().any(|(key, _)| key.eq_ignore_ascii_case("pqopt"));
+    if !names_psqlodbc(driver_attrs) || has_own_options {
+        return None;
+    }
+    let encoding = locale_client_encoding(locale)?;
+    PSQLODBC_STARTUP_ENCODINGS.iter().find(|(name, _)| *name == encoding).map(|(_, attribute)| *attribute)
+}
+
+/// The `LC_CTYPE` locale the environment names, as `setlocale(LC_CTYPE, "")` looks it up (the
+/// driver does that, whatever locale the process itself runs in).
+fn environment_ctype_locale() -> String {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|value| !value.is_empty()))
+        .unwrap_or_else(|| "C".to_owned())
+}
+
+/// The PostgreSQL client encoding psqlODBC derives from an `LC_CTYPE` locale name, for the
+/// locales where that is known: the C locale has no codeset and gets `SQL_ASCII`.
+fn locale_client_encoding(locale: &str) -> Option<&'static str> {
+    if locale == "C" || locale == "POSIX" {
+        return Some("SQL_ASCII");
+    }
+    let codeset = locale.split_once('.')?.1;
+    let codeset = codeset.split_once('@').map_or(codeset, |(codeset, _modifier)| codeset);
+    (codeset.eq_ignore_ascii_case("UTF-8") || codeset.eq_ignore_ascii_case("utf8")).then_some("UTF8")
+}
+
+/// Settings the driver makes that differ from their reset value but need no restoring:
+/// psqlODBC's `extra_float_digits = 2` prints floats exactly like the default 1 on PostgreSQL
+/// 12 and later (any value above 0 selects the shortest exact form).
+const DRIVER_SETTINGS_EQUIVALENT_AFTER_RESET: &str = "NOT (name = 'extra_float_digits' \
+     AND current_setting('server_version_num')::int >= 120000 AND setting::int > 0 AND reset_val::int > 0)";
 
 /// The settings psqlODBC `SET` at connect that differ from their reset value: what a reset puts
 /// back after `DISCARD ALL` (settings equal to their reset value come back by themselves).
 pub(super) fn read_driver_settings(link: &mut Session) -> Result<Vec<(String, String)>> {
-    let rows = link.run_internal(
-        "SELECT name, setting FROM pg_settings WHERE source = 'session' AND setting IS DISTINCT FROM reset_val",
-    )?;
+    let rows = link.run_internal(&format!(
+        "SELECT name, setting FROM pg_settings WHERE source = 'session' AND setting IS DISTINCT FROM reset_val \
+         AND {DRIVER_SETTINGS_EQUIVALENT_AFTER_RESET}"
+    ))?;
     Ok(rows
         .into_iter()
         .filter_map(|row| match row.as_slice() {
@@ -104,13 +147,28 @@ mod tests {
     #[test]
     fn psqlodbc_named_by_driver_gets_its_settings_in_the_startup_packet() {
         let attrs = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        let c_locale = Some("pqopt={client_encoding=SQL_ASCII};");
         let pg = attrs(&[("Driver", "{PostgreSQL Unicode}"), ("Server", "h")]);
-        assert_eq!(startup_settings_attribute(&pg), Some(PSQLODBC_STARTUP_SETTINGS));
+        assert_eq!(startup_settings_for_locale(&pg, "C"), c_locale);
+        assert_eq!(startup_settings_for_locale(&pg, "C.UTF-8"), Some("pqopt={client_encoding=UTF8};"));
+        assert_eq!(startup_settings_for_locale(&pg, "de_DE.ISO-8859-15"), None, "unknown: nothing guessed");
         let by_path = attrs(&[("DRIVER", "/usr/lib/x86_64-linux-gnu/odbc/psqlodbcw.so")]);
-        assert_eq!(startup_settings_attribute(&by_path), Some(PSQLODBC_STARTUP_SETTINGS));
+        assert_eq!(startup_settings_for_locale(&by_path, "POSIX"), c_locale);
         let own = attrs(&[("Driver", "PostgreSQL ANSI"), ("PqOpt", "{sslmode=require}")]);
-        assert_eq!(startup_settings_attribute(&own), None, "the caller's libpq options are left alone");
-        assert_eq!(startup_settings_attribute(&attrs(&[("DSN", "pg")])), None);
-        assert_eq!(startup_settings_attribute(&attrs(&[("Driver", "SQLite3")])), None);
+        assert_eq!(startup_settings_for_locale(&own, "C"), None, "the caller's libpq options are left alone");
+        assert_eq!(startup_settings_for_locale(&attrs(&[("DSN", "pg")]), "C"), None);
+        assert_eq!(startup_settings_for_locale(&attrs(&[("Driver", "SQLite3")]), "C"), None);
+    }
+
+    #[test]
+    fn client_encoding_follows_the_locale_where_it_is_known() {
+        assert_eq!(locale_client_encoding("C"), Some("SQL_ASCII"));
+        assert_eq!(locale_client_encoding("POSIX"), Some("SQL_ASCII"));
+        assert_eq!(locale_client_encoding("C.UTF-8"), Some("UTF8"));
+        assert_eq!(locale_client_encoding("en_US.utf8"), Some("UTF8"));
+        assert_eq!(locale_client_encoding("de_DE.UTF-8@euro"), Some("UTF8"));
+        // unknown: no startup setting, the baseline restores whatever the driver set
+        assert_eq!(locale_client_encoding("de_DE.ISO-8859-1"), None);
+        assert_eq!(locale_client_encoding("en_US"), None);
     }
 }

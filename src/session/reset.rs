@@ -1,7 +1,9 @@
-//! Resetting a server session at request end, per DBMS (`postgres.rs`, `sqlite.rs`; other DBMSs:
-//! ODBC 3.8's `SQL_ATTR_RESET_CONNECTION`), and the baseline it returns to.
+//! Resetting a server session at request end, per DBMS (`postgres.rs`, `sqlite.rs`, `mysql.rs`;
+//! other DBMSs: ODBC 3.8's `SQL_ATTR_RESET_CONNECTION`, checked once per link by `canary.rs`), and
+//! the baseline it returns to.
 
-use super::{Session, postgres, sqlite};
+use super::canary::{self, ResetOutcome};
+use super::{Session, mysql, postgres, sqlite};
 use crate::config::ResetPolicy;
 use crate::error::Result;
 use odbc_api::handles;
@@ -10,6 +12,8 @@ use odbc_api::handles;
 pub enum Dbms {
     PostgreSql,
     Sqlite,
+    /// MariaDB and MySQL (one wire protocol, one reset).
+    MariaDb,
     Other,
 }
 
@@ -26,6 +30,8 @@ impl Dbms {
             Dbms::PostgreSql
         } else if name.contains("sqlite") {
             Dbms::Sqlite
+        } else if name.contains("mariadb") || name.contains("mysql") {
+            Dbms::MariaDb
         } else {
             Dbms::Other
         }
@@ -54,36 +60,50 @@ pub struct SessionBaseline {
     pub isolation: Option<u32>,
     pub read_only: Option<bool>,
     pub catalog: Option<String>,
+    /// MariaDB/MySQL: the client-library connection, database and driver settings.
+    pub mysql: Option<mysql::MysqlBaseline>,
 }
 
 /// Reads the baseline right after connect. Only what the configured reset will need is read.
 pub fn capture_baseline(link: &mut Session) -> Result<SessionBaseline> {
     let mut baseline = SessionBaseline { autocommit: true, ..SessionBaseline::default() };
-    if link.settings.reset != ResetPolicy::Auto {
+    if link.settings.reset != ResetPolicy::Auto || !link.keeps_session_state() {
         return Ok(baseline);
     }
     match link.dbms {
         Dbms::PostgreSql => baseline.driver_settings = postgres::read_driver_settings(link)?,
         Dbms::Sqlite => baseline.pragmas = sqlite::read_pragmas(link)?,
+        Dbms::MariaDb => baseline.mysql = Some(mysql::read_baseline(link)?),
         Dbms::Other => {}
     }
     Ok(baseline)
 }
 
-/// Resets the session of a link whose transaction has already been rolled back.
-pub fn reset_session(link: &mut Session) -> Result<()> {
+/// Resets the session of a link whose transaction has already been rolled back, and says
+/// whether the link may be reused.
+pub fn reset_session(link: &mut Session) -> Result<ResetOutcome> {
     match link.settings.reset.clone() {
-        ResetPolicy::None => Ok(()),
-        ResetPolicy::Sql(sql) => link.run_internal(&sql).map(drop),
+        ResetPolicy::None => Ok(ResetOutcome::Clean),
+        ResetPolicy::Sql(sql) => link.run_internal(&sql).map(|_| ResetOutcome::Clean),
         ResetPolicy::Driver => reset_through_driver(link),
         ResetPolicy::Auto => match link.dbms {
-            Dbms::PostgreSql => postgres::reset(link),
-            Dbms::Sqlite => sqlite::reset(link),
+            Dbms::PostgreSql => postgres::reset(link).map(|()| ResetOutcome::Clean),
+            Dbms::Sqlite => sqlite::reset(link).map(|()| ResetOutcome::Clean),
+            Dbms::MariaDb => mysql::reset(link),
             Dbms::Other => reset_through_driver(link),
         },
     }
 }
 
-fn reset_through_driver(link: &mut Session) -> Result<()> {
-    crate::odbc::connection::reset_connection(link.connection()?)
+/// The driver's `SQL_ATTR_RESET_CONNECTION`, which pconn cannot vouch for: checked on each link's
+/// first reset.
+fn reset_through_driver(link: &mut Session) -> Result<ResetOutcome> {
+    let canaries = match link.dbms {
+        Dbms::MariaDb => std::slice::from_ref(&canary::USER_VARIABLE),
+        Dbms::PostgreSql => std::slice::from_ref(&canary::CUSTOM_SETTING),
+        Dbms::Sqlite | Dbms::Other => canary::ANY,
+    };
+    canary::checked_with_any(link, canaries, "driver reset (SQL_ATTR_RESET_CONNECTION)", |link| {
+        crate::odbc::connection::reset_connection(link.connection()?)
+    })
 }

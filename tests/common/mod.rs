@@ -4,6 +4,10 @@
 
 pub mod c_str;
 pub mod calls;
+pub mod capi;
+pub mod mariadb;
 pub mod pg;
+pub mod pgbouncer;
 pub mod serial;
 pub mod stats;
+pub mod tmp_server;

@@ -56,6 +56,7 @@ pub fn assert_moved(before: &Stats, after: &Stats, expected: &[(&str, u64)]) {
         "limit",
         "dropped",
         "exit",
+        "unverified_reset",
     ];
     let mut problems = Vec::new();
     for name in COUNTERS {
