@@ -822,15 +822,6 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              size_t *out_len,
                                              uint32_t *out_rows);
 
-/*
- unixODBC's `SQLGetInfo`, declared with a plain integer info type (see [`SQL_DRIVER_HDBC`]).
- */
-extern SqlReturn sql_get_info_raw(HDbc hdbc,
-                                  uint16_t info_type,
-                                  void *value,
-                                  int16_t buffer_len,
-                                  int16_t *out_len);
-
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -315,9 +315,3 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
-
-extern SqlReturn sql_get_info_raw(HDbc hdbc,
-                                  uint16_t info_type,
-                                  void *value,
-                                  int16_t buffer_len,
-                                  int16_t *out_len);
