@@ -36,7 +36,7 @@ final class Library
         'max_lifetime' => 'PCONN_MAX_LIFETIME', 'max_uses' => 'PCONN_MAX_USES', 'fetch_batch' => 'PCONN_FETCH_BATCH',
         'login_timeout' => 'PCONN_LOGIN_TIMEOUT', 'background_reset' => 'PCONN_BACKGROUND_RESET',
         'host_max_per_key' => 'PCONN_HOST_MAX_PER_KEY', 'host_max_links' => 'PCONN_HOST_MAX_LINKS',
-        'host_wait' => 'PCONN_HOST_WAIT', 'host_slot_dir' => 'PCONN_HOST_SLOT_DIR'];
+        'host_wait' => 'PCONN_HOST_WAIT', 'host_slot_dir' => 'PCONN_HOST_SLOT_DIR', 'pooler' => 'PCONN_POOLER'];
     /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
