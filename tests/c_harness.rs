@@ -144,3 +144,4 @@ c_test!(bad_input, "bad_input.c");
 c_test!(threads, "threads.c");
 c_test!(fork, "fork.c");
 c_test!(statements, "statements.c");
+c_test!(exit_in_call, "exit_in_call.c");

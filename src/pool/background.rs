@@ -61,13 +61,24 @@ fn cleaner() -> &'static Cleaner {
 /// dropping them (they own the parent's links).
 fn lock() -> parking_lot::MutexGuard<'static, Queue> {
     let mut queue = cleaner().queue.lock();
+    forget_inherited(&mut queue);
+    queue
+}
+
+fn forget_inherited(queue: &mut Queue) {
     let generation = FORK_GENERATION.load(Ordering::SeqCst);
     if queue.generation != generation {
-        let inherited = std::mem::take(&mut *queue);
+        let inherited = std::mem::take(queue);
         std::mem::forget(inherited);
         queue.generation = generation;
     }
-    queue
+}
+
+/// [`lock`], giving up at `deadline`.
+fn lock_until(deadline: Instant) -> Option<parking_lot::MutexGuard<'static, Queue>> {
+    let mut queue = cleaner().queue.try_lock_until(deadline)?;
+    forget_inherited(&mut queue);
+    Some(queue)
 }
 
 /// Queues `job` (the cleaning of a link of `key`) for the background thread.
@@ -135,10 +146,12 @@ pub fn wait_for(key: &LinkKey) {
     }
 }
 
-/// Waits until every queued cleaning is done, at most `limit`; returns whether all are.
+/// Waits until every queued cleaning is done, at most `limit`; returns whether all are. The
+/// queue's lock is only tried for that long too: at process exit it may be held by the exiting
+/// thread's own interrupted frame.
 pub fn wait_all(limit: Duration) -> bool {
     let deadline = Instant::now() + limit;
-    let mut queue = lock();
+    let Some(mut queue) = lock_until(deadline) else { return false };
     while queue.pending_total > 0 {
         if cleaner().done.wait_until(&mut queue, deadline).timed_out() {
             return queue.pending_total == 0;

@@ -3,7 +3,7 @@
 
 use super::background;
 use super::fork;
-use super::request_end::end_handles;
+use super::request_end::end_handles_on_thread_exit;
 use super::limits::{expiry, open_within_limits, sweep_idle};
 use super::link::{Link, LinkKind};
 use super::request;
@@ -20,7 +20,7 @@ use std::time::Instant;
 /// `pconn_new_connect`.
 pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
     fork::install_process_hooks();
-    request::on_thread_exit(end_handles);
+    request::on_thread_exit(end_handles_on_thread_exit);
     let config = config::current()?;
     let settings = spec.settings(&config)?;
     if kind == LinkKind::Fresh {

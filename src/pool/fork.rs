@@ -4,7 +4,7 @@
 use super::background;
 use super::link::Link;
 use super::request;
-use super::state::{FORK_GENERATION, REGISTRY, State, close_link, registry_if_created};
+use super::state::{FORK_GENERATION, REGISTRY, State, close_link, inside_link_call, registry_if_created};
 use crate::stats::DiscardReason;
 use parking_lot::Mutex;
 use std::sync::Once;
@@ -53,12 +53,19 @@ pub(super) fn install_process_hooks() {
     });
 }
 
+/// How long process exit waits for cleanings under way.
+const EXIT_CLEANING_WAIT: Duration = Duration::from_millis(300);
+
 /// At exit, links this process opened itself are disconnected gracefully; inherited ones were
 /// forgotten at the first call after fork and are never touched.
 fn disconnect_at_exit() {
     let Some(registry) = registry_if_created() else { return };
-    // Let cleanings under way finish, so their links are disconnected too, not cut off.
-    background::wait_all(Duration::from_secs(5));
+    // Let cleanings under way finish, so their links are disconnected too, not cut off; briefly:
+    // a cleaning stuck on a stopped server must not hold up the exit. Links still being cleaned
+    // after that are abandoned with the process (the kernel closes their sockets).
+    background::wait_all(EXIT_CLEANING_WAIT);
+    // The pool's lock is never held across a round trip; one not free after this is held by the
+    // exiting thread's own interrupted frame.
     let Some(mut state) = registry.try_lock_for(Duration::from_millis(100)) else { return };
     if state.fork_generation != FORK_GENERATION.load(Ordering::SeqCst) {
         return;
@@ -70,8 +77,12 @@ fn disconnect_at_exit() {
     for link in idle {
         close_link(link, Some(DiscardReason::Exit));
     }
+    // Exiting from inside a call on a link (see `end_handles_on_thread_exit`): that link's lock is
+    // never released, so no lease is waited for. Otherwise another thread's call on a leased link
+    // gets a moment to finish; one that does not (a long query) is abandoned with the process.
+    let wait = if inside_link_call() { Duration::ZERO } else { Duration::from_millis(100) };
     for lease in leases.into_values() {
-        if let Some(mut slot) = lease.slot.try_lock_for(Duration::from_millis(100))
+        if let Some(mut slot) = lease.slot.try_lock_for(wait)
             && let Some(link) = slot.take()
         {
             close_link(link, Some(DiscardReason::Exit));
