@@ -93,4 +93,44 @@ final class CgiTest extends TestCase
         $this->assertCount(3, array_unique($backends), 'one session per process');
         $this->assertSame('0', $data['in_transaction']);
     }
+
+    /**
+     * At the end of a CGI process its link is disconnected without the reset: a session nobody
+     * will reuse gets no DISCARD ALL (the disconnect implies the rollback).
+     *
+     * @dataProvider modes
+     */
+    public function testTheProcessEndSendsNoReset(string $mode): void
+    {
+        DropInIni::write($mode, $this->dir, 'root');
+        $log = getenv('PG_TMP_DIR') . '/log';
+        $this->setServerLogStatements('all');
+        try {
+            clearstatcache();
+            $from = (int) @filesize($log);
+            $before = $this->sessions();
+            [$out, $err, $rc] = $this->request('step=dirty');
+            [, $body] = explode("\r\n\r\n", $out, 2) + [1 => ''];
+            $data = json_decode($body, true);
+            $this->assertIsArray($data, "php-cgi, exit $rc:\n$out\n$err");
+            $backend = (int) $data['pid'];
+            // the session's end is logged once the process has gone
+            for ($i = 0; $i < 100 && $this->sessions() !== $before && usleep(50000) === null; $i++) {
+            }
+            clearstatcache();
+            $lines = preg_grep("/\\[$backend\\]/", explode("\n", (string) file_get_contents($log, false, null, $from)));
+            $this->assertNotEmpty(preg_grep('/CREATE TEMP TABLE leak/', $lines), "the server logged the request's statements:\n" . implode("\n", $lines));
+            $this->assertEmpty(preg_grep('/DISCARD ALL/', $lines), "no reset before the disconnect:\n" . implode("\n", $lines));
+        } finally {
+            $this->setServerLogStatements('none');
+        }
+    }
+
+    /** Sets the server's log_statement (run-tests' PostgreSQL logs to PG_TMP_DIR/log). */
+    private function setServerLogStatements(string $which): void
+    {
+        $psql = dirname(__DIR__, 3) . '/scripts/pg-tmp psql ' . escapeshellarg((string) getenv('PG_TMP_DIR'));
+        exec("$psql -qAt -c \"ALTER SYSTEM SET log_statement = '$which'\" -c 'SELECT pg_reload_conf()' 2>&1", $out, $rc);
+        $this->assertSame(0, $rc, "log_statement = $which:\n" . implode("\n", $out));
+    }
 }
