@@ -18,7 +18,7 @@ RELEASE_DIR = target/release
 NATIVE_STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 .PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy \
-	install install-debug uninstall deb test-deb docs composer-dist
+	install install-debug uninstall deb test-deb docs composer-dist stress
 
 # The release build: what the demo, the PHP binding and `make install` use.
 all: release
@@ -122,6 +122,10 @@ VALGRIND_TESTS ?=
 valgrind: deps
 	$(CARGO) build --release
 	PCONN_VALGRIND=1 $(CARGO) test --release --test c_harness -- --test-threads=2 $(VALGRIND_TESTS)
+
+# The long runs of the stress tests: 1,000 forked children per case (CI forks 200).
+stress: release
+	PCONN_FORK_CHILDREN=1000 $(CARGO) test --release --test c_harness fork_stress -- --test-threads=1
 
 # Lints every target (library, tests, examples) with warnings as errors.
 clippy:

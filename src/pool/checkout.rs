@@ -3,6 +3,7 @@
 
 use super::background;
 use super::fork;
+use super::fork_gate;
 use super::request_end::end_handles_on_thread_exit;
 use super::limits::{expiry, open_within_limits, sweep_idle};
 use super::link::{Link, LinkKind};
@@ -147,7 +148,8 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
             }
             return Ok(None);
         };
-        match check_idle(&mut link, settings, config, now) {
+        // The liveness check may ping, or ask the driver.
+        match fork_gate::inside(|| check_idle(&mut link, settings, config, now)) {
             Check::Alive { pinged } => {
                 if pinged {
                     lock().counters.pings += 1;

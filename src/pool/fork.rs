@@ -2,6 +2,7 @@
 //! inherited link without a byte sent on it; at exit the process's own links are disconnected.
 
 use super::background;
+use super::fork_gate;
 use super::link::Link;
 use super::request;
 use super::state::{FORK_GENERATION, REGISTRY, State, close_link, inside_link_call, registry_if_created};
@@ -16,6 +17,9 @@ pub(super) fn install_process_hooks() {
     static HOOKS: Once = Once::new();
     HOOKS.call_once(|| {
         extern "C" fn before_fork() {
+            // First, so that no pconn call is inside the driver manager when the process is
+            // copied; the registry after it (a call inside the gate never waits for the registry).
+            fork_gate::close_for_fork();
             // Hold the registry lock across fork, so the state the child reads its handle counter
             // from is not half-updated.
             if let Some(registry) = registry_if_created() {
@@ -23,12 +27,14 @@ pub(super) fn install_process_hooks() {
             }
         }
         extern "C" fn after_fork_in_parent() {
+            fork_gate::reopen_in_parent();
             if let Some(registry) = registry_if_created() {
                 // SAFETY: locked by this thread in before_fork.
                 unsafe { registry.force_unlock() };
             }
         }
         extern "C" fn after_fork_in_child() {
+            fork_gate::reset_in_child();
             background::after_fork_in_child();
             let generation = FORK_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
             if let Some(inherited) = registry_if_created() {

@@ -1,6 +1,7 @@
 //! The pool's link: a server session plus what the pool keeps about it — its kind and key, its
 //! last error, its age, use count and idle time, and which thread returned it last.
 
+use super::fork_gate;
 use crate::config::LinkSettings;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, LinkKey};
@@ -41,7 +42,7 @@ pub struct Link {
 impl Link {
     /// Opens a new session for `spec`.
     pub fn open(spec: &ConnSpec, kind: LinkKind, settings: Arc<LinkSettings>, login_timeout: u32) -> Result<Link> {
-        let session = Session::open(spec, settings, login_timeout)?;
+        let session = fork_gate::inside(|| Session::open(spec, settings, login_timeout))?;
         let now = Instant::now();
         Ok(Link {
             session,
@@ -60,7 +61,7 @@ impl Link {
     /// and set (on failure). A lost connection marks the session broken.
     pub fn call<T>(&mut self, call: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         self.error.clear();
-        let result = call(&mut self.session);
+        let result = fork_gate::inside(|| call(&mut self.session));
         if let Err(error) = &result {
             if let Error::Broken(_) = error {
                 self.session.mark_broken();
@@ -130,7 +131,7 @@ impl Link {
     /// Request end for the link: its error is cleared and its session cleaned.
     pub fn clean(&mut self) -> Result<CleanReport> {
         self.error.clear();
-        self.session.clean()
+        fork_gate::inside(|| self.session.clean())
     }
 
     /// Whether the link's session is broken.
@@ -139,7 +140,7 @@ impl Link {
     }
 
     pub fn disconnect(&mut self) {
-        self.session.disconnect();
+        fork_gate::inside(|| self.session.disconnect());
     }
 
     /// Forgets the session without a byte sent on its socket (see [`Session::forget`]).

@@ -7,6 +7,7 @@
 pub mod background;
 mod checkout;
 mod fork;
+mod fork_gate;
 mod limits;
 mod link;
 pub mod request;
