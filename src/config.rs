@@ -77,6 +77,9 @@ pub struct Config {
     /// Persistent links are reset on pconn's background thread after request end, not in
     /// `pconn_request_end` itself.
     pub background_reset: bool,
+    /// How long a hand-out waits for a link of its key still being reset after its request; then
+    /// that link is abandoned (a server that stopped answering) and another one opened.
+    pub reset_timeout: Duration,
     /// Which configuration this is: every `set_option` makes a new one. What is derived from a
     /// configuration and cached (per-link settings) is valid while the generation matches.
     pub generation: u64,
@@ -98,6 +101,7 @@ impl Default for Config {
             fetch_batch: 1000,
             login_timeout: 0,
             background_reset: true,
+            reset_timeout: Duration::from_secs(5),
             generation: 0,
         }
     }
@@ -125,6 +129,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     OptionInfo { name: "fetch_batch", default: "1000", php_counterpart: "odbc.defaultlrl (different meaning)", per_connection: false },
     OptionInfo { name: "login_timeout", default: "0", php_counterpart: "none", per_connection: false },
     OptionInfo { name: "background_reset", default: "on", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "reset_timeout", default: "5", php_counterpart: "none", per_connection: false },
 ];
 
 /// Option names compare case-insensitively and ignore `_` and `-`: `PING_INTERVAL`, `pingInterval`
@@ -176,6 +181,16 @@ fn parse_seconds(name: &str, value: &str, negative_means_never: bool) -> Result<
 fn parse_timeout(name: &str, value: &str) -> Result<Option<Duration>> {
     let parsed = parse_seconds(name, value, true)?;
     Ok(parsed.filter(|d| !d.is_zero()))
+}
+
+/// `reset_timeout`: more than 0 and at most an hour.
+fn parse_reset_timeout(value: &str) -> Result<Duration> {
+    let out_of_range = || Error::InvalidArgument(format!("option `reset_timeout` must be a number of seconds above 0 and at most 3600, not `{value}`"));
+    let seconds: f64 = value.trim().parse().map_err(|_| out_of_range())?;
+    if !(seconds > 0.0 && seconds <= 3600.0) {
+        return Err(out_of_range());
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 fn parse_limit(name: &str, value: &str) -> Result<Option<usize>> {
@@ -233,6 +248,7 @@ impl Config {
                     }
                 }
             }
+            "reset_timeout" => self.reset_timeout = parse_reset_timeout(value)?,
             _ => unreachable!("every entry of OPTIONS is handled"),
         }
         Ok(())
@@ -265,6 +281,7 @@ impl Config {
             "fetch_batch" => self.fetch_batch.to_string(),
             "login_timeout" => self.login_timeout.to_string(),
             "background_reset" => if self.background_reset { "on" } else { "off" }.into(),
+            "reset_timeout" => self.reset_timeout.as_secs_f64().to_string(),
             _ => unreachable!("every entry of OPTIONS is handled"),
         })
     }

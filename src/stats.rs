@@ -19,6 +19,8 @@ pub enum DiscardReason {
     Dropped,
     /// Disconnected at process exit.
     Exit,
+    /// Abandoned while being reset: its server did not answer within `reset_timeout`.
+    ResetTimeout,
 }
 
 impl DiscardReason {
@@ -32,6 +34,7 @@ impl DiscardReason {
             DiscardReason::Limit => "limit",
             DiscardReason::Dropped => "dropped",
             DiscardReason::Exit => "exit",
+            DiscardReason::ResetTimeout => "reset_timeout",
         }
     }
 }
@@ -79,6 +82,9 @@ pub struct Snapshot {
     pub pid: u32,
     pub persistent_links: usize,
     pub total_links: usize,
+    /// Links being reset after their request (on the background threads) when the snapshot was
+    /// taken: statistics do not wait for a reset stuck on a server.
+    pub resetting: usize,
     pub keys: BTreeMap<String, KeyCounts>,
     pub counters: Counters,
 }
@@ -107,12 +113,13 @@ impl Snapshot {
         let mut out = String::new();
         let _ = write!(
             out,
-            "{{\"pid\":{},\"persistent_links\":{},\"total_links\":{},\"opened\":{},\"reused\":{},\
+            "{{\"pid\":{},\"persistent_links\":{},\"total_links\":{},\"resetting\":{},\"opened\":{},\"reused\":{},\
              \"dead_replaced\":{},\"pings\":{},\"rolled_back\":{},\"reset\":{},\"closed\":{},\
              \"limit_refusals\":{},\"limit_fallbacks\":{},\"failed_connects\":{},\"discarded\":{{",
             self.pid,
             self.persistent_links,
             self.total_links,
+            self.resetting,
             c.opened,
             c.reused,
             c.dead_replaced,
@@ -133,6 +140,7 @@ impl Snapshot {
             DiscardReason::Limit,
             DiscardReason::Dropped,
             DiscardReason::Exit,
+            DiscardReason::ResetTimeout,
         ];
         for (i, reason) in reasons.iter().enumerate() {
             if i > 0 {

@@ -4,7 +4,7 @@
 use super::background;
 use super::fork;
 use super::fork_gate;
-use super::request_end::end_handles_on_thread_exit;
+use super::request_end::{abandon_cleanings, end_handles_on_thread_exit};
 use super::limits::{expiry, open_within_limits, sweep_idle};
 use super::link::{Link, LinkKind};
 use super::request;
@@ -141,9 +141,14 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
         }
         let Some((mut link, handle, slot)) = taken else {
             // A link of this key still being cleaned after its request is about to be idle:
-            // waiting for it beats opening another connection.
+            // waiting for it beats opening another connection. Not beyond reset_timeout: a
+            // server that stopped answering keeps that link, and a new one is opened.
             if being_cleaned {
-                background::wait_for(&spec.key);
+                if !background::wait_for(&spec.key, config.reset_timeout) {
+                    let mut state = lock();
+                    let abandoned = background::abandon(&spec.key);
+                    abandon_cleanings(&mut state, [(spec.key.clone(), abandoned)]);
+                }
                 continue;
             }
             return Ok(None);

@@ -9,6 +9,7 @@ use super::request::{self, RequestLink};
 use super::state::{FORK_GENERATION, LinkHandle, State, close_link, find_slot, inside_link_call, lock, registry, this_thread};
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
+use crate::key::LinkKey;
 use crate::session::CleanReport;
 use crate::stats::DiscardReason;
 use std::cell::RefCell;
@@ -154,14 +155,25 @@ fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, end
     }
     let key = link.key().clone();
     let config = config.clone();
-    let job = Box::new(move || {
+    let job: background::Job = Box::new(move |ticket| {
         let mut ended = vec![finish_link(link, LeaseEnd::Release, &config, ended_at)];
-        settle(&mut lock(), &mut ended);
-        close_ended(&mut ended);
+        let mut state = lock();
+        if ticket.settle() {
+            settle(&mut state, &mut ended);
+            drop(state);
+            close_ended(&mut ended);
+        } else {
+            // Abandoned by a hand-out that waited longer than reset_timeout: counted as
+            // discarded then. Its server answers again; it is disconnected, never handed out.
+            drop(state);
+            for Ended { mut link, .. } in ended {
+                link.disconnect();
+            }
+        }
     });
     // No thread could be started: the same work, here and now.
     if let Err(job) = background::submit(key, job) {
-        job();
+        job(&background::Ticket::default());
     }
     Ok(())
 }
@@ -243,6 +255,17 @@ fn disconnect_at_process_exit(links: Vec<RequestLink>) {
     }
 }
 
+/// Counts the links of cleanings given up on ([`background::abandon`]) as discarded now: they are
+/// no longer the pool's.
+pub(super) fn abandon_cleanings(state: &mut State, abandoned: impl IntoIterator<Item = (LinkKey, usize)>) {
+    for (key, count) in abandoned {
+        for _ in 0..count {
+            state.forget_link_counts(LinkKind::Persistent, &key);
+            state.counters.discard(DiscardReason::ResetTimeout);
+        }
+    }
+}
+
 /// `pconn_close_all`: closes every link of the calling thread's request (persistent ones for
 /// good) and every idle persistent link of the process. Links in other threads' requests are
 /// left to their requests.
@@ -250,8 +273,12 @@ pub fn close_all() {
     let mut links = request::take_all();
     end_leases(&mut links, LeaseEnd::Drop);
     request::give_back(links);
-    // Links being cleaned are about to be idle: close them too.
-    background::wait_all(Duration::from_secs(60));
+    // Links being cleaned are about to be idle: close them too. One whose server does not answer
+    // within reset_timeout is abandoned: disconnected whenever its reset ends.
+    let config = config::current().unwrap_or_default();
+    if !background::wait_all(config.reset_timeout) {
+        abandon_cleanings(&mut lock(), background::abandon_all());
+    }
     let idle: Vec<Box<Link>> = {
         let mut state = lock();
         state.idle_total = 0;

@@ -382,10 +382,14 @@ pub(super) fn remember_slot(handle: LinkHandle, generation: u64, slot: &LinkSlot
     });
 }
 
+/// How long statistics wait for cleanings under way.
+const STATS_CLEANING_WAIT: Duration = Duration::from_millis(250);
+
 /// A snapshot of the pool for statistics.
 pub fn snapshot() -> Snapshot {
-    // Statistics count what request ends did, including the cleanings still under way.
-    background::wait_all(Duration::from_secs(60));
+    // Statistics count what request ends did, including the cleanings just under way; briefly:
+    // statistics never wait on a reset stuck on a server that stopped answering.
+    background::wait_all(STATS_CLEANING_WAIT);
     let state = lock();
     let mut keys: std::collections::BTreeMap<String, KeyCounts> = Default::default();
     for (key, links) in &state.keys {
@@ -400,6 +404,7 @@ pub fn snapshot() -> Snapshot {
     }
     Snapshot {
         pid: state.owner_pid,
+        resetting: background::pending_total(),
         persistent_links: state.persistent_total,
         total_links: state.links_total,
         keys,

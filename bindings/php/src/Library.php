@@ -30,7 +30,8 @@ final class Library
     public static Scratch $out;
     /** The library's options, each read from PCONN_<OPTION> (see applyEnvironmentSettings()). */
     private const ENV_OPTIONS = ['reset', 'ping_interval', 'ping_sql', 'max_persistent', 'max_links', 'max_per_key',
-        'on_limit', 'idle_timeout', 'max_lifetime', 'max_uses', 'fetch_batch', 'login_timeout', 'background_reset'];
+        'on_limit', 'idle_timeout', 'max_lifetime', 'max_uses', 'fetch_batch', 'login_timeout', 'background_reset',
+        'reset_timeout'];
     /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
