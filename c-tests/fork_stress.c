@@ -3,7 +3,7 @@
  *   2. fork while another application thread is making pconn calls.
  * Each child connects once (a new server session: the driver manager's process-wide locks are
  * taken) under alarm(10): a child killed by SIGALRM hung. PCONN_FORK_CHILDREN sets how many
- * children each case forks: 200 by default (CI), 1000 in `make stress`. */
+ * children each case forks: 200 by default (CI), 1000 in `make stress`, 2 under valgrind. */
 #include "harness.h"
 #include <pthread.h>
 #include <signal.h>
@@ -13,9 +13,12 @@
 
 static _Atomic int stop_caller = 0;
 
+/* Under valgrind (make valgrind) every child is slow: a few, with time to connect. */
+static int under_valgrind(void) { return strcmp(env_or("PCONN_VALGRIND", ""), "1") == 0; }
+
 /* The child: one pconnect and a query on its own link, then out without exit handlers. */
 static void child(void) {
-  alarm(10);
+  alarm(under_valgrind() ? 120 : 10);
   pconn_link link = 0;
   if (pconnect(&link) != PCONN_OK) _exit(2);
   char value[16] = "";
@@ -50,7 +53,7 @@ static void reap(pid_t pid, struct outcome *out) {
 }
 
 /* Another application thread, inside pconn calls all along. */
-static void *caller(void *unused) {
+static void *fork_stress_other_thread(void *unused) {
   (void)unused;
   while (!stop_caller) {
     pconn_link link = 0;
@@ -64,7 +67,7 @@ static void *caller(void *unused) {
 }
 
 int main(void) {
-  int children = atoi(env_or("PCONN_FORK_CHILDREN", "200"));
+  int children = atoi(env_or("PCONN_FORK_CHILDREN", under_valgrind() ? "2" : "200"));
   if (children <= 0) children = 200;
   /* A few children at once keep the run short; each is reaped before the batch grows again. */
   enum { BATCH = 8 };
@@ -89,7 +92,7 @@ int main(void) {
   /* 2. Another thread inside pconn calls. */
   struct outcome during_calls = {0, 0};
   pthread_t thread;
-  CHECK(pthread_create(&thread, NULL, caller, NULL) == 0);
+  CHECK(pthread_create(&thread, NULL, fork_stress_other_thread, NULL) == 0);
   for (int i = 0; i < children; i += BATCH) {
     int n = children - i < BATCH ? children - i : BATCH;
     for (int j = 0; j < n; j++) pids[j] = spawn();

@@ -85,12 +85,7 @@ fn run_c_test(source: &str, env: Vec<(String, String)>) {
     let variant = env.iter().find(|(k, _)| k == "PCONN_TEST_BACKEND").map(|(_, v)| v.clone()).unwrap_or_default();
     let exe = compile(source, &variant);
     let valgrind = std::env::var_os("PCONN_VALGRIND").is_some_and(|v| v == "1");
-    let mut command = if valgrind { under_valgrind(&exe) } else { Command::new(&exe) };
-    if valgrind && std::env::var_os("PCONN_FORK_CHILDREN").is_none() {
-        // fork_stress.c: a few children under memcheck, where each takes seconds.
-        command.env("PCONN_FORK_CHILDREN", "8");
-    }
-    let output = command
+    let output = if valgrind { under_valgrind(&exe) } else { Command::new(&exe) }
         .envs(env)
         .output()
         .expect("C test runs");
