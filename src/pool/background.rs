@@ -99,6 +99,11 @@ impl Queue {
         }
     }
 
+    /// Whether every thread that runs a job has been on it for [`STUCK_AFTER`].
+    fn all_workers_look_stuck_or_free(&self) -> bool {
+        self.workers.values().flatten().all(|since| since.elapsed() >= STUCK_AFTER)
+    }
+
     /// Whether every thread has been on its job for [`STUCK_AFTER`] (or there is none).
     fn all_workers_look_stuck(&self) -> bool {
         self.workers.values().all(|since| since.is_some_and(|since| since.elapsed() >= STUCK_AFTER))
@@ -262,6 +267,19 @@ pub fn abandon(key: &LinkKey) -> usize {
     queue.pending_total = queue.pending_total.saturating_sub(tickets.len());
     cleaner().done.notify_all();
     tickets.iter().filter(|ticket| ticket.abandon()).count()
+}
+
+/// Waits until every queued cleaning is done, at most `limit`, but not for cleanings that look
+/// stuck: returns as soon as none is queued and every one running has been for [`STUCK_AFTER`].
+pub fn wait_all_unless_stuck(limit: Duration) {
+    let deadline = Instant::now() + limit;
+    let Some(mut queue) = lock_until(deadline) else { return };
+    while queue.pending_total > 0 && !(queue.jobs.is_empty() && queue.all_workers_look_stuck_or_free()) {
+        let wake = deadline.min(Instant::now() + RECHECK);
+        if cleaner().done.wait_until(&mut queue, wake).timed_out() && Instant::now() >= deadline {
+            return;
+        }
+    }
 }
 
 /// How many cleanings are queued or running (not abandoned).

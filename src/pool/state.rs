@@ -387,9 +387,9 @@ const STATS_CLEANING_WAIT: Duration = Duration::from_millis(250);
 
 /// A snapshot of the pool for statistics.
 pub fn snapshot() -> Snapshot {
-    // Statistics count what request ends did, including the cleanings just under way; briefly:
-    // statistics never wait on a reset stuck on a server that stopped answering.
-    background::wait_all(STATS_CLEANING_WAIT);
+    // Statistics count what request ends did, including the cleanings just under way; never
+    // those that look stuck on a server that stopped answering, and never long.
+    background::wait_all_unless_stuck(STATS_CLEANING_WAIT);
     let state = lock();
     let mut keys: std::collections::BTreeMap<String, KeyCounts> = Default::default();
     for (key, links) in &state.keys {
