@@ -19,7 +19,7 @@ RELEASE_DIR = target/release
 NATIVE_STATIC_LIBS = -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 .PHONY: all deps build release header demo test test-rust test-php bench clean valgrind clippy fuzz \
-	install install-debug uninstall deb test-deb docs composer-dist
+	install install-debug uninstall deb test-deb docs composer-dist stress
 
 # The release build: what the demo, the PHP binding and `make install` use.
 all: release
@@ -137,6 +137,9 @@ fuzz: deps
 	$(CARGO) build --release
 	PCONN_FUZZ_CALLS=$(FUZZ_CALLS) PCONN_FUZZ_SEEDS=$(FUZZ_SEEDS) PCONN_FUZZ_SEED=$(FUZZ_SEED) \
 	PCONN_FUZZ_PG_RAW_TRANSACTIONS=1 $(CARGO) test --release --test random_calls -- --nocapture
+# The long runs of the stress tests: 1,000 forked children per case (CI forks 200).
+stress: release
+	PCONN_FORK_CHILDREN=1000 $(CARGO) test --release --test c_harness fork_stress -- --test-threads=1
 
 # Lints every target (library, tests, examples) with warnings as errors.
 clippy:

@@ -115,6 +115,9 @@ pub struct Config {
     pub host_wait: Duration,
     /// Where the host-wide slots live; `None`: `/dev/shm/pconn-<uid>`.
     pub host_slot_dir: Option<Arc<str>>,
+    /// How long a hand-out waits for a link of its key still being reset after its request; then
+    /// that link is abandoned (a server that stopped answering) and another one opened.
+    pub reset_timeout: Duration,
     /// Which configuration this is: every `set_option` makes a new one. What is derived from a
     /// configuration and cached (per-link settings) is valid while the generation matches.
     pub generation: u64,
@@ -141,6 +144,7 @@ impl Default for Config {
             host_max_links: None,
             host_wait: Duration::ZERO,
             host_slot_dir: None,
+            reset_timeout: Duration::from_secs(5),
             generation: 0,
         }
     }
@@ -177,6 +181,7 @@ pub const OPTIONS: &[OptionInfo] = &[
     OptionInfo { name: "host_max_links", default: "-1", php_counterpart: "none", per_connection: false },
     OptionInfo { name: "host_wait", default: "0", php_counterpart: "none", per_connection: false },
     OptionInfo { name: "host_slot_dir", default: "", php_counterpart: "none", per_connection: false },
+    OptionInfo { name: "reset_timeout", default: "5", php_counterpart: "none", per_connection: false },
 ];
 
 /// Option names compare case-insensitively and ignore `_` and `-`: `PING_INTERVAL`, `pingInterval`
@@ -236,6 +241,16 @@ fn parse_seconds(name: &str, value: &str, negative_means_never: bool) -> Result<
 fn parse_timeout(name: &str, value: &str) -> Result<Option<Duration>> {
     let parsed = parse_seconds(name, value, true)?;
     Ok(parsed.filter(|d| !d.is_zero()))
+}
+
+/// `reset_timeout`: more than 0 and at most an hour.
+fn parse_reset_timeout(value: &str) -> Result<Duration> {
+    let out_of_range = || Error::InvalidArgument(format!("option `reset_timeout` must be a number of seconds above 0 and at most 3600, not `{value}`"));
+    let seconds: f64 = value.trim().parse().map_err(|_| out_of_range())?;
+    if !(seconds > 0.0 && seconds <= 3600.0) {
+        return Err(out_of_range());
+    }
+    Ok(Duration::from_secs_f64(seconds))
 }
 
 fn parse_limit(name: &str, value: &str) -> Result<Option<usize>> {
@@ -316,6 +331,7 @@ impl Config {
                 }
                 self.host_slot_dir = (!dir.is_empty()).then(|| Arc::from(dir));
             }
+            "reset_timeout" => self.reset_timeout = parse_reset_timeout(value)?,
             _ => unreachable!("every entry of OPTIONS is handled"),
         }
         Ok(())
@@ -353,6 +369,7 @@ impl Config {
             "host_max_links" => limit(self.host_max_links),
             "host_wait" => self.host_wait.as_secs_f64().to_string(),
             "host_slot_dir" => self.host_slot_dir.as_deref().unwrap_or_default().to_owned(),
+            "reset_timeout" => self.reset_timeout.as_secs_f64().to_string(),
             _ => unreachable!("every entry of OPTIONS is handled"),
         })
     }

@@ -26,6 +26,13 @@ pub fn install_process_hooks(before_fork: extern "C" fn(), in_parent: extern "C"
     }
 }
 
+/// Whether the calling thread is the process's main thread. Its thread-local destructors run
+/// only when the process exits (`exit()`, or a return from `main`).
+pub fn is_main_thread() -> bool {
+    // SAFETY: both calls only read the caller's ids.
+    unsafe { libc::gettid() == libc::getpid() }
+}
+
 /// Overwrites `text` with zeros in place (its length stays), so a secret does not linger in memory
 /// the allocator hands out again.
 pub fn wipe(text: &mut str) {

@@ -23,6 +23,8 @@ pub enum DiscardReason {
     /// canary behind, no canary could be set, or the DBMS's real reset was out of reach): replaced
     /// at request end rather than reused.
     UnverifiedReset,
+    /// Abandoned while being reset: its server did not answer within `reset_timeout`.
+    ResetTimeout,
 }
 
 impl DiscardReason {
@@ -37,6 +39,7 @@ impl DiscardReason {
             DiscardReason::Dropped => "dropped",
             DiscardReason::Exit => "exit",
             DiscardReason::UnverifiedReset => "unverified_reset",
+            DiscardReason::ResetTimeout => "reset_timeout",
         }
     }
 }
@@ -84,6 +87,9 @@ pub struct Snapshot {
     pub pid: u32,
     pub persistent_links: usize,
     pub total_links: usize,
+    /// Links being reset after their request (on the background threads) when the snapshot was
+    /// taken: statistics do not wait for a reset stuck on a server.
+    pub resetting: usize,
     pub keys: BTreeMap<String, KeyCounts>,
     pub counters: Counters,
     /// Host-wide use, under a host cap (see `pool/host_slots.rs`).
@@ -149,12 +155,13 @@ impl Snapshot {
         let mut out = String::new();
         let _ = write!(
             out,
-            "{{\"pid\":{},\"persistent_links\":{},\"total_links\":{},\"opened\":{},\"reused\":{},\
+            "{{\"pid\":{},\"persistent_links\":{},\"total_links\":{},\"resetting\":{},\"opened\":{},\"reused\":{},\
              \"dead_replaced\":{},\"pings\":{},\"rolled_back\":{},\"reset\":{},\"closed\":{},\
              \"limit_refusals\":{},\"limit_fallbacks\":{},\"failed_connects\":{},\"discarded\":{{",
             self.pid,
             self.persistent_links,
             self.total_links,
+            self.resetting,
             c.opened,
             c.reused,
             c.dead_replaced,
@@ -176,6 +183,7 @@ impl Snapshot {
             DiscardReason::Dropped,
             DiscardReason::Exit,
             DiscardReason::UnverifiedReset,
+            DiscardReason::ResetTimeout,
         ];
         for (i, reason) in reasons.iter().enumerate() {
             if i > 0 {

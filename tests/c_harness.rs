@@ -145,3 +145,5 @@ c_test!(threads, "threads.c");
 c_test!(fork, "fork.c");
 c_test!(statements, "statements.c");
 c_test!(secrets, "secrets.c");
+c_test!(exit_in_call, "exit_in_call.c");
+c_test!(fork_stress, "fork_stress.c");

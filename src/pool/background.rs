@@ -1,12 +1,17 @@
-//! Request-end cleaning off the request's path: one background thread per process runs the
-//! session resets of persistent links, so `pconn_request_end` returns before the reset's round
+//! Request-end cleaning off the request's path: background threads run the session resets of
+//! persistent links, so `pconn_request_end` returns before the reset's round
 //! trip and the caller (a PHP worker finishing its response, a server writing its reply) does not
 //! wait for it. A link being cleaned belongs to no one: whoever asks for a link of its key next
 //! waits for it rather than opening another, so nothing of the old request is ever handed out.
 //!
-//! The thread starts on the first job, never when the library is merely loaded. Jobs are tagged
-//! with their link's key so that a hand-out can wait for just that key; statistics, `close_all`
-//! and process exit wait for every job.
+//! The first thread starts on the first job, never when the library is merely loaded; another
+//! starts when a job is queued and no thread is free (several threads ending requests at once, or
+//! a reset stuck on a server that stopped answering), up to [`MAX_WORKERS`], so a stuck server
+//! holds up the resets of no other. Extra threads end after a while idle. Jobs are tagged with
+//! their link's key so that a hand-out can wait for just that key, at most `reset_timeout`: then
+//! the key's jobs are abandoned ([`abandon`]) and their links, whenever their reset ends, are
+//! disconnected, never handed out. Statistics, `close_all` and process exit wait for every job,
+//! each within a bound of its own.
 //!
 //! Fork: the child never runs the parent's jobs (they own the parent's links, which the child
 //! must not touch), never touches the parent's queue, and starts its own thread when it first
@@ -16,27 +21,100 @@ use crate::key::LinkKey;
 use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
 use crate::os::ForkLocal;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-type Job = Box<dyn FnOnce() + Send>;
+/// A cleaning: runs on a background thread, given its ticket.
+pub type Job = Box<dyn FnOnce(&Ticket) + Send>;
+
+/// Background threads at most: each stuck server can hold one.
+pub const MAX_WORKERS: usize = 8;
+
+/// How long a thread beyond the first waits for work before it ends.
+const LINGER: Duration = Duration::from_secs(30);
+
+/// A job's standing, shared by the job and the queue: whether it may still return its link to
+/// the pool, or was abandoned by a hand-out that waited too long for it.
+#[derive(Default)]
+pub struct Ticket(AtomicU8);
+
+const PENDING: u8 = 0;
+const SETTLED: u8 = 1;
+const ABANDONED: u8 = 2;
+
+impl Ticket {
+    /// Called by the job with the registry locked, before it returns its link to the pool:
+    /// `false` when the job was abandoned (its link was counted as discarded then, and must only
+    /// be disconnected now).
+    pub fn settle(&self) -> bool {
+        self.0.compare_exchange(PENDING, SETTLED, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    }
+
+    fn abandon(&self) -> bool {
+        self.0.compare_exchange(PENDING, ABANDONED, Ordering::AcqRel, Ordering::Acquire).is_ok()
+    }
+}
 
 #[derive(Default)]
 struct Queue {
     /// The fork generation this queue belongs to; a mismatch means it was inherited.
     generation: u64,
-    jobs: VecDeque<(LinkKey, Job)>,
-    /// Jobs queued or running, per key.
-    pending: HashMap<LinkKey, usize>,
+    jobs: VecDeque<(LinkKey, Arc<Ticket>, Job)>,
+    /// Jobs queued or running and not abandoned, per key.
+    pending: HashMap<LinkKey, Vec<Arc<Ticket>>>,
     pending_total: usize,
-    thread_started: bool,
+    /// The threads, by number: since when each runs its current job (`None`: free, or starting).
+    workers: HashMap<u64, Option<Instant>>,
+    next_worker: u64,
+}
+
+/// A thread busy with one job this long may be stuck on a server that stopped answering: a job
+/// queued meanwhile gets a thread of its own.
+const STUCK_AFTER: Duration = Duration::from_millis(100);
+
+/// How often a hand-out waiting for its key's cleaning looks whether that needs a thread.
+const RECHECK: Duration = Duration::from_millis(20);
+
+impl Queue {
+    fn free_worker(&self) -> bool {
+        self.workers.values().any(Option::is_none)
+    }
+
+    /// Starts a thread for the queued jobs when none is free and `needed` says one is. Returns
+    /// `false` when there is no thread at all and none could be started.
+    fn start_worker_if(&mut self, needed: impl Fn(&Queue) -> bool) -> bool {
+        if self.jobs.is_empty() || self.free_worker() || self.workers.len() >= MAX_WORKERS || !needed(self) {
+            return true;
+        }
+        let number = self.next_worker;
+        let first = self.workers.is_empty();
+        match std::thread::Builder::new().name("pconn-reset".into()).spawn(move || run(number, first)) {
+            Ok(_) => {
+                self.next_worker += 1;
+                self.workers.insert(number, None);
+                true
+            }
+            Err(_) => !self.workers.is_empty(),
+        }
+    }
+
+    /// Whether every thread that runs a job has been on it for [`STUCK_AFTER`].
+    fn all_workers_look_stuck_or_free(&self) -> bool {
+        self.workers.values().flatten().all(|since| since.elapsed() >= STUCK_AFTER)
+    }
+
+    /// Whether every thread has been on its job for [`STUCK_AFTER`] (or there is none).
+    fn all_workers_look_stuck(&self) -> bool {
+        self.workers.values().all(|since| since.is_some_and(|since| since.elapsed() >= STUCK_AFTER))
+    }
 }
 
 struct Cleaner {
     queue: Mutex<Queue>,
-    /// Signals the thread that a job is queued.
+    /// Signals the threads that a job is queued.
     work: Condvar,
-    /// Signals waiters that a job finished.
+    /// Signals waiters that a job finished or was abandoned.
     done: Condvar,
 }
 
@@ -61,61 +139,96 @@ fn cleaner() -> &'static Cleaner {
 /// dropping them (they own the parent's links).
 fn lock() -> parking_lot::MutexGuard<'static, Queue> {
     let mut queue = cleaner().queue.lock();
-    let generation = FORK_GENERATION.load(Ordering::SeqCst);
-    if queue.generation != generation {
-        let inherited = std::mem::take(&mut *queue);
-        std::mem::forget(inherited);
-        queue.generation = generation;
-    }
+    forget_inherited(&mut queue);
     queue
 }
 
-/// Queues `job` (the cleaning of a link of `key`) for the background thread.
+/// [`lock`], giving up at `deadline`.
+fn lock_until(deadline: Instant) -> Option<parking_lot::MutexGuard<'static, Queue>> {
+    let mut queue = cleaner().queue.try_lock_until(deadline)?;
+    forget_inherited(&mut queue);
+    Some(queue)
+}
+
+fn forget_inherited(queue: &mut Queue) {
+    let generation = FORK_GENERATION.load(Ordering::SeqCst);
+    if queue.generation != generation {
+        let inherited = std::mem::take(queue);
+        std::mem::forget(inherited);
+        queue.generation = generation;
+    }
+}
+
+/// Queues `job` (the cleaning of a link of `key`) for a background thread, starting one when
+/// none is free.
 ///
-/// Returns the job when the thread cannot be started, so the caller runs it itself.
+/// Returns the job when no thread runs and none can be started, so the caller runs it itself.
 pub fn submit(key: LinkKey, job: Job) -> Result<(), Job> {
     let mut queue = lock();
-    if !queue.thread_started {
-        let spawned = std::thread::Builder::new().name("pconn-reset".into()).spawn(run);
-        if spawned.is_err() {
-            return Err(job);
-        }
-        queue.thread_started = true;
+    let ticket = Arc::new(Ticket::default());
+    queue.jobs.push_back((key.clone(), ticket.clone(), job));
+    if !queue.start_worker_if(Queue::all_workers_look_stuck) {
+        let (_, _, job) = queue.jobs.pop_back().expect("just queued");
+        return Err(job);
     }
-    *queue.pending.entry(key.clone()).or_default() += 1;
+    queue.pending.entry(key).or_default().push(ticket);
     queue.pending_total += 1;
-    queue.jobs.push_back((key, job));
     cleaner().work.notify_one();
     Ok(())
 }
 
-fn run() {
+/// A background thread, `number` in [`Queue::workers`]. `first`: the process's first one, which
+/// never ends.
+fn run(number: u64, first: bool) {
     let generation = FORK_GENERATION.load(Ordering::SeqCst);
     loop {
-        let (key, job) = {
+        let (key, ticket, job) = {
             let mut queue = lock();
-            loop {
+            let next = loop {
                 if queue.generation != generation {
                     // Only a thread of this generation exists; a stale one cannot survive fork.
                     return;
                 }
                 if let Some(next) = queue.jobs.pop_front() {
-                    break next;
+                    break Some(next);
                 }
-                cleaner().work.wait(&mut queue);
+                let timed_out = if first {
+                    cleaner().work.wait(&mut queue);
+                    false
+                } else {
+                    cleaner().work.wait_for(&mut queue, LINGER).timed_out()
+                };
+                if timed_out && queue.jobs.is_empty() && queue.generation == generation {
+                    break None;
+                }
+            };
+            match next {
+                Some(next) => {
+                    queue.workers.insert(number, Some(Instant::now()));
+                    next
+                }
+                None => {
+                    queue.workers.remove(&number);
+                    return;
+                }
             }
         };
         // A job catches its own failures; a panic must still not take the thread down with
         // the count of pending jobs never going back to zero.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&ticket)));
+        // A job that panicked before settling can no longer be abandoned either.
+        ticket.settle();
         let mut queue = lock();
-        if let Some(count) = queue.pending.get_mut(&key) {
-            *count -= 1;
-            if *count == 0 {
+        if let Some(tickets) = queue.pending.get_mut(&key)
+            && let Some(at) = tickets.iter().position(|t| Arc::ptr_eq(t, &ticket))
+        {
+            tickets.swap_remove(at);
+            if tickets.is_empty() {
                 queue.pending.remove(&key);
             }
+            queue.pending_total = queue.pending_total.saturating_sub(1);
         }
-        queue.pending_total = queue.pending_total.saturating_sub(1);
+        queue.workers.insert(number, None);
         cleaner().done.notify_all();
     }
 }
@@ -126,19 +239,69 @@ pub fn pending(key: &LinkKey) -> bool {
     lock().pending.contains_key(key)
 }
 
-/// Waits until no link of `key` is being cleaned. Never call with the registry locked: the jobs
-/// take it to return their links.
-pub fn wait_for(key: &LinkKey) {
+/// Waits until no link of `key` is being cleaned, at most `limit`; returns whether none is. Never
+/// call with the registry locked: the jobs take it to return their links.
+pub fn wait_for(key: &LinkKey, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
     let mut queue = lock();
     while queue.pending.contains_key(key) {
-        cleaner().done.wait(&mut queue);
+        // A job of this key still queued behind busy threads (one stuck on another server, say)
+        // gets a thread of its own: this wait is for this key's server only. Looked at again
+        // every little while: a thread free a moment ago may have taken a job that sticks.
+        queue.start_worker_if(|queue| queue.jobs.iter().any(|(k, _, _)| k == key));
+        let wake = deadline.min(Instant::now() + RECHECK);
+        if cleaner().done.wait_until(&mut queue, wake).timed_out() && Instant::now() >= deadline {
+            return !queue.pending.contains_key(key);
+        }
+    }
+    true
+}
+
+/// Gives up on the cleanings of `key` under way or queued: they no longer count as pending, and
+/// their links are disconnected when (if ever) their reset ends. Returns how many were abandoned
+/// (a job that already returned its link is not). Called with the registry locked, so that a job
+/// settles its link either before (and it is in the pool) or never.
+pub fn abandon(key: &LinkKey) -> usize {
+    let mut queue = lock();
+    let Some(tickets) = queue.pending.remove(key) else { return 0 };
+    queue.pending_total = queue.pending_total.saturating_sub(tickets.len());
+    cleaner().done.notify_all();
+    tickets.iter().filter(|ticket| ticket.abandon()).count()
+}
+
+/// Waits until every queued cleaning is done, at most `limit`, but not for cleanings that look
+/// stuck: returns as soon as none is queued and every one running has been for [`STUCK_AFTER`].
+pub fn wait_all_unless_stuck(limit: Duration) {
+    let deadline = Instant::now() + limit;
+    let Some(mut queue) = lock_until(deadline) else { return };
+    while queue.pending_total > 0 && !(queue.jobs.is_empty() && queue.all_workers_look_stuck_or_free()) {
+        let wake = deadline.min(Instant::now() + RECHECK);
+        if cleaner().done.wait_until(&mut queue, wake).timed_out() && Instant::now() >= deadline {
+            return;
+        }
     }
 }
 
-/// Waits until every queued cleaning is done, at most `limit`; returns whether all are.
+/// How many cleanings are queued or running (not abandoned).
+pub fn pending_total() -> usize {
+    lock().pending_total
+}
+
+/// Abandons every cleaning under way or queued (see [`abandon`]): per key, how many.
+pub fn abandon_all() -> Vec<(LinkKey, usize)> {
+    let keys: Vec<LinkKey> = lock().pending.keys().cloned().collect();
+    keys.into_iter().map(|key| {
+        let abandoned = abandon(&key);
+        (key, abandoned)
+    }).collect()
+}
+
+/// Waits until every queued cleaning is done, at most `limit`; returns whether all are. The
+/// queue's lock is only tried for that long too: at process exit it may be held by the exiting
+/// thread's own interrupted frame.
 pub fn wait_all(limit: Duration) -> bool {
     let deadline = Instant::now() + limit;
-    let mut queue = lock();
+    let Some(mut queue) = lock_until(deadline) else { return false };
     while queue.pending_total > 0 {
         if cleaner().done.wait_until(&mut queue, deadline).timed_out() {
             return queue.pending_total == 0;
@@ -174,14 +337,14 @@ mod tests {
         let (a, b) = (key("Driver=A;X=cleaner-test-1"), key("Driver=A;X=cleaner-test-2"));
         for step in 0..10 {
             let ran = ran.clone();
-            let job: Job = Box::new(move || {
+            let job: Job = Box::new(move |_| {
                 assert_ne!(std::thread::current().id(), caller);
                 std::thread::sleep(Duration::from_millis(2));
                 assert_eq!(ran.fetch_add(1, Ordering::SeqCst), step, "in order");
             });
             assert!(submit(if step % 2 == 0 { a.clone() } else { b.clone() }, job).is_ok());
         }
-        wait_for(&a);
+        assert!(wait_for(&a, Duration::from_secs(10)));
         assert!(!pending(&a));
         assert!(ran.load(Ordering::SeqCst) >= 9, "a's last job was the ninth");
         assert!(wait_all(Duration::from_secs(10)));
@@ -192,11 +355,11 @@ mod tests {
     #[test]
     fn a_panicking_job_does_not_stop_the_thread() {
         let k = key("Driver=A;X=cleaner-test-panic");
-        assert!(submit(k.clone(), Box::new(|| panic!("job failed"))).is_ok());
+        assert!(submit(k.clone(), Box::new(|_| panic!("job failed"))).is_ok());
         let ran = Arc::new(AtomicUsize::new(0));
         let seen = ran.clone();
-        assert!(submit(k.clone(), Box::new(move || { seen.fetch_add(1, Ordering::SeqCst); })).is_ok());
-        wait_for(&k);
+        assert!(submit(k.clone(), Box::new(move |_| { seen.fetch_add(1, Ordering::SeqCst); })).is_ok());
+        assert!(wait_for(&k, Duration::from_secs(10)));
         assert_eq!(ran.load(Ordering::SeqCst), 1);
     }
 }

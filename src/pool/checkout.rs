@@ -3,8 +3,9 @@
 
 use super::background;
 use super::fork;
+use super::fork_gate;
 use super::host_slots;
-use super::request_end::end_handles;
+use super::request_end::{abandon_cleanings, end_handles_on_thread_exit};
 use super::limits::{expiry, open_within_limits, sweep_idle};
 use super::link::{Link, LinkKind};
 use super::request;
@@ -21,7 +22,7 @@ use std::time::Instant;
 /// `pconn_new_connect`.
 pub fn connect(kind: LinkKind, spec: &ConnSpec) -> Result<LinkHandle> {
     fork::install_process_hooks();
-    request::on_thread_exit(end_handles);
+    request::on_thread_exit(end_handles_on_thread_exit);
     let config = config::current()?;
     let settings = spec.settings(&config)?;
     if kind == LinkKind::Fresh {
@@ -142,14 +143,20 @@ fn hand_out_idle(spec: &ConnSpec, settings: &Arc<LinkSettings>, config: &Config)
         }
         let Some((mut link, handle, slot)) = taken else {
             // A link of this key still being cleaned after its request is about to be idle:
-            // waiting for it beats opening another connection.
+            // waiting for it beats opening another connection. Not beyond reset_timeout: a
+            // server that stopped answering keeps that link, and a new one is opened.
             if being_cleaned {
-                background::wait_for(&spec.key);
+                if !background::wait_for(&spec.key, config.reset_timeout) {
+                    let mut state = lock();
+                    let abandoned = background::abandon(&spec.key);
+                    abandon_cleanings(&mut state, [(spec.key.clone(), abandoned)]);
+                }
                 continue;
             }
             return Ok(None);
         };
-        match check_idle(&mut link, settings, config, now) {
+        // The liveness check may ping, or ask the driver.
+        match fork_gate::inside(|| check_idle(&mut link, settings, config, now)) {
             Check::Alive { pinged } => {
                 if pinged {
                     lock().counters.pings += 1;

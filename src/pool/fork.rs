@@ -3,9 +3,10 @@
 
 use super::background;
 use super::host_slots;
+use super::fork_gate;
 use super::link::Link;
 use super::request;
-use super::state::{FORK_GENERATION, REGISTRY, State, close_link, registry_if_created};
+use super::state::{FORK_GENERATION, REGISTRY, State, close_link, inside_link_call, registry_if_created};
 use crate::stats::DiscardReason;
 use parking_lot::Mutex;
 use std::sync::Once;
@@ -17,6 +18,9 @@ pub(super) fn install_process_hooks() {
     static HOOKS: Once = Once::new();
     HOOKS.call_once(|| {
         extern "C" fn before_fork() {
+            // First, so that no pconn call is inside the driver manager when the process is
+            // copied; the registry after it (a call inside the gate never waits for the registry).
+            fork_gate::close_for_fork();
             // Hold the registry lock across fork, so the state the child reads its handle counter
             // from is not half-updated.
             if let Some(registry) = registry_if_created() {
@@ -24,12 +28,14 @@ pub(super) fn install_process_hooks() {
             }
         }
         extern "C" fn after_fork_in_parent() {
+            fork_gate::reopen_in_parent();
             if let Some(registry) = registry_if_created() {
                 // SAFETY: locked by this thread in before_fork.
                 unsafe { registry.force_unlock() };
             }
         }
         extern "C" fn after_fork_in_child() {
+            fork_gate::reset_in_child();
             background::after_fork_in_child();
             host_slots::after_fork_in_child();
             let generation = FORK_GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
@@ -55,12 +61,19 @@ pub(super) fn install_process_hooks() {
     });
 }
 
+/// How long process exit waits for cleanings under way.
+const EXIT_CLEANING_WAIT: Duration = Duration::from_millis(300);
+
 /// At exit, links this process opened itself are disconnected gracefully; inherited ones were
 /// forgotten at the first call after fork and are never touched.
 fn disconnect_at_exit() {
     let Some(registry) = registry_if_created() else { return };
-    // Let cleanings under way finish, so their links are disconnected too, not cut off.
-    background::wait_all(Duration::from_secs(5));
+    // Let cleanings under way finish, so their links are disconnected too, not cut off; briefly:
+    // a cleaning stuck on a stopped server must not hold up the exit. Links still being cleaned
+    // after that are abandoned with the process (the kernel closes their sockets).
+    background::wait_all(EXIT_CLEANING_WAIT);
+    // The pool's lock is never held across a round trip; one not free after this is held by the
+    // exiting thread's own interrupted frame.
     let Some(mut state) = registry.try_lock_for(Duration::from_millis(100)) else { return };
     if state.fork_generation != FORK_GENERATION.load(Ordering::SeqCst) {
         return;
@@ -72,8 +85,12 @@ fn disconnect_at_exit() {
     for link in idle {
         close_link(link, Some(DiscardReason::Exit));
     }
+    // Exiting from inside a call on a link (see `end_handles_on_thread_exit`): that link's lock is
+    // never released, so no lease is waited for. Otherwise another thread's call on a leased link
+    // gets a moment to finish; one that does not (a long query) is abandoned with the process.
+    let wait = if inside_link_call() { Duration::ZERO } else { Duration::from_millis(100) };
     for lease in leases.into_values() {
-        if let Some(mut slot) = lease.slot.try_lock_for(Duration::from_millis(100))
+        if let Some(mut slot) = lease.slot.try_lock_for(wait)
             && let Some(link) = slot.take()
         {
             close_link(link, Some(DiscardReason::Exit));

@@ -2,6 +2,7 @@
 //! last error, its age, use count and idle time, and which thread returned it last.
 
 use super::host_slots::HostSlot;
+use super::fork_gate;
 use crate::config::LinkSettings;
 use crate::error::{Error, Result};
 use crate::key::{ConnSpec, LinkKey};
@@ -49,7 +50,7 @@ pub struct Link {
 impl Link {
     /// Opens a new session for `spec`.
     pub fn open(spec: &ConnSpec, kind: LinkKind, settings: Arc<LinkSettings>, login_timeout: u32) -> Result<Link> {
-        let session = Session::open(spec, settings, login_timeout)?;
+        let session = fork_gate::inside(|| Session::open(spec, settings, login_timeout))?;
         let now = Instant::now();
         Ok(Link {
             session,
@@ -70,7 +71,7 @@ impl Link {
     pub fn call<T>(&mut self, call: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         self.error.clear();
         self.session.begin_call();
-        let result = call(&mut self.session);
+        let result = fork_gate::inside(|| call(&mut self.session));
         self.session.end_call();
         if let Err(error) = &result {
             if let Error::Broken(_) = error {
@@ -156,7 +157,7 @@ impl Link {
     /// Request end for the link: its error is cleared and its session cleaned.
     pub fn clean(&mut self) -> Result<CleanReport> {
         self.error.clear();
-        self.session.clean()
+        fork_gate::inside(|| self.session.clean())
     }
 
     /// Whether the link's session is broken.
@@ -169,7 +170,7 @@ impl Link {
     /// against `max_connections`, and the next process's connect would find it there.
     pub fn disconnect(&mut self) {
         let held = self.host_slot.as_ref().and_then(|_| self.session.hold_socket());
-        self.session.disconnect();
+        fork_gate::inside(|| self.session.disconnect());
         if let Some(held) = held {
             held.wait_closed_by_server(SESSION_END_WAIT);
         }

@@ -8,6 +8,7 @@ pub mod background;
 mod checkout;
 mod fork;
 mod host_slots;
+mod fork_gate;
 mod limits;
 mod link;
 pub mod request;

@@ -6,13 +6,15 @@ use super::background;
 use super::limits::expiry;
 use super::link::{Link, LinkKind};
 use super::request::{self, RequestLink};
-use super::state::{LinkHandle, State, close_link, find_slot, lock, this_thread};
+use super::state::{FORK_GENERATION, LinkHandle, State, close_link, find_slot, inside_link_call, lock, registry, this_thread};
 use crate::config::{self, Config};
 use crate::error::{Error, Result};
+use crate::key::LinkKey;
 use crate::session::CleanReport;
 use crate::stats::DiscardReason;
 use std::cell::RefCell;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 /// What to do with a link whose lease ends.
@@ -158,14 +160,25 @@ fn clean_in_background(link: Box<Link>, how: LeaseEnd, config: &Arc<Config>, end
     }
     let key = link.key().clone();
     let config = config.clone();
-    let job = Box::new(move || {
+    let job: background::Job = Box::new(move |ticket| {
         let mut ended = vec![finish_link(link, LeaseEnd::Release, &config, ended_at)];
-        settle(&mut lock(), &mut ended);
-        close_ended(&mut ended);
+        let mut state = lock();
+        if ticket.settle() {
+            settle(&mut state, &mut ended);
+            drop(state);
+            close_ended(&mut ended);
+        } else {
+            // Abandoned by a hand-out that waited longer than reset_timeout: counted as
+            // discarded then. Its server answers again; it is disconnected, never handed out.
+            drop(state);
+            for Ended { mut link, .. } in ended {
+                link.disconnect();
+            }
+        }
     });
     // No thread could be started: the same work, here and now.
     if let Err(job) = background::submit(key, job) {
-        job();
+        job(&background::Ticket::default());
     }
     Ok(())
 }
@@ -202,6 +215,62 @@ pub fn end_handles(mut links: Vec<RequestLink>) {
     request::give_back(links);
 }
 
+/// How long the exit path waits for a lock another thread may hold for a moment (a map update, a
+/// call on a handle shared across threads). A lock held by the exiting thread's own interrupted
+/// frame is never released: the wait is what it costs to find that out.
+const EXIT_LOCK_WAIT: Duration = Duration::from_millis(100);
+
+/// Ends the request of a thread that exits without ending it.
+///
+/// A thread that exits normally ends its request as usual: persistent links are cleaned and kept.
+/// The process's main thread gets here only when the process exits (its thread-local destructors
+/// run in `exit()`), and a thread that exits from inside a link call — `exit()` in a signal
+/// handler that interrupted the call (prefork Apache's SIGTERM, many C servers) — only then too.
+/// Neither may clean: the process is going, and the interrupted frame may hold the link's lock
+/// (and the pool's) for good. See [`disconnect_at_process_exit`].
+pub fn end_handles_on_thread_exit(links: Vec<RequestLink>) {
+    if inside_link_call() || crate::os::is_main_thread() {
+        disconnect_at_process_exit(links);
+    } else {
+        end_handles(links);
+    }
+}
+
+/// The request's links when the process exits: a link in use by the interrupted call is
+/// abandoned without a byte sent (the call may be mid-protocol; the kernel closes its socket at
+/// exit); every other link is disconnected, which implies the rollback, without the reset's round
+/// trip. Locks are only tried: the interrupted frame may hold any of them.
+fn disconnect_at_process_exit(links: Vec<RequestLink>) {
+    // A slot this thread's interrupted call holds would never be released: not waited for.
+    let wait = if inside_link_call() { Duration::ZERO } else { EXIT_LOCK_WAIT };
+    for (handle, slot) in links {
+        let Some(mut guard) = slot.try_lock_for(wait) else { continue };
+        let Some(mut link) = guard.take() else { continue };
+        drop(guard);
+        link.disconnect();
+        // Counted, and the lease ended so the exit handler does not look at it again; best effort
+        // when the interrupted frame holds the pool's lock.
+        if let Some(mut state) = registry().try_lock_for(EXIT_LOCK_WAIT)
+            && state.fork_generation == FORK_GENERATION.load(Ordering::SeqCst)
+        {
+            state.unregister_lease(handle, slot);
+            state.forget_link_counts(link.kind(), link.key());
+            state.counters.discard(DiscardReason::Exit);
+        }
+    }
+}
+
+/// Counts the links of cleanings given up on ([`background::abandon`]) as discarded now: they are
+/// no longer the pool's.
+pub(super) fn abandon_cleanings(state: &mut State, abandoned: impl IntoIterator<Item = (LinkKey, usize)>) {
+    for (key, count) in abandoned {
+        for _ in 0..count {
+            state.forget_link_counts(LinkKind::Persistent, &key);
+            state.counters.discard(DiscardReason::ResetTimeout);
+        }
+    }
+}
+
 /// `pconn_close_all`: closes every link of the calling thread's request (persistent ones for
 /// good) and every idle persistent link of the process. Links in other threads' requests are
 /// left to their requests.
@@ -209,8 +278,12 @@ pub fn close_all() {
     let mut links = request::take_all();
     end_leases(&mut links, LeaseEnd::Drop);
     request::give_back(links);
-    // Links being cleaned are about to be idle: close them too.
-    background::wait_all(Duration::from_secs(60));
+    // Links being cleaned are about to be idle: close them too. One whose server does not answer
+    // within reset_timeout is abandoned: disconnected whenever its reset ends.
+    let config = config::current().unwrap_or_default();
+    if !background::wait_all(config.reset_timeout) {
+        abandon_cleanings(&mut lock(), background::abandon_all());
+    }
     let idle: Vec<Box<Link>> = {
         let mut state = lock();
         state.idle_total = 0;

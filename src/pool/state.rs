@@ -326,14 +326,45 @@ pub(super) fn with_leased_link<R>(handle: LinkHandle, call: impl FnOnce(&mut Lin
     if let Some(slot) = cached {
         let mut guard = slot.lock();
         if let Some(link) = guard.as_mut() {
-            return Ok(call(link));
+            return Ok(InLinkCall::run(|| call(link)));
         }
     }
     let slot = find_slot(handle)?;
     remember_slot(handle, generation, &slot);
     let mut guard = slot.lock();
     let link = guard.as_mut().ok_or(Error::InvalidHandle("link"))?;
-    Ok(call(link))
+    Ok(InLinkCall::run(|| call(link)))
+}
+
+thread_local! {
+    /// How many link calls this thread is inside (nested only through a signal handler). `const`
+    /// and without a destructor, so thread-exit destructors can still read it.
+    static LINK_CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether the calling thread is inside a call on a link, holding that link's slot lock: true
+/// in a thread-exit destructor or exit handler reached through `exit()` in a signal handler that
+/// interrupted the call.
+pub(super) fn inside_link_call() -> bool {
+    LINK_CALLS.try_with(|n| n.get() > 0).unwrap_or(false)
+}
+
+/// Marks the thread as inside a call on a link for as long as it lives (a panic caught at the C
+/// boundary unwinds through it too).
+struct InLinkCall;
+
+impl InLinkCall {
+    fn run<R>(call: impl FnOnce() -> R) -> R {
+        let _ = LINK_CALLS.try_with(|n| n.set(n.get() + 1));
+        let _marker = InLinkCall;
+        call()
+    }
+}
+
+impl Drop for InLinkCall {
+    fn drop(&mut self) {
+        let _ = LINK_CALLS.try_with(|n| n.set(n.get().saturating_sub(1)));
+    }
 }
 
 /// The slot of a live lease, looked up in the registry.
@@ -357,10 +388,14 @@ pub(super) fn remember_slot(handle: LinkHandle, generation: u64, slot: &LinkSlot
     });
 }
 
+/// How long statistics wait for cleanings under way.
+const STATS_CLEANING_WAIT: Duration = Duration::from_millis(250);
+
 /// A snapshot of the pool for statistics.
 pub fn snapshot() -> Snapshot {
-    // Statistics count what request ends did, including the cleanings still under way.
-    background::wait_all(Duration::from_secs(60));
+    // Statistics count what request ends did, including the cleanings just under way; never
+    // those that look stuck on a server that stopped answering, and never long.
+    background::wait_all_unless_stuck(STATS_CLEANING_WAIT);
     let state = lock();
     let mut keys: std::collections::BTreeMap<String, KeyCounts> = Default::default();
     for (key, links) in &state.keys {
@@ -377,6 +412,7 @@ pub fn snapshot() -> Snapshot {
     Snapshot {
         host: host_slots::usage(&config),
         pid: state.owner_pid,
+        resetting: background::pending_total(),
         persistent_links: state.persistent_total,
         total_links: state.links_total,
         keys,

@@ -141,8 +141,8 @@ pub fn backend_pid(link: pconn_link) -> u32 {
 
 /// Ends the request and waits until its links are back in the pool: their reset runs on pconn's
 /// background thread, and the tests then act on idle links (the server ends their sessions, a
-/// proxy cuts them). Reading the statistics waits for cleanings under way.
+/// proxy cuts them).
 pub fn end_request() {
     assert_eq!(pconn_request_end(), PCONN_OK);
-    let _ = pconn_stats_json();
+    super::stats::wait_for_resets();
 }

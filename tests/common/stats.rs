@@ -7,8 +7,22 @@ use pconn::ffi::*;
 /// A snapshot of the statistics document.
 pub struct Stats(pub String);
 
+/// The statistics once no reset is under way: they count what every request end did.
 pub fn stats() -> Stats {
-    Stats(text(pconn_stats_json()))
+    wait_for_resets()
+}
+
+/// Waits until no link is being reset after its request (statistics wait only briefly for
+/// resets themselves); returns the statistics then.
+pub fn wait_for_resets() -> Stats {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let stats = Stats(text(pconn_stats_json()));
+        if stats.get("resetting") == 0 || std::time::Instant::now() > deadline {
+            return stats;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
 }
 
 impl Stats {
@@ -57,6 +71,7 @@ pub fn assert_moved(before: &Stats, after: &Stats, expected: &[(&str, u64)]) {
         "dropped",
         "exit",
         "unverified_reset",
+        "reset_timeout",
     ];
     let mut problems = Vec::new();
     for name in COUNTERS {

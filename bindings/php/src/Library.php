@@ -36,7 +36,8 @@ final class Library
         'max_lifetime' => 'PCONN_MAX_LIFETIME', 'max_uses' => 'PCONN_MAX_USES', 'fetch_batch' => 'PCONN_FETCH_BATCH',
         'login_timeout' => 'PCONN_LOGIN_TIMEOUT', 'background_reset' => 'PCONN_BACKGROUND_RESET',
         'host_max_per_key' => 'PCONN_HOST_MAX_PER_KEY', 'host_max_links' => 'PCONN_HOST_MAX_LINKS',
-        'host_wait' => 'PCONN_HOST_WAIT', 'host_slot_dir' => 'PCONN_HOST_SLOT_DIR', 'pooler' => 'PCONN_POOLER'];
+        'host_wait' => 'PCONN_HOST_WAIT', 'host_slot_dir' => 'PCONN_HOST_SLOT_DIR', 'pooler' => 'PCONN_POOLER',
+        'reset_timeout' => 'PCONN_RESET_TIMEOUT'];
     /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
@@ -63,14 +64,28 @@ final class Library
         return self::$how;
     }
 
-    /** The registered shutdown function: ends this request's pconn request (cleans every link). */
+    /**
+     * The registered shutdown function: ends this request's pconn request (cleans every link).
+     * Under plain CGI the process ends with its one request: its links are disconnected instead,
+     * which implies the rollback, without the reset's round trip for a session nobody reuses.
+     */
     public static function shutdown(): void
     {
         self::$shutdownRegistered = false;
         if (self::$ffi !== null) {
-            self::$ffi->pconn_request_end();
+            if (self::oneRequestPerProcess()) {
+                self::$ffi->pconn_close_all();
+            } else {
+                self::$ffi->pconn_request_end();
+            }
         }
         Odbc\State::reset();
+    }
+
+    /** Plain CGI: php-cgi serving one request, not FastCGI (which sets FCGI_ROLE for each request). */
+    private static function oneRequestPerProcess(): bool
+    {
+        return (PHP_SAPI === 'cgi-fcgi' || PHP_SAPI === 'cgi') && !isset($_SERVER['FCGI_ROLE']) && getenv('FCGI_ROLE') === false;
     }
 
     /** Ends the request now, as the shutdown function would (for long-running CLI workers and tests). */

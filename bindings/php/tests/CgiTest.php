@@ -54,13 +54,28 @@ final class CgiTest extends TestCase
         return [$out, $err, proc_close($proc)];
     }
 
-    private function sessions(): int
+    /** The test user's server sessions other than this test's own, by backend pid. */
+    private function sessions(): array
     {
         [$dsn, $user, $password] = Backends::pg();
         $this->watch ??= Connection::fresh($dsn, $user, $password);
-        return (int) $this->watch->fetchValue(
-            "SELECT count(*) FROM pg_stat_activity WHERE usename = ? AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+        $rows = $this->watch->fetchAll(
+            "SELECT pid FROM pg_stat_activity WHERE usename = ? AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
             [$user]);
+        return array_map(static fn ($row) => (int) reset($row), $rows);
+    }
+
+    /**
+     * The sessions opened since $before that are still there, after waiting up to 5 s for them
+     * to go. Sessions that were there before (an earlier test's query still running on the
+     * server after its client went) do not count, whether they end meanwhile or not.
+     */
+    private function newSessionsLeft(array $before): array
+    {
+        for ($i = 0; $i < 100 && array_diff($this->sessions(), $before) !== []; $i++) {
+            usleep(50000);
+        }
+        return array_values(array_diff($this->sessions(), $before));
     }
 
     public static function modes(): array
@@ -85,12 +100,48 @@ final class CgiTest extends TestCase
             $this->assertStringNotContainsString('Warning', $out . $log, 'no warning');
             $backends[] = (int) $data['pid'];
             // the process has exited: its session is gone, not waiting for a timeout
-            for ($i = 0; $i < 100 && $this->sessions() !== $before; $i++) {
-                usleep(50000);
-            }
-            $this->assertSame($before, $this->sessions(), "the CGI process ($query) left no server session");
+            $this->assertSame([], $this->newSessionsLeft($before), "the CGI process ($query) left no server session");
         }
         $this->assertCount(3, array_unique($backends), 'one session per process');
         $this->assertSame('0', $data['in_transaction']);
+    }
+
+    /**
+     * At the end of a CGI process its link is disconnected without the reset: a session nobody
+     * will reuse gets no DISCARD ALL (the disconnect implies the rollback).
+     *
+     * @dataProvider modes
+     */
+    public function testTheProcessEndSendsNoReset(string $mode): void
+    {
+        DropInIni::write($mode, $this->dir, 'root');
+        $log = getenv('PG_TMP_DIR') . '/log';
+        $this->setServerLogStatements('all');
+        try {
+            clearstatcache();
+            $from = (int) @filesize($log);
+            $before = $this->sessions();
+            [$out, $err, $rc] = $this->request('step=dirty');
+            [, $body] = explode("\r\n\r\n", $out, 2) + [1 => ''];
+            $data = json_decode($body, true);
+            $this->assertIsArray($data, "php-cgi, exit $rc:\n$out\n$err");
+            $backend = (int) $data['pid'];
+            // the session's end is logged once the process has gone
+            $this->assertSame([], $this->newSessionsLeft($before), 'the CGI process left no server session');
+            clearstatcache();
+            $lines = preg_grep("/\\[$backend\\]/", explode("\n", (string) file_get_contents($log, false, null, $from)));
+            $this->assertNotEmpty(preg_grep('/CREATE TEMP TABLE leak/', $lines), "the server logged the request's statements:\n" . implode("\n", $lines));
+            $this->assertEmpty(preg_grep('/DISCARD ALL/', $lines), "no reset before the disconnect:\n" . implode("\n", $lines));
+        } finally {
+            $this->setServerLogStatements('none');
+        }
+    }
+
+    /** Sets the server's log_statement (run-tests' PostgreSQL logs to PG_TMP_DIR/log). */
+    private function setServerLogStatements(string $which): void
+    {
+        $psql = dirname(__DIR__, 3) . '/scripts/pg-tmp psql ' . escapeshellarg((string) getenv('PG_TMP_DIR'));
+        exec("$psql -qAt -c \"ALTER SYSTEM SET log_statement = '$which'\" -c 'SELECT pg_reload_conf()' 2>&1", $out, $rc);
+        $this->assertSame(0, $rc, "log_statement = $which:\n" . implode("\n", $out));
     }
 }
