@@ -93,7 +93,13 @@ impl Session {
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
-        let conn = env.connect_with_connection_string(conn_str.as_str(), options).map_err(|e| {
+        let connected = env.connect_with_connection_string(conn_str.as_str(), options);
+        if spec.secret_values().any(|secret| !secret.is_empty()) {
+            // The driver stack freed its copies of the string unwiped, UTF-16 ones included (see
+            // os/freed_heap.rs): on success and on a failed login alike.
+            crate::os::freed_heap::wipe_freed_blocks_up_to(4 * (conn_str.as_str().len() + 1));
+        }
+        let conn = connected.map_err(|e| {
             let mut diag = Diagnostic::from_odbc_error(&e);
             for secret in spec.secret_values() {
                 diag.scrub_literal(secret);
