@@ -1,10 +1,12 @@
 //! The few system calls outside sockets (`socket.rs`) that pconn makes itself, behind safe
 //! functions: random bytes, wiping a secret, the process's fork and exit hooks, values a forked
-//! child replaces, and byte locks of files (`byte_locks.rs`, for the host-wide slots).
+//! child replaces, byte locks of files (`byte_locks.rs`, for the host-wide slots), and wiping
+//! the driver stack's freed copies of a connection string (`freed_heap.rs`).
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 pub mod byte_locks;
+pub mod freed_heap;
 
 /// Fills `buf` with random bytes from the kernel. `wait`: block until the kernel's pool is
 /// seeded (for secrets); otherwise take what there is (for jitter and starting points).

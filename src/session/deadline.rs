@@ -38,15 +38,26 @@ struct Handover {
     abandoned: bool,
 }
 
-/// Connects with `conn_str`; with a limit (seconds, > 0), returns within it.
+/// Connects with `conn_str`; with a limit (seconds, > 0), returns within it. `wipe_after` (bytes,
+/// 0 for none): the size up to which the driver's freed copies of the string are wiped after.
 pub fn connect(
     env: &'static Environment,
     conn_str: DriverConnStr,
     options: ConnectionOptions,
     limit_secs: u32,
+    wipe_after: usize,
 ) -> Result<Connection<'static>, ConnectError> {
+    // On the thread that connected: the allocator's per-thread cache holds the driver's freed copies.
+    let connect_and_wipe = move |conn_str: DriverConnStr| {
+        let connected = env.connect_with_connection_string(conn_str.as_str(), options);
+        drop(conn_str);
+        if wipe_after > 0 {
+            crate::os::freed_heap::wipe_freed_blocks_up_to(wipe_after);
+        }
+        connected
+    };
     if limit_secs == 0 {
-        return env.connect_with_connection_string(conn_str.as_str(), options).map_err(ConnectError::Driver);
+        return connect_and_wipe(conn_str).map_err(ConnectError::Driver);
     }
     if ABANDONED.load(Ordering::Relaxed) >= MAX_ABANDONED {
         return Err(ConnectError::TimedOut(timed_out(limit_secs, "and too many earlier connects are still waiting")));
@@ -54,8 +65,7 @@ pub fn connect(
     let shared = Arc::new((Mutex::new(Handover::default()), Condvar::new()));
     let helper_shared = shared.clone();
     let spawned = std::thread::Builder::new().name("pconn-connect".into()).spawn(move || {
-        let connected = env.connect_with_connection_string(conn_str.as_str(), options);
-        drop(conn_str);
+        let connected = connect_and_wipe(conn_str);
         let (handover, ready) = &*helper_shared;
         let mut handover = handover.lock();
         if handover.abandoned {

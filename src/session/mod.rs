@@ -109,7 +109,11 @@ impl Session {
         // The socket the driver opens is the one new connected stream socket of the process once
         // it has connected (see socket.rs).
         let sockets_before = SocketFds::snapshot();
-        let conn = deadline::connect(env, conn_str, options, login_timeout).map_err(|error| match error {
+        // The driver stack frees its copies of the string unwiped, UTF-16 ones included (see
+        // os/freed_heap.rs): they are wiped on the connecting thread, on success and on a failed
+        // login alike.
+        let wipe_after = if spec.secret_values().any(|secret| !secret.is_empty()) { 4 * (conn_str.as_str().len() + 1) } else { 0 };
+        let conn = deadline::connect(env, conn_str, options, login_timeout, wipe_after).map_err(|error| match error {
             deadline::ConnectError::Driver(e) => {
                 let mut diag = Diagnostic::from_odbc_error(&e);
                 for secret in spec.secret_values() {
