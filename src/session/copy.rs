@@ -25,8 +25,9 @@ pub fn refuse_client_copy(sql: &str) -> Result<()> {
     Ok(())
 }
 
+/// A token of PostgreSQL SQL, as far as statement-level checks need (also `rollback_flag.rs`).
 #[derive(Debug, PartialEq, Eq)]
-enum Token<'a> {
+pub(super) enum Token<'a> {
     Word(&'a str),
     Semicolon,
     Other,
@@ -39,7 +40,7 @@ fn copies_through_the_client(sql: &str) -> bool {
     }
     let mut at_statement_start = true;
     let mut in_copy = false;
-    for token in (Tokens { sql, at: 0 }) {
+    for token in tokens(sql) {
         match token {
             Token::Semicolon => {
                 at_statement_start = true;
@@ -58,9 +59,15 @@ fn copies_through_the_client(sql: &str) -> bool {
     false
 }
 
-struct Tokens<'a> {
+pub(super) struct Tokens<'a> {
     sql: &'a str,
     at: usize,
+}
+
+/// The tokens of `sql`: comments, whitespace and the insides of literals and quoted identifiers
+/// are skipped.
+pub(super) fn tokens(sql: &str) -> Tokens<'_> {
+    Tokens { sql, at: 0 }
 }
 
 impl<'a> Iterator for Tokens<'a> {
