@@ -136,7 +136,7 @@ FUZZ_SEED ?= 1
 fuzz: deps
 	$(CARGO) build --release
 	PCONN_FUZZ_CALLS=$(FUZZ_CALLS) PCONN_FUZZ_SEEDS=$(FUZZ_SEEDS) PCONN_FUZZ_SEED=$(FUZZ_SEED) \
-	PCONN_FUZZ_PG_RAW_TRANSACTIONS=1 $(CARGO) test --release --test random_calls -- --nocapture
+	$(CARGO) test --release --test random_calls -- --nocapture
 
 # Lints every target (library, tests, examples) with warnings as errors.
 clippy:
