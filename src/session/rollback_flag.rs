@@ -27,9 +27,13 @@
 //! server ends idle; the plans still exist at that point, so nothing fails anyway. One round trip,
 //! only for requests that sent such SQL.
 //!
-//! Not covered: within one request, a caller that frees a prepared statement after a `ROLLBACK`
-//! outside a transaction, then drops the driver's plans itself (`DEALLOCATE ALL`, `DISCARD ALL`)
-//! and then begins a transaction, meets the same driver bug before pconn can step in.
+//! Not covered, within one request after a `ROLLBACK` outside a transaction (clearing the mark
+//! there would take knowing that no transaction is open again, which the driver does not tell):
+//! - a caller that frees a prepared statement, drops the driver's plans itself (`DEALLOCATE ALL`,
+//!   `DISCARD ALL`) and then begins a transaction meets the same recursion;
+//! - a statement prepared after one was freed may get the freed one's plan name (the driver names
+//!   plans after the handle's address), which still exists: it fails with "prepared statement …
+//!   already exists", a clear error.
 
 use super::Session;
 use super::copy::{Token, tokens};
