@@ -118,6 +118,28 @@ typedef enum pconn_isolation {
 } pconn_isolation;
 
 /*
+ Flags of `pconn_fetch_php_serialized`, combined with `|`.
+ */
+typedef enum pconn_php_rows {
+  /*
+   Each row a list: values keyed by column number from 0 (`odbc_fetch_into`).
+   */
+  PCONN_PHP_ROWS_LISTS = 0,
+  /*
+   Each row keyed by column name (`odbc_fetch_array`); a later column of the same name wins.
+   */
+  PCONN_PHP_ROWS_BY_NAME = 1,
+  /*
+   Every non-binary value as the driver's text (read as SQL_C_CHAR), doubles too: `1.0`,
+   `1e+20`, `Infinity`, `$1.50` as the driver prints them, as ext/odbc shows them (without
+   it, doubles come in pconn's exact form: `1`, `1e20`, `inf`). Only before the first row of
+   a result set may it differ from the previous call's: later a change returns
+   `PCONN_INVALID_ARGUMENT` ("flags changed within a result set").
+   */
+  PCONN_PHP_ROWS_DRIVER_TEXT = 2,
+} pconn_php_rows;
+
+/*
  A link: an integer handle, valid from the call that returned it until `pconn_close`,
  `pconn_drop`, `pconn_close_all` or the end of the request that got it. 0 is never a valid link.
  */
@@ -163,6 +185,8 @@ typedef struct pconn_value {
  ends. 0 is never a valid statement.
  */
 typedef uint64_t pconn_stmt;
+
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -281,6 +305,17 @@ enum pconn_status pconn_request_end(void);
 enum pconn_status pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
 
 /*
+ Executes `len` bytes of SQL at `sql` (not NUL-terminated) on a link, as `pconn_exec` does but
+ without the UTF-8 check: the bytes go to the driver's narrow `SQLExecDirect` exactly as given,
+ for applications whose SQL is in the driver's narrow encoding (Latin-1…). An embedded NUL
+ returns `PCONN_INVALID_ARGUMENT`.
+ */
+enum pconn_status pconn_exec_bytes(pconn_link link,
+                                   const char *sql,
+                                   size_t len,
+                                   pconn_result *out_result);
+
+/*
  Commits the link's transaction.
  */
 enum pconn_status pconn_commit(pconn_link link);
@@ -312,6 +347,33 @@ int32_t pconn_native_error(pconn_link link);
  The status code of the last call on `link` (or of the thread's last call, for 0).
  */
 enum pconn_status pconn_last_status(pconn_link link);
+
+/*
+ Writes to `*out_count` the number of info records (the driver's SQL_SUCCESS_WITH_INFO
+ diagnostics: PostgreSQL's notices, "cursor updatability changed"…) of the last call on `link`,
+ 0 when it had none. Only what the caller's own call got is kept (pconn's internal statements
+ never add any), and the next call on the link (or request end) drops them. Reading them is not
+ a call: it changes neither them nor the link's error.
+ */
+enum pconn_status pconn_info_count(pconn_link link, uint32_t *out_count);
+
+/*
+ Writes info record `index` (from 0) of the last call on `link` (see `pconn_info_count`): its
+ five-character SQLSTATE to `*out_sqlstate` and its message to `*out_message` (either may be
+ NULL). NUL-terminated, owned by pconn, valid until the next call on the link. An index past
+ the last returns `PCONN_INVALID_ARGUMENT`.
+ */
+enum pconn_status pconn_info_record(pconn_link link,
+                                    uint32_t index,
+                                    const char **out_sqlstate,
+                                    const char **out_message);
+
+/*
+ Writes what the link's driver calls its DBMS (`SQLGetInfo(SQL_DBMS_NAME)`: "PostgreSQL",
+ "SQLite", "MariaDB"…; "" when the driver does not say) to `*out_name`. NUL-terminated, owned
+ by pconn, valid as long as the link. Reading it is not a call: the link's error stays.
+ */
+enum pconn_status pconn_dbms_name(pconn_link link, const char **out_name);
 
 /*
  1 when the link is persistent, 0 when it is request-scoped or fresh (a pconnect that fell back
@@ -467,10 +529,36 @@ enum pconn_status pconn_column_display_size(pconn_result result,
                                             int64_t *out_size);
 
 /*
+ Writes the numeric value of `SQLColAttribute(column, field)` to `*out_value` (the driver's
+ SQLLEN, widened). Only the numeric field identifiers are allowed: SQL_COLUMN_LENGTH 3,
+ SQL_COLUMN_PRECISION 4 and SQL_COLUMN_SCALE 5 (ODBC 2: what ext/odbc's `odbc_field_len`,
+ `odbc_field_precision` and `odbc_field_scale` show), SQL_DESC_CONCISE_TYPE 2,
+ SQL_DESC_DISPLAY_SIZE 6, SQL_DESC_UNSIGNED 8, SQL_DESC_FIXED_PREC_SCALE 9, SQL_DESC_UPDATABLE
+ 10, SQL_DESC_AUTO_UNIQUE_VALUE 11, SQL_DESC_CASE_SENSITIVE 12, SQL_DESC_SEARCHABLE 13,
+ SQL_DESC_NUM_PREC_RADIX 32, SQL_DESC_TYPE 1002, SQL_DESC_LENGTH 1003, SQL_DESC_PRECISION
+ 1005, SQL_DESC_SCALE 1006, SQL_DESC_NULLABLE 1008, SQL_DESC_OCTET_LENGTH 1013; any other
+ returns `PCONN_INVALID_ARGUMENT`. `column` from 1.
+ */
+enum pconn_status pconn_column_attribute(pconn_result result,
+                                         uint16_t column,
+                                         uint16_t field,
+                                         int64_t *out_value);
+
+/*
  Prepares `sql` on a link; its parameters are written `?` and numbered from 1. On success
  writes the statement to `*out_stmt`. On failure the link's error says why.
  */
 enum pconn_status pconn_prepare(pconn_link link, const char *sql, pconn_stmt *out_stmt);
+
+/*
+ Prepares `len` bytes of SQL at `sql` (not NUL-terminated), as `pconn_prepare` does but without
+ the UTF-8 check: the bytes go to the driver's narrow `SQLPrepare` exactly as given. An embedded
+ NUL returns `PCONN_INVALID_ARGUMENT`.
+ */
+enum pconn_status pconn_prepare_bytes(pconn_link link,
+                                      const char *sql,
+                                      size_t len,
+                                      pconn_stmt *out_stmt);
 
 /*
  Writes the number of `?` parameters of the statement to `*out_count`.
@@ -478,11 +566,35 @@ enum pconn_status pconn_prepare(pconn_link link, const char *sql, pconn_stmt *ou
 enum pconn_status pconn_stmt_param_count(pconn_stmt stmt, uint16_t *out_count);
 
 /*
+ Describes parameter `index` (from 1) of a prepared statement (`SQLDescribeParam`): its SQL type
+ code, size, decimal digits and nullability (SQL_NO_NULLS 0, SQL_NULLABLE 1,
+ SQL_NULLABLE_UNKNOWN 2). Any out pointer may be NULL. Some drivers only parse the SQL here
+ (psqlODBC), so invalid SQL may fail at this call. A driver that cannot describe parameters
+ gives `PCONN_OK` with SQL_VARCHAR (12), size 0, digits 0 and nullable -1 (unknown).
+ */
+enum pconn_status pconn_stmt_describe_param(pconn_stmt stmt,
+                                            uint16_t index,
+                                            int *out_sql_type,
+                                            uint64_t *out_size,
+                                            int16_t *out_digits,
+                                            int *out_nullable);
+
+/*
  Binds NUL-terminated UTF-8 `text` to parameter `index` (from 1). pconn copies the value; it is
  used by every later `pconn_stmt_execute` until bound again. An index outside 1..count returns
  `PCONN_INVALID_ARGUMENT`.
  */
 enum pconn_status pconn_stmt_bind_text(pconn_stmt stmt, uint16_t index, const char *text);
+
+/*
+ Binds `len` bytes at `data` (NULL when `len` is 0) to parameter `index` (from 1) as character
+ data (SQL_C_CHAR), exactly as given: no UTF-8 check, NULs kept (the length ends the value).
+ For text in the driver's narrow encoding (Latin-1…). Otherwise as `pconn_stmt_bind_text`.
+ */
+enum pconn_status pconn_stmt_bind_text_bytes(pconn_stmt stmt,
+                                             uint16_t index,
+                                             const char *data,
+                                             size_t len);
 
 /*
  Binds a 64-bit integer to parameter `index` (from 1). Otherwise as `pconn_stmt_bind_text`.
@@ -603,11 +715,100 @@ enum pconn_status pconn_primary_keys(pconn_link link,
                                      pconn_result *out_result);
 
 /*
+ Lists the data types the data source supports (`SQLGetTypeInfo`) as an ordinary result: one row
+ per type (TYPE_NAME, DATA_TYPE, COLUMN_SIZE, …). `data_type` 0 (`SQL_ALL_TYPES`) lists all; the
+ driver checks any other value.
+ */
+enum pconn_status pconn_type_info(pconn_link link, int16_t data_type, pconn_result *out_result);
+
+/*
+ Lists procedures (`SQLProcedures`) as an ordinary result with the driver's columns. Arguments
+ are search patterns; NULL means any, "" is passed as "".
+ */
+enum pconn_status pconn_procedures(pconn_link link,
+                                   const char *catalog,
+                                   const char *schema,
+                                   const char *procedure,
+                                   pconn_result *out_result);
+
+/*
+ Lists the parameters and result columns of procedures (`SQLProcedureColumns`) as an ordinary
+ result. Arguments are search patterns; NULL means any.
+ */
+enum pconn_status pconn_procedure_columns(pconn_link link,
+                                          const char *catalog,
+                                          const char *schema,
+                                          const char *procedure,
+                                          const char *column,
+                                          pconn_result *out_result);
+
+/*
+ Lists foreign keys (`SQLForeignKeys`) as an ordinary result: those of table `fk_*`, those
+ referring to the primary key of table `pk_*`, or the one between both. NULL means not given.
+ */
+enum pconn_status pconn_foreign_keys(pconn_link link,
+                                     const char *pk_catalog,
+                                     const char *pk_schema,
+                                     const char *pk_table,
+                                     const char *fk_catalog,
+                                     const char *fk_schema,
+                                     const char *fk_table,
+                                     pconn_result *out_result);
+
+/*
+ Lists the columns that identify a row of table `table` (`identifier_type` `SQL_BEST_ROWID` 1)
+ or that change when it is updated (`SQL_ROWVER` 2) (`SQLSpecialColumns`) as an ordinary result.
+ `scope` and `nullable` as ODBC defines them; the driver checks every integer argument.
+ */
+enum pconn_status pconn_special_columns(pconn_link link,
+                                        int identifier_type,
+                                        const char *catalog,
+                                        const char *schema,
+                                        const char *table,
+                                        int scope,
+                                        int nullable,
+                                        pconn_result *out_result);
+
+/*
+ Lists the statistics and indexes of table `table` (`SQLStatistics`) as an ordinary result.
+ `unique`: `SQL_INDEX_UNIQUE` 0 or `SQL_INDEX_ALL` 1; `reserved` (ext/odbc's accuracy):
+ `SQL_QUICK` 0 or `SQL_ENSURE` 1.
+ */
+enum pconn_status pconn_statistics(pconn_link link,
+                                   const char *catalog,
+                                   const char *schema,
+                                   const char *table,
+                                   int unique,
+                                   int reserved,
+                                   pconn_result *out_result);
+
+/*
+ Lists the privileges on tables (`SQLTablePrivileges`) as an ordinary result. Arguments are
+ search patterns; NULL means any.
+ */
+enum pconn_status pconn_table_privileges(pconn_link link,
+                                         const char *catalog,
+                                         const char *schema,
+                                         const char *table,
+                                         pconn_result *out_result);
+
+/*
+ Lists the privileges on the columns of table `table` (`SQLColumnPrivileges`) as an ordinary
+ result. `column` is a search pattern; NULL means any.
+ */
+enum pconn_status pconn_column_privileges(pconn_link link,
+                                          const char *catalog,
+                                          const char *schema,
+                                          const char *table,
+                                          const char *column,
+                                          pconn_result *out_result);
+
+/*
  Fetches up to `max_rows` rows (from 1 to 1,000,000), fewer once the text reaches `max_bytes`
  (0: no limit; at least one row is always read), and writes them as one string in PHP's
  `serialize()` format: a list of rows, each an array of its column values as strings (binary
- columns as their bytes, doubles in exact form), SQL NULL as null, keyed as `flags` (a
- `pconn_php_rows`) says. So a PHP binding gets a batch of arrays with one FFI call and one
+ columns as their bytes, doubles in exact form unless `PCONN_PHP_ROWS_DRIVER_TEXT`), SQL NULL as
+ null, keyed as `flags` (`pconn_php_rows` values combined with `|`) says. So a PHP binding gets a batch of arrays with one FFI call and one
  `unserialize()`. `*out_data` points to `*out_len` bytes (followed by a NUL), owned by pconn and
  valid until the next call on this result; `*out_rows` (may be NULL) is the number of rows.
  `PCONN_NO_DATA` (with an empty list) when no row was left. A row that fails after others were

@@ -110,7 +110,7 @@ fn connect(kind: LinkKind, request: &Request) -> Result<LinkHandle> {
 /// The first column of the first row, as text; `None` for no row or SQL NULL.
 fn query(link: LinkHandle, sql: &str) -> Result<Option<String>> {
     pool::call_on_link(link, |session| {
-        let slot = session.execute(sql)?;
+        let slot = session.execute(sql.as_bytes())?;
         let mut value = None;
         if session.result_set_mut(slot)?.column_count() > 0 && session.fetch(slot)? {
             value = session.result_set_mut(slot)?.text(1)?.map(|bytes| String::from_utf8_lossy(bytes.strip_suffix(&[0]).unwrap_or(bytes)).into_owned());

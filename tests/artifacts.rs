@@ -76,3 +76,17 @@ fn version_matches_cargo_toml() {
     let header = std::fs::read_to_string(root().join("include/pconn.h")).unwrap();
     assert!(header.contains(&format!("#define PCONN_VERSION \"{}\"", env!("CARGO_PKG_VERSION"))));
 }
+
+/// The PHP binding hands the `PCONN_*` settings PHP sees (Apache's `SetEnv`, php-fpm's `env[...]`)
+/// to the library, from its own list of the library's options: the list must name every option,
+/// each with its own variable, or a setting made for PHP would silently not reach the library.
+#[test]
+fn the_php_binding_passes_on_every_option_from_its_environment_variable() {
+    let library = std::fs::read_to_string(root().join("bindings/php/src/Library.php")).unwrap();
+    let start = library.find("ENV_OPTIONS = [").expect("Library.php lists ENV_OPTIONS");
+    let list = &library[start..start + library[start..].find("];").unwrap()];
+    for option in pconn::config::OPTIONS {
+        let entry = format!("'{}' => 'PCONN_{}'", option.name, option.name.to_ascii_uppercase());
+        assert!(list.contains(&entry), "Library.php's ENV_OPTIONS lacks {entry}");
+    }
+}

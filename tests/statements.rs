@@ -466,7 +466,7 @@ fn whole_row_reads(backend: Backend) {
         assert_eq!((rows, unsafe { CStr::from_ptr(data) }.to_str().unwrap()), (0, "a:0:{}"));
         assert_eq!(pconn_fetch_php_serialized(result, 0, 0, 0, &mut data, &mut len, &mut rows), PCONN_INVALID_ARGUMENT);
         assert_eq!(pconn_fetch_php_serialized(result, 1, 0, 0, null_mut(), &mut len, &mut rows), PCONN_NULL_ARGUMENT);
-        assert_eq!(pconn_fetch_php_serialized(result, 1, 0, 2, &mut data, &mut len, &mut rows), PCONN_INVALID_ARGUMENT);
+        assert_eq!(pconn_fetch_php_serialized(result, 1, 0, 4, &mut data, &mut len, &mut rows), PCONN_INVALID_ARGUMENT);
         ok(pconn_result_free(result), link);
 
         // Keyed by column name, and cut by bytes (one row at least).

@@ -29,6 +29,12 @@ typedef enum pconn_isolation {
   PCONN_TXN_SERIALIZABLE = 8,
 } pconn_isolation;
 
+typedef enum pconn_php_rows {
+  PCONN_PHP_ROWS_LISTS = 0,
+  PCONN_PHP_ROWS_BY_NAME = 1,
+  PCONN_PHP_ROWS_DRIVER_TEXT = 2,
+} pconn_php_rows;
+
 typedef uint64_t pconn_link;
 
 typedef uint64_t pconn_result;
@@ -43,6 +49,8 @@ typedef struct pconn_value {
 } pconn_value;
 
 typedef uint64_t pconn_stmt;
+
+
 
 const char *pconn_version(void);
 
@@ -81,6 +89,11 @@ enum pconn_status pconn_request_end(void);
 
 enum pconn_status pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
 
+enum pconn_status pconn_exec_bytes(pconn_link link,
+                                   const char *sql,
+                                   size_t len,
+                                   pconn_result *out_result);
+
 enum pconn_status pconn_commit(pconn_link link);
 
 enum pconn_status pconn_rollback(pconn_link link);
@@ -92,6 +105,15 @@ const char *pconn_sqlstate(pconn_link link);
 int32_t pconn_native_error(pconn_link link);
 
 enum pconn_status pconn_last_status(pconn_link link);
+
+enum pconn_status pconn_info_count(pconn_link link, uint32_t *out_count);
+
+enum pconn_status pconn_info_record(pconn_link link,
+                                    uint32_t index,
+                                    const char **out_sqlstate,
+                                    const char **out_message);
+
+enum pconn_status pconn_dbms_name(pconn_link link, const char **out_name);
 
 int pconn_link_is_persistent(pconn_link link);
 
@@ -153,11 +175,33 @@ enum pconn_status pconn_column_display_size(pconn_result result,
                                             uint16_t column,
                                             int64_t *out_size);
 
+enum pconn_status pconn_column_attribute(pconn_result result,
+                                         uint16_t column,
+                                         uint16_t field,
+                                         int64_t *out_value);
+
 enum pconn_status pconn_prepare(pconn_link link, const char *sql, pconn_stmt *out_stmt);
+
+enum pconn_status pconn_prepare_bytes(pconn_link link,
+                                      const char *sql,
+                                      size_t len,
+                                      pconn_stmt *out_stmt);
 
 enum pconn_status pconn_stmt_param_count(pconn_stmt stmt, uint16_t *out_count);
 
+enum pconn_status pconn_stmt_describe_param(pconn_stmt stmt,
+                                            uint16_t index,
+                                            int *out_sql_type,
+                                            uint64_t *out_size,
+                                            int16_t *out_digits,
+                                            int *out_nullable);
+
 enum pconn_status pconn_stmt_bind_text(pconn_stmt stmt, uint16_t index, const char *text);
+
+enum pconn_status pconn_stmt_bind_text_bytes(pconn_stmt stmt,
+                                             uint16_t index,
+                                             const char *data,
+                                             size_t len);
 
 enum pconn_status pconn_stmt_bind_int64(pconn_stmt stmt, uint16_t index, int64_t value);
 
@@ -209,6 +253,60 @@ enum pconn_status pconn_primary_keys(pconn_link link,
                                      const char *schema,
                                      const char *table,
                                      pconn_result *out_result);
+
+enum pconn_status pconn_type_info(pconn_link link, int16_t data_type, pconn_result *out_result);
+
+enum pconn_status pconn_procedures(pconn_link link,
+                                   const char *catalog,
+                                   const char *schema,
+                                   const char *procedure,
+                                   pconn_result *out_result);
+
+enum pconn_status pconn_procedure_columns(pconn_link link,
+                                          const char *catalog,
+                                          const char *schema,
+                                          const char *procedure,
+                                          const char *column,
+                                          pconn_result *out_result);
+
+enum pconn_status pconn_foreign_keys(pconn_link link,
+                                     const char *pk_catalog,
+                                     const char *pk_schema,
+                                     const char *pk_table,
+                                     const char *fk_catalog,
+                                     const char *fk_schema,
+                                     const char *fk_table,
+                                     pconn_result *out_result);
+
+enum pconn_status pconn_special_columns(pconn_link link,
+                                        int identifier_type,
+                                        const char *catalog,
+                                        const char *schema,
+                                        const char *table,
+                                        int scope,
+                                        int nullable,
+                                        pconn_result *out_result);
+
+enum pconn_status pconn_statistics(pconn_link link,
+                                   const char *catalog,
+                                   const char *schema,
+                                   const char *table,
+                                   int unique,
+                                   int reserved,
+                                   pconn_result *out_result);
+
+enum pconn_status pconn_table_privileges(pconn_link link,
+                                         const char *catalog,
+                                         const char *schema,
+                                         const char *table,
+                                         pconn_result *out_result);
+
+enum pconn_status pconn_column_privileges(pconn_link link,
+                                          const char *catalog,
+                                          const char *schema,
+                                          const char *table,
+                                          const char *column,
+                                          pconn_result *out_result);
 
 enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              uint32_t max_rows,

@@ -30,6 +30,21 @@ pub unsafe fn required_str<'a>(ptr: *const c_char, name: &'static str, limit: us
     std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8(name))
 }
 
+/// A required byte-string argument: `len` bytes at `ptr`, any bytes (NULL only when `len` is 0).
+///
+/// # Safety
+/// `ptr` is NULL or points to `len` readable bytes.
+pub unsafe fn required_bytes<'a>(ptr: *const c_char, len: usize, name: &'static str, limit: usize) -> Result<&'a [u8]> {
+    if len > limit {
+        return Err(Error::TooLong { what: name, limit });
+    }
+    if ptr.is_null() {
+        return if len == 0 { Ok(&[]) } else { Err(Error::NullArgument(name)) };
+    }
+    // SAFETY: per the contract above.
+    Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
 /// An optional string argument: NULL means "not given".
 ///
 /// # Safety
@@ -51,6 +66,16 @@ pub unsafe fn write_out<T>(ptr: *mut T, value: T) {
     unsafe { ptr.write(value) }
 }
 
+/// Writes an output parameter the caller may leave out (NULL).
+///
+/// # Safety
+/// `ptr` is NULL or points to writable memory for a `T`.
+pub unsafe fn write_optional<T>(ptr: *mut T, value: T) {
+    if !ptr.is_null() {
+        // SAFETY: per the contract above.
+        unsafe { ptr.write(value) }
+    }
+}
 
 /// Writes an optional NULL indicator.
 ///

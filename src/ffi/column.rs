@@ -81,3 +81,26 @@ pub extern "C" fn pconn_column_display_size(result: pconn_result, column: u16, o
         Ok(())
     })
 }
+
+/// Writes the numeric value of `SQLColAttribute(column, field)` to `*out_value` (the driver's
+/// SQLLEN, widened). Only the numeric field identifiers are allowed: SQL_COLUMN_LENGTH 3,
+/// SQL_COLUMN_PRECISION 4 and SQL_COLUMN_SCALE 5 (ODBC 2: what ext/odbc's `odbc_field_len`,
+/// `odbc_field_precision` and `odbc_field_scale` show), SQL_DESC_CONCISE_TYPE 2,
+/// SQL_DESC_DISPLAY_SIZE 6, SQL_DESC_UNSIGNED 8, SQL_DESC_FIXED_PREC_SCALE 9, SQL_DESC_UPDATABLE
+/// 10, SQL_DESC_AUTO_UNIQUE_VALUE 11, SQL_DESC_CASE_SENSITIVE 12, SQL_DESC_SEARCHABLE 13,
+/// SQL_DESC_NUM_PREC_RADIX 32, SQL_DESC_TYPE 1002, SQL_DESC_LENGTH 1003, SQL_DESC_PRECISION
+/// 1005, SQL_DESC_SCALE 1006, SQL_DESC_NULLABLE 1008, SQL_DESC_OCTET_LENGTH 1013; any other
+/// returns `PCONN_INVALID_ARGUMENT`. `column` from 1.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_column_attribute(result: pconn_result, column: u16, field: u16, out_value: *mut i64) -> pconn_status {
+    status_call(|| {
+        let out_value = out_ptr(out_value, "out_value")?;
+        let value = on_result(result, |l, slot| {
+            let read = l.result_set_mut(slot)?.column_attribute(column, field);
+            l.note(read)
+        })?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_value, value) };
+        Ok(())
+    })
+}

@@ -1,7 +1,7 @@
 //! The C ABI of a link: getting one (persistent, request-scoped or fresh), closing it, requests,
 //! running SQL on it, transactions, its last error, and its raw ODBC handle.
 
-use super::args::{MAX_CONNECT_ARG, MAX_SQL, optional_str, out_ptr, required_str, write_out};
+use super::args::{MAX_CONNECT_ARG, MAX_SQL, optional_str, out_ptr, required_bytes, required_str, write_optional, write_out};
 use super::guard::{getter, status_call};
 use super::handle::{pack, pconn_link, pconn_result};
 use super::status::{pconn_status, status_of};
@@ -149,8 +149,25 @@ pub extern "C" fn pconn_exec(link: pconn_link, sql: *const c_char, out_result: *
         let sql = unsafe { required_str(sql, "sql", MAX_SQL) };
         let slot = pool::call_on_link(link, |l| {
             let sql = sql?;
-            l.execute(sql)
+            l.execute(sql.as_bytes())
         })?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_result, pack(link, slot)) };
+        Ok(())
+    })
+}
+
+/// Executes `len` bytes of SQL at `sql` (not NUL-terminated) on a link, as `pconn_exec` does but
+/// without the UTF-8 check: the bytes go to the driver's narrow `SQLExecDirect` exactly as given,
+/// for applications whose SQL is in the driver's narrow encoding (Latin-1…). An embedded NUL
+/// returns `PCONN_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_exec_bytes(link: pconn_link, sql: *const c_char, len: usize, out_result: *mut pconn_result) -> pconn_status {
+    status_call(|| {
+        let out_result = out_ptr(out_result, "out_result")?;
+        // SAFETY: `len` readable bytes at `sql`, as documented.
+        let sql = unsafe { required_bytes(sql, len, "sql", MAX_SQL) };
+        let slot = pool::call_on_link(link, |l| l.execute(sql?))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_result, pack(link, slot)) };
         Ok(())
@@ -212,6 +229,58 @@ pub extern "C" fn pconn_native_error(link: pconn_link) -> i32 {
 pub extern "C" fn pconn_last_status(link: pconn_link) -> pconn_status {
     getter(pconn_status::PCONN_PANIC, || {
         read_error(link, |e| e.map_or(pconn_status::PCONN_OK, |e| status_of(&e.error)), pconn_status::PCONN_INVALID_HANDLE)
+    })
+}
+
+/// Writes to `*out_count` the number of info records (the driver's SQL_SUCCESS_WITH_INFO
+/// diagnostics: PostgreSQL's notices, "cursor updatability changed"…) of the last call on `link`,
+/// 0 when it had none. Only what the caller's own call got is kept (pconn's internal statements
+/// never add any), and the next call on the link (or request end) drops them. Reading them is not
+/// a call: it changes neither them nor the link's error.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_info_count(link: pconn_link, out_count: *mut u32) -> pconn_status {
+    status_call(|| {
+        let out_count = out_ptr(out_count, "out_count")?;
+        let count = pool::read_session(link, |l| l.info().len())?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_count, u32::try_from(count).unwrap_or(u32::MAX)) };
+        Ok(())
+    })
+}
+
+/// Writes info record `index` (from 0) of the last call on `link` (see `pconn_info_count`): its
+/// five-character SQLSTATE to `*out_sqlstate` and its message to `*out_message` (either may be
+/// NULL). NUL-terminated, owned by pconn, valid until the next call on the link. An index past
+/// the last returns `PCONN_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_info_record(link: pconn_link, index: u32, out_sqlstate: *mut *const c_char, out_message: *mut *const c_char) -> pconn_status {
+    status_call(|| {
+        let (sqlstate, message) = pool::read_session(link, |l| {
+            let info = l.info();
+            info.get(index as usize).map(|(state, message)| (state.as_ptr(), message.as_ptr())).ok_or_else(|| {
+                crate::error::Error::InvalidArgument(format!("info record {index} does not exist: the last call got {}", info.len()))
+            })
+        })??;
+        // SAFETY: each pointer is written only when non-NULL; the caller passes writable ones.
+        unsafe {
+            write_optional(out_sqlstate, sqlstate);
+            write_optional(out_message, message);
+        }
+        Ok(())
+    })
+}
+
+/// Writes what the link's driver calls its DBMS (`SQLGetInfo(SQL_DBMS_NAME)`: "PostgreSQL",
+/// "SQLite", "MariaDB"…; "" when the driver does not say) to `*out_name`. NUL-terminated, owned
+/// by pconn, valid as long as the link. Reading it is not a call: the link's error stays.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_dbms_name(link: pconn_link, out_name: *mut *const c_char) -> pconn_status {
+    status_call(|| {
+        let out_name = out_ptr(out_name, "out_name")?;
+        let name = pool::read_session(link, |l| l.dbms_name().as_ptr())?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_name, name) };
+        Ok(())
     })
 }
 

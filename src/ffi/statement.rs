@@ -1,14 +1,14 @@
 //! The C ABI of a prepared statement: preparing, binding parameters by position, executing,
 //! freeing.
 
-use super::args::{MAX_SQL, out_ptr, required_str, write_out};
+use super::args::{MAX_SQL, out_ptr, required_bytes, required_str, write_optional, write_out};
 use super::guard::status_call;
 use super::handle::{on_stmt, pack, pconn_link, pconn_result, pconn_stmt, split_stmt};
 use super::status::pconn_status;
 use crate::error::Error;
 use crate::odbc::statement::ParamValue;
 use crate::pool;
-use std::ffi::{c_char, c_void};
+use std::ffi::{c_char, c_int, c_void};
 
 /// Prepares `sql` on a link; its parameters are written `?` and numbered from 1. On success
 /// writes the statement to `*out_stmt`. On failure the link's error says why.
@@ -18,6 +18,22 @@ pub extern "C" fn pconn_prepare(link: pconn_link, sql: *const c_char, out_stmt: 
         let out_stmt = out_ptr(out_stmt, "out_stmt")?;
         // SAFETY: NUL-terminated string or NULL, as documented.
         let sql = unsafe { required_str(sql, "sql", MAX_SQL) };
+        let slot = pool::call_on_link(link, |l| l.prepare(sql?.as_bytes()))?;
+        // SAFETY: checked non-NULL above.
+        unsafe { write_out(out_stmt, pack(link, slot)) };
+        Ok(())
+    })
+}
+
+/// Prepares `len` bytes of SQL at `sql` (not NUL-terminated), as `pconn_prepare` does but without
+/// the UTF-8 check: the bytes go to the driver's narrow `SQLPrepare` exactly as given. An embedded
+/// NUL returns `PCONN_INVALID_ARGUMENT`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_prepare_bytes(link: pconn_link, sql: *const c_char, len: usize, out_stmt: *mut pconn_stmt) -> pconn_status {
+    status_call(|| {
+        let out_stmt = out_ptr(out_stmt, "out_stmt")?;
+        // SAFETY: `len` readable bytes at `sql`, as documented.
+        let sql = unsafe { required_bytes(sql, len, "sql", MAX_SQL) };
         let slot = pool::call_on_link(link, |l| l.prepare(sql?))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_stmt, pack(link, slot)) };
@@ -37,6 +53,36 @@ pub extern "C" fn pconn_stmt_param_count(stmt: pconn_stmt, out_count: *mut u16) 
     })
 }
 
+/// Describes parameter `index` (from 1) of a prepared statement (`SQLDescribeParam`): its SQL type
+/// code, size, decimal digits and nullability (SQL_NO_NULLS 0, SQL_NULLABLE 1,
+/// SQL_NULLABLE_UNKNOWN 2). Any out pointer may be NULL. Some drivers only parse the SQL here
+/// (psqlODBC), so invalid SQL may fail at this call. A driver that cannot describe parameters
+/// gives `PCONN_OK` with SQL_VARCHAR (12), size 0, digits 0 and nullable -1 (unknown).
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_stmt_describe_param(
+    stmt: pconn_stmt,
+    index: u16,
+    out_sql_type: *mut c_int,
+    out_size: *mut u64,
+    out_digits: *mut i16,
+    out_nullable: *mut c_int,
+) -> pconn_status {
+    status_call(|| {
+        let described = on_stmt(stmt, |l, slot| {
+            let described = l.statement_mut(slot)?.describe_param(index);
+            l.note(described)
+        })?;
+        // SAFETY: each pointer is written only when non-NULL; the caller passes writable ones.
+        unsafe {
+            write_optional(out_sql_type, c_int::from(described.sql_type));
+            write_optional(out_size, described.size);
+            write_optional(out_digits, described.digits);
+            write_optional(out_nullable, described.nullable);
+        }
+        Ok(())
+    })
+}
+
 fn bind(stmt: pconn_stmt, index: u16, value: impl FnOnce() -> crate::Result<ParamValue>) -> pconn_status {
     status_call(|| on_stmt(stmt, |l, slot| l.statement_mut(slot)?.bind(index, value()?)))
 }
@@ -47,7 +93,16 @@ fn bind(stmt: pconn_stmt, index: u16, value: impl FnOnce() -> crate::Result<Para
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_stmt_bind_text(stmt: pconn_stmt, index: u16, text: *const c_char) -> pconn_status {
     // SAFETY: NUL-terminated string or NULL, as documented.
-    bind(stmt, index, || Ok(ParamValue::text(unsafe { required_str(text, "text", MAX_SQL)? })))
+    bind(stmt, index, || Ok(ParamValue::text(unsafe { required_str(text, "text", MAX_SQL)? }.as_bytes())))
+}
+
+/// Binds `len` bytes at `data` (NULL when `len` is 0) to parameter `index` (from 1) as character
+/// data (SQL_C_CHAR), exactly as given: no UTF-8 check, NULs kept (the length ends the value).
+/// For text in the driver's narrow encoding (Latin-1…). Otherwise as `pconn_stmt_bind_text`.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_stmt_bind_text_bytes(stmt: pconn_stmt, index: u16, data: *const c_char, len: usize) -> pconn_status {
+    // SAFETY: `len` readable bytes at `data`, as documented.
+    bind(stmt, index, || Ok(ParamValue::text(unsafe { required_bytes(data, len, "data", MAX_SQL)? })))
 }
 
 /// Binds a 64-bit integer to parameter `index` (from 1). Otherwise as `pconn_stmt_bind_text`.

@@ -6,7 +6,8 @@
 //! those disconnect or close in `Drop` and panic when that fails (a lost server, a forked child);
 //! a pooled link must decide itself when and whether bytes go to the server.
 
-use crate::diag::Diagnostic;
+use crate::diag::{DiagRecord, Diagnostic};
+use std::cell::RefCell;
 use crate::error::{Error, Result};
 use odbc_api::buffers::Indicator;
 use odbc_api::handles::{Diagnostics, SqlResult, Statement};
@@ -37,6 +38,24 @@ impl DriverText {
     }
 }
 
+/// Bytes handed to a driver with their length and a NUL after them, as [`DriverText`] for text
+/// that need not be UTF-8 (the caller's SQL in a narrow encoding).
+pub struct DriverBytes(Vec<u8>);
+
+impl DriverBytes {
+    pub fn new(bytes: &[u8]) -> DriverBytes {
+        let mut terminated = Vec::with_capacity(bytes.len() + 1);
+        terminated.extend_from_slice(bytes);
+        terminated.push(0);
+        DriverBytes(terminated)
+    }
+
+    /// The bytes without their NUL; the byte after the returned slice is the NUL.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0[..self.0.len() - 1]
+    }
+}
+
 /// Converts an ODBC return into a pconn result, reading all diagnostic records from `handle` on
 /// error. A lost connection becomes [`Error::Broken`].
 pub fn check<T>(result: SqlResult<T>, handle: &(impl Diagnostics + ?Sized)) -> Result<T> {
@@ -54,6 +73,44 @@ pub fn check_no_data(result: SqlResult<()>, handle: &(impl Diagnostics + ?Sized)
     match result {
         SqlResult::NoData => Ok(false),
         other => check(other, handle).map(|()| true),
+    }
+}
+
+thread_local! {
+    /// The info records (SQL_SUCCESS_WITH_INFO) of the caller's calls since [`take_info`]: a
+    /// session takes them after each call it makes for its caller (see `Session::info`).
+    static CALL_INFO: RefCell<Vec<DiagRecord>> = const { RefCell::new(Vec::new()) };
+}
+
+fn keep_info(handle: &(impl Diagnostics + ?Sized)) {
+    let records = Diagnostic::collect(handle).records;
+    let _ = CALL_INFO.try_with(|info| info.borrow_mut().extend(records));
+}
+
+/// The info records kept by [`check_reported`] and [`check_reported_raw`] since the last take.
+pub fn take_info() -> Vec<DiagRecord> {
+    CALL_INFO.try_with(|info| std::mem::take(&mut *info.borrow_mut())).unwrap_or_default()
+}
+
+/// Like [`check_no_data`], for a call made because the caller asked for it (execute, prepare,
+/// commit…): the records of a SQL_SUCCESS_WITH_INFO are kept for [`take_info`]. pconn's own
+/// calls use [`check`], so their info never reaches the caller.
+pub fn check_reported(result: SqlResult<()>, handle: &(impl Diagnostics + ?Sized)) -> Result<bool> {
+    if let SqlResult::SuccessWithInfo(()) = result {
+        keep_info(handle);
+    }
+    check_no_data(result, handle)
+}
+
+/// [`check_reported`] for a raw return code; `NO_DATA` gives `Ok(false)`.
+pub fn check_reported_raw(ret: sys::SqlReturn, handle: &(impl Diagnostics + ?Sized), function: &'static str) -> Result<bool> {
+    match ret {
+        sys::SqlReturn::SUCCESS_WITH_INFO => {
+            keep_info(handle);
+            Ok(true)
+        }
+        sys::SqlReturn::NO_DATA => Ok(false),
+        other => check_raw(other, handle, function).map(|()| true),
     }
 }
 
@@ -138,3 +195,4 @@ pub mod catalog;
 pub mod connection;
 pub mod result_set;
 pub mod statement;
+mod undeclared;

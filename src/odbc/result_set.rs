@@ -9,6 +9,7 @@
 
 use crate::config;
 use crate::error::{Error, Result};
+use crate::odbc::statement::Caller;
 use crate::odbc::{check, check_no_data, check_raw, get_var_data};
 use odbc_api::handles::{CData, CDataMut, ColumnDescription, Statement, StatementImpl};
 use odbc_api::parameter::{Binary, Text};
@@ -22,6 +23,13 @@ const MAX_INLINE_BYTES: usize = 512;
 const MAX_COLUMN_NAME_BYTES: usize = 1024;
 /// Ceiling on the memory of one batch: wide rows get fewer rows per fetch.
 const MAX_BATCH_BYTES: usize = 4 * 1024 * 1024;
+
+/// The `SQLColAttribute` field identifiers with a numeric value: SQL_COLUMN_LENGTH 3,
+/// SQL_COLUMN_PRECISION 4, SQL_COLUMN_SCALE 5 (ODBC 2), SQL_DESC_DISPLAY_SIZE 6, UNSIGNED 8,
+/// FIXED_PREC_SCALE 9, UPDATABLE 10, AUTO_UNIQUE_VALUE 11, CASE_SENSITIVE 12, SEARCHABLE 13,
+/// CONCISE_TYPE 2, TYPE 1002, LENGTH 1003, PRECISION 1005, SCALE 1006, NULLABLE 1008,
+/// OCTET_LENGTH 1013, NUM_PREC_RADIX 32.
+pub(crate) const NUMERIC_COLUMN_FIELDS: [u16; 18] = [3, 4, 5, 6, 8, 9, 10, 11, 12, 13, 2, 1002, 1003, 1005, 1006, 1008, 1013, 32];
 
 /// What the driver says about one result column.
 #[derive(Debug, Clone)]
@@ -333,6 +341,10 @@ pub struct ResultSet {
     stmt: ManuallyDrop<StatementImpl<'static>>,
     owns_stmt: bool,
     mode: FetchMode,
+    /// Every non-binary column is read as the driver's text (SQL_C_CHAR), doubles too: what
+    /// ext/odbc shows (`1.0`, `1e+20`, `Infinity`, `$1.50`), where pconn's own reading gives
+    /// exact doubles in its own form.
+    driver_text: bool,
     columns: Vec<ColumnInfo>,
     affected_rows: i64,
     state: CursorState,
@@ -386,16 +398,16 @@ impl FetchMode {
 impl ResultSet {
     /// Executes `sql` directly on a freshly allocated statement, reading rows one by one (for
     /// pconn's own small queries).
-    pub fn execute(stmt: StatementImpl<'static>, sql: &str) -> Result<ResultSet> {
-        ResultSet::execute_with(stmt, sql, FetchMode::RowByRow)
+    pub fn execute(mut stmt: StatementImpl<'static>, sql: &str) -> Result<ResultSet> {
+        super::statement::exec_direct(&mut stmt, sql.as_bytes(), Caller::Pconn)?;
+        ResultSet::executed(stmt, FetchMode::RowByRow)
     }
 
-    /// Executes `sql` directly on a freshly allocated statement.
-    pub fn execute_with(mut stmt: StatementImpl<'static>, sql: &str, mode: FetchMode) -> Result<ResultSet> {
-        // SAFETY: no parameters or columns are bound to this statement, so no buffer can dangle.
-        let executed = unsafe { stmt.exec_direct(&super::DriverText::new(sql).sql_text()) };
-        // NoData: a searched UPDATE/DELETE that matched no row.
-        check_no_data(executed, &stmt)?;
+    /// Executes the caller's `sql` (the bytes given, for the driver's narrow `SQLExecDirect`)
+    /// directly on a freshly allocated statement.
+    pub fn execute_with(mut stmt: StatementImpl<'static>, sql: &[u8], mode: FetchMode) -> Result<ResultSet> {
+        // NO_DATA (a searched UPDATE/DELETE that matched no row) is a success.
+        super::statement::exec_direct(&mut stmt, sql, Caller::Application)?;
         ResultSet::executed(stmt, mode)
     }
 
@@ -421,6 +433,7 @@ impl ResultSet {
             stmt,
             owns_stmt,
             mode,
+            driver_text: false,
             columns: Vec::new(),
             affected_rows: -1,
             state: CursorState::NoCursor,
@@ -436,6 +449,7 @@ impl ResultSet {
 
     /// Reads the shape of the current result set and binds its buffers.
     fn describe(&mut self) -> Result<()> {
+        let driver_text = self.driver_text;
         let stmt = &mut *self.stmt;
         let count = check(stmt.num_result_cols(), &*stmt)?;
         let count = u16::try_from(count).unwrap_or(0);
@@ -490,7 +504,7 @@ impl ResultSet {
             .zip(&sizes)
             .map(|(info, size)| {
                 let kind = match info.kind() {
-                    BlockKind::Double if doubles_as_text => BlockKind::Text,
+                    BlockKind::Double if doubles_as_text || driver_text => BlockKind::Text,
                     kind => kind,
                 };
                 ColumnBlock::new(kind, *size, batch)
@@ -615,6 +629,7 @@ impl ResultSet {
     }
 
     fn fetch_single(&mut self) -> Result<bool> {
+        let driver_text = self.driver_text;
         let stmt = &mut *self.stmt;
         // SAFETY: no columns are bound; values are read with SQLGetData into owned buffers.
         let fetched = unsafe { stmt.fetch() };
@@ -625,7 +640,7 @@ impl ResultSet {
         for (index, info) in self.columns.iter().enumerate() {
             let col = index as u16 + 1;
             let mut buf = Vec::new();
-            let found = if info.is_double() {
+            let found = if info.is_double() && !driver_text {
                 let mut value = odbc_api::Nullable::<f64>::null();
                 check(stmt.get_data(col, &mut value), &*stmt)?;
                 match value.into_opt() {
@@ -766,7 +781,11 @@ impl ResultSet {
     ///
     /// A row that fails after others were read ends the batch there; the error is reported by
     /// the next fetch, so no row read before it is lost.
-    pub fn fetch_php_serialized(&mut self, max_rows: usize, max_bytes: usize, keyed_by_name: bool) -> Result<(&[u8], usize)> {
+    ///
+    /// With `driver_text`, every non-binary value is the driver's text (see
+    /// [`ResultSet::read_as_driver_text`]).
+    pub fn fetch_php_serialized(&mut self, max_rows: usize, max_bytes: usize, keyed_by_name: bool, driver_text: bool) -> Result<(&[u8], usize)> {
+        self.read_as_driver_text(driver_text)?;
         if keyed_by_name && self.php_keys.len() != self.columns.len() {
             self.php_keys = self
                 .columns
@@ -854,6 +873,30 @@ impl ResultSet {
         Ok((&self.serialized_out[..len], rows))
     }
 
+    /// Reads every non-binary column as the driver's text (SQL_C_CHAR), or doubles as doubles
+    /// (pconn's default). The choice may change only before the first row of a result set is
+    /// fetched, since a block cursor's buffers are bound for the whole set: later, a different
+    /// choice is refused (`InvalidArgument`), so no row of one set is read two ways.
+    pub fn read_as_driver_text(&mut self, driver_text: bool) -> Result<()> {
+        if driver_text == self.driver_text {
+            return Ok(());
+        }
+        if self.state != CursorState::BeforeFirstRow {
+            return Err(Error::InvalidArgument(
+                "flags changed within a result set: PCONN_PHP_ROWS_DRIVER_TEXT must be the same on every fetch of a result set".into(),
+            ));
+        }
+        self.driver_text = driver_text;
+        let bound_doubles = matches!(&self.rows, Rows::Block { columns, .. }
+            if columns.iter().zip(&self.columns).any(|(block, info)| (block.kind == BlockKind::Double) == driver_text && info.is_double()));
+        if bound_doubles {
+            // The buffers were bound for the other choice at execute: bind them anew.
+            self.unbind();
+            self.describe()?;
+        }
+        Ok(())
+    }
+
     /// The driver's name for the type of column `col` (`SQL_DESC_TYPE_NAME`: `int4`, `text`,
     /// `VARCHAR`…), which ext/odbc's `odbc_field_type` shows.
     pub fn column_type_name(&mut self, col: u16) -> Result<String> {
@@ -880,6 +923,26 @@ impl ResultSet {
             buf.truncate(nul);
         }
         Ok(String::from_utf8_lossy(&buf).into_owned())
+    }
+
+    /// The numeric value of `SQLColAttribute(col, field)`, for the numeric field identifiers of
+    /// [`NUMERIC_COLUMN_FIELDS`] only (a string-valued one would write into a buffer). The ODBC 2
+    /// identifiers (`SQL_COLUMN_PRECISION` 4, …) get the driver's ODBC 2 answer, which is what
+    /// ext/odbc's `odbc_field_len` shows.
+    pub fn column_attribute(&mut self, col: u16, field: u16) -> Result<i64> {
+        self.column(col)?;
+        if !NUMERIC_COLUMN_FIELDS.contains(&field) {
+            return Err(Error::InvalidArgument(format!(
+                "field {field} is not one of the numeric SQLColAttribute fields pconn reads ({NUMERIC_COLUMN_FIELDS:?})"
+            )));
+        }
+        let mut value: sys::Len = 0;
+        // SAFETY: a numeric field writes only `value`; no character buffer is passed.
+        let ret = unsafe {
+            super::undeclared::SQLColAttributeNumeric(self.stmt.as_sys(), col, field, std::ptr::null_mut(), 0, std::ptr::null_mut(), &mut value)
+        };
+        check_raw(ret, &*self.stmt, "SQLColAttribute")?;
+        Ok(value as i64)
     }
 
     /// Moves to the statement's next result set (`SQLMoreResults`). `Ok(false)` when there is none.

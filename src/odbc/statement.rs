@@ -3,9 +3,10 @@
 //! through a [`ResultSet`] that borrows that handle.
 
 use super::result_set::{FetchMode, ResultSet};
-use super::{check, check_no_data};
+use super::{DriverBytes, check, check_raw, check_reported, check_reported_raw};
 use crate::error::{Error, Result};
 use odbc_api::handles::{Statement, StatementImpl};
+use odbc_api::sys;
 use odbc_api::parameter::{VarBinaryBox, VarCharBox};
 
 /// A parameter value, owned by the statement until it is bound anew.
@@ -19,8 +20,9 @@ pub enum ParamValue {
 }
 
 impl ParamValue {
-    pub fn text(text: &str) -> ParamValue {
-        ParamValue::Text(VarCharBox::from_vec(text.as_bytes().to_vec()))
+    /// Character data as the bytes given: UTF-8 or any narrow encoding the driver takes, NULs kept.
+    pub fn text(text: &[u8]) -> ParamValue {
+        ParamValue::Text(VarCharBox::from_vec(text.to_vec()))
     }
 
     pub fn binary(bytes: &[u8]) -> ParamValue {
@@ -30,6 +32,21 @@ impl ParamValue {
     pub fn null() -> ParamValue {
         ParamValue::Null(VarCharBox::null())
     }
+}
+
+/// What `SQLDescribeParam` says about a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamDescription {
+    pub sql_type: i16,
+    pub size: u64,
+    pub digits: i16,
+    /// SQL_NO_NULLS 0, SQL_NULLABLE 1, SQL_NULLABLE_UNKNOWN 2; -1 when the driver could not say.
+    pub nullable: i32,
+}
+
+impl ParamDescription {
+    /// For drivers without `SQLDescribeParam`: a VARCHAR of unknown size and nullability.
+    pub const UNKNOWN: ParamDescription = ParamDescription { sql_type: 12, size: 0, digits: 0, nullable: -1 };
 }
 
 pub struct PreparedStatement {
@@ -42,8 +59,13 @@ pub struct PreparedStatement {
 
 impl PreparedStatement {
     /// Prepares `sql` on a freshly allocated statement and learns how many parameters it has.
-    pub fn prepare(mut stmt: StatementImpl<'static>, sql: &str) -> Result<PreparedStatement> {
-        check(stmt.prepare(&super::DriverText::new(sql).sql_text()), &stmt)?;
+    /// The SQL goes to the driver's narrow `SQLPrepare` as the bytes given (UTF-8 or not).
+    pub fn prepare(mut stmt: StatementImpl<'static>, sql: &[u8]) -> Result<PreparedStatement> {
+        let len = sql_length(sql)?;
+        let sql = DriverBytes::new(sql);
+        // SAFETY: `sql` is valid for `len` bytes and a NUL during the call; the driver copies it.
+        let ret = unsafe { sys::SQLPrepare(stmt.as_sys(), sql.as_bytes().as_ptr(), len) };
+        check_reported_raw(ret, &stmt, "SQLPrepare")?;
         let count = check(stmt.num_params(), &stmt)?;
         Ok(PreparedStatement { stmt, params: (0..count).map(|_| None).collect(), result_slot: None })
     }
@@ -52,14 +74,36 @@ impl PreparedStatement {
         self.params.len() as u16
     }
 
-    /// Sets parameter `index` (from 1) for the next executions.
-    pub fn bind(&mut self, index: u16, value: ParamValue) -> Result<()> {
+    /// `SQLDescribeParam` for parameter `index` (from 1). A driver that cannot describe
+    /// parameters (HYC00, or the driver manager's IM001) gets [`ParamDescription::UNKNOWN`]: not
+    /// supporting the call says nothing against the statement.
+    pub fn describe_param(&self, index: u16) -> Result<ParamDescription> {
+        self.check_index(index)?;
+        let (mut sql_type, mut size, mut digits, mut nullable) = (0i16, 0usize, 0i16, 0i16);
+        // SAFETY: every out pointer points to a local of the type the function writes.
+        let ret = unsafe {
+            super::undeclared::SQLDescribeParamRaw(self.stmt.as_sys(), index, &mut sql_type, &mut size, &mut digits, &mut nullable)
+        };
+        match check_raw(ret, &self.stmt, "SQLDescribeParam") {
+            Ok(()) => Ok(ParamDescription { sql_type, size: size as u64, digits, nullable: i32::from(nullable) }),
+            Err(Error::Database(diag)) if matches!(diag.sqlstate(), "HYC00" | "IM001") => Ok(ParamDescription::UNKNOWN),
+            Err(error) => Err(error),
+        }
+    }
+
+    fn check_index(&self, index: u16) -> Result<()> {
         let count = self.params.len();
         if index == 0 || index as usize > count {
             return Err(Error::InvalidArgument(format!(
                 "parameter {index} is out of range: the statement has {count} parameter(s), numbered from 1"
             )));
         }
+        Ok(())
+    }
+
+    /// Sets parameter `index` (from 1) for the next executions.
+    pub fn bind(&mut self, index: u16, value: ParamValue) -> Result<()> {
+        self.check_index(index)?;
         self.params[index as usize - 1] = Some(value);
         Ok(())
     }
@@ -93,9 +137,41 @@ impl PreparedStatement {
         }
         // SAFETY: the bound parameters live in `self.params` (see above); no columns are bound.
         let executed = unsafe { stmt.execute() };
-        check_no_data(executed, &*stmt)?;
+        check_reported(executed, &*stmt)?;
         // SAFETY: the handle belongs to this statement, which the link keeps until the result
         // that borrows it is gone (`Statements::end_result`).
         unsafe { ResultSet::borrowed(stmt.as_sys(), mode) }
+    }
+}
+
+/// The length of SQL text as ODBC's 32-bit length argument. An embedded NUL would end the text
+/// early for some drivers and not for others, so it is refused.
+pub fn sql_length(sql: &[u8]) -> Result<i32> {
+    if sql.contains(&0) {
+        return Err(Error::InvalidArgument("sql contains a NUL byte".into()));
+    }
+    i32::try_from(sql.len()).map_err(|_| Error::TooLong { what: "sql", limit: i32::MAX as usize })
+}
+
+/// Whose call an execution is: the caller's, whose info records (SQL_SUCCESS_WITH_INFO) are kept
+/// for it, or pconn's own (ping, reset, baselines), whose info nobody asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    Application,
+    Pconn,
+}
+
+/// Executes `sql` directly on `stmt`, passing the bytes given to the driver's narrow
+/// `SQLExecDirect`. `Ok(false)`: `NO_DATA` (a searched UPDATE or DELETE that matched no row).
+pub fn exec_direct(stmt: &mut StatementImpl<'_>, sql: &[u8], caller: Caller) -> Result<bool> {
+    let len = sql_length(sql)?;
+    let sql = DriverBytes::new(sql);
+    // SAFETY: `sql` is valid for `len` bytes and a NUL during the call; nothing is bound to the
+    // statement.
+    let ret = unsafe { sys::SQLExecDirect(stmt.as_sys(), sql.as_bytes().as_ptr(), len) };
+    match (caller, ret) {
+        (Caller::Application, _) => check_reported_raw(ret, &*stmt, "SQLExecDirect"),
+        (Caller::Pconn, sys::SqlReturn::NO_DATA) => Ok(false),
+        (Caller::Pconn, _) => check_raw(ret, &*stmt, "SQLExecDirect").map(|()| true),
     }
 }

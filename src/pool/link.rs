@@ -69,7 +69,9 @@ impl Link {
     /// and set (on failure). A lost connection marks the session broken.
     pub fn call<T>(&mut self, call: impl FnOnce(&mut Session) -> Result<T>) -> Result<T> {
         self.error.clear();
+        self.session.begin_call();
         let result = call(&mut self.session);
+        self.session.end_call();
         if let Err(error) = &result {
             if let Error::Broken(_) = error {
                 self.session.mark_broken();

@@ -17,4 +17,4 @@ mod state;
 pub use checkout::connect;
 pub use link::{Link, LinkKind};
 pub use request_end::{close, close_all, drop_link, end_handles, end_request};
-pub use state::{LinkHandle, LinkSlot, call_on_link, link_kind, read_link_error, snapshot};
+pub use state::{LinkHandle, LinkSlot, call_on_link, link_kind, read_link_error, read_session, snapshot};

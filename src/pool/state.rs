@@ -279,6 +279,11 @@ pub fn call_on_link<T>(handle: LinkHandle, call: impl FnOnce(&mut Session) -> Re
     with_leased_link(handle, |link| link.call(call))?
 }
 
+/// Reads a link's session without starting a call on it (what the last call left stays).
+pub fn read_session<R>(handle: LinkHandle, read: impl FnOnce(&Session) -> R) -> Result<R> {
+    with_leased_link(handle, |link| read(link.session()))
+}
+
 /// Reads a link's stored error without changing it.
 pub fn read_link_error<R>(handle: LinkHandle, read: impl FnOnce(Option<&LastError>) -> R) -> Result<R> {
     with_leased_link(handle, |link| read(link.last_error()))

@@ -8,13 +8,14 @@
 //! escapes, `$tag$…$tag$`) and quoted identifiers are all understood: `"stdin"` (an identifier) or
 //! `'STDIN'` (a string) never count, and every statement of a multi-statement string is checked.
 //! A statement counts when its first word is `COPY` and a later word of it is `STDIN` or `STDOUT`.
-//! What is not seen: a COPY run indirectly (from a function, `EXECUTE` of a built string: those
+//! The SQL is looked at as bytes (UTF-8 or a narrow encoding such as Latin-1): every word that
+//! matters is ASCII. What is not seen: a COPY run indirectly (from a function, `EXECUTE` of a built string: those
 //! are server-side and fail there), and anything sent through `pconn_raw_hdbc`.
 
 use crate::error::{Error, Result};
 
 /// Refuses `sql` when a statement of it copies from or to the client.
-pub fn refuse_client_copy(sql: &str) -> Result<()> {
+pub fn refuse_client_copy(sql: &[u8]) -> Result<()> {
     if copies_through_the_client(sql) {
         return Err(Error::InvalidArgument(
             "COPY … FROM STDIN / TO STDOUT cannot run through ODBC (the driver would wait forever for the \
@@ -28,14 +29,14 @@ pub fn refuse_client_copy(sql: &str) -> Result<()> {
 /// A token of PostgreSQL SQL, as far as statement-level checks need (also `rollback_flag.rs`).
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Token<'a> {
-    Word(&'a str),
+    Word(&'a [u8]),
     Semicolon,
     Other,
 }
 
-fn copies_through_the_client(sql: &str) -> bool {
+fn copies_through_the_client(sql: &[u8]) -> bool {
     // Most SQL has no COPY at all: one pass over the bytes settles it before any tokenising.
-    if !sql.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"copy")) {
+    if !sql.windows(4).any(|w| w.eq_ignore_ascii_case(b"copy")) {
         return false;
     }
     let mut at_statement_start = true;
@@ -47,10 +48,10 @@ fn copies_through_the_client(sql: &str) -> bool {
                 in_copy = false;
             }
             Token::Word(word) if at_statement_start => {
-                in_copy = word.eq_ignore_ascii_case("copy");
+                in_copy = word.eq_ignore_ascii_case(b"copy");
                 at_statement_start = false;
             }
-            Token::Word(word) if in_copy && (word.eq_ignore_ascii_case("stdin") || word.eq_ignore_ascii_case("stdout")) => {
+            Token::Word(word) if in_copy && (word.eq_ignore_ascii_case(b"stdin") || word.eq_ignore_ascii_case(b"stdout")) => {
                 return true;
             }
             _ => at_statement_start = false,
@@ -60,13 +61,13 @@ fn copies_through_the_client(sql: &str) -> bool {
 }
 
 pub(super) struct Tokens<'a> {
-    sql: &'a str,
+    sql: &'a [u8],
     at: usize,
 }
 
 /// The tokens of `sql`: comments, whitespace and the insides of literals and quoted identifiers
 /// are skipped.
-pub(super) fn tokens(sql: &str) -> Tokens<'_> {
+pub(super) fn tokens(sql: &[u8]) -> Tokens<'_> {
     Tokens { sql, at: 0 }
 }
 
@@ -74,7 +75,7 @@ impl<'a> Iterator for Tokens<'a> {
     type Item = Token<'a>;
 
     fn next(&mut self) -> Option<Token<'a>> {
-        let bytes = self.sql.as_bytes();
+        let bytes = self.sql;
         loop {
             let byte = *bytes.get(self.at)?;
             let rest = &bytes[self.at..];
@@ -186,7 +187,7 @@ mod tests {
             "SELECT 'x;'; copy t to stdout",
             "COPY \"my table\" FROM STDIN",
         ] {
-            assert!(copies_through_the_client(sql), "{sql}");
+            assert!(copies_through_the_client(sql.as_bytes()), "{sql}");
         }
     }
 
@@ -207,7 +208,7 @@ mod tests {
             "INSERT INTO copy VALUES (1); SELECT * FROM stdin",
             "SELECT $1::text",
         ] {
-            assert!(!copies_through_the_client(sql), "{sql}");
+            assert!(!copies_through_the_client(sql.as_bytes()), "{sql}");
         }
     }
 }

@@ -7,7 +7,8 @@ use crate::config::{LinkSettings, ResetPolicy};
 use crate::diag::Diagnostic;
 use crate::error::{Error, Result};
 use crate::key::ConnSpec;
-use crate::odbc::{check, connection, environment};
+use crate::odbc::{self, check, check_reported, connection, environment};
+use std::ffi::{CStr, CString};
 use reset::{Dbms, SessionBaseline};
 use crate::socket::{HeldSocket, Peer, SocketFds, WatchedSocket};
 use crate::odbc::result_set::ResultSet;
@@ -81,6 +82,10 @@ pub struct Session {
     owner_pid: u32,
     /// The driver's socket, when it could be found at open: checked at every hand-out.
     socket: Option<WatchedSocket>,
+    /// The info records (SQLSTATE, message) of the caller's last call, NUL-terminated for C.
+    info: Vec<(CString, CString)>,
+    /// What the driver calls the DBMS (`SQL_DBMS_NAME`), NUL-terminated for C.
+    dbms_name: CString,
 }
 
 impl Session {
@@ -118,8 +123,12 @@ impl Session {
             broken: false,
             owner_pid: std::process::id(),
             socket,
+            info: Vec::new(),
+            dbms_name: CString::default(),
         };
-        link.dbms = Dbms::detect(link.connection()?);
+        let name = reset::dbms_name(link.connection()?);
+        link.dbms = Dbms::from_name(&name);
+        link.dbms_name = CString::new(name.replace('\0', " ")).unwrap_or_default();
         match reset::capture_baseline(&mut link) {
             Ok(baseline) => link.baseline = baseline,
             Err(error) => {
@@ -210,8 +219,9 @@ impl Session {
     /// Checks caller SQL before it is sent (`COPY` from or to the client is refused: see
     /// `copy.rs`), and records that the request ran it: the session may have changed. SQLite's
     /// reset reads the words of the SQL; on PostgreSQL, only a rolling-back statement matters
-    /// (`rollback_flag.rs`), and most SQL is ruled out by a byte scan.
-    pub(crate) fn note_caller_sql(&mut self, sql: &str) -> Result<()> {
+    /// (`rollback_flag.rs`), and most SQL is ruled out by a byte scan. The SQL is bytes (UTF-8 or
+    /// the driver's narrow encoding): these checks look at ASCII words only.
+    pub(crate) fn note_caller_sql(&mut self, sql: &[u8]) -> Result<()> {
         copy::refuse_client_copy(sql)?;
         self.dirty.session_touched = true;
         match self.dbms {
@@ -222,8 +232,9 @@ impl Session {
         Ok(())
     }
 
-    /// Executes caller SQL; returns the slot of its result.
-    pub fn execute(&mut self, sql: &str) -> Result<u32> {
+    /// Executes caller SQL (the bytes given: UTF-8 or the driver's narrow encoding); returns the
+    /// slot of its result.
+    pub fn execute(&mut self, sql: &[u8]) -> Result<u32> {
         self.note_caller_sql(sql)?;
         let mode = self.fetch_mode()?;
         let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
@@ -256,7 +267,7 @@ impl Session {
 
     pub fn set_autocommit(&mut self, on: bool) -> Result<()> {
         let conn = self.connection()?;
-        let set = check(conn.set_autocommit(on), conn);
+        let set = check_reported(conn.set_autocommit(on), conn).map(drop);
         self.note(set)?;
         self.autocommit = on;
         self.dirty.autocommit = on != self.baseline.autocommit;
@@ -266,14 +277,39 @@ impl Session {
 
     pub fn commit(&mut self) -> Result<()> {
         let conn = self.connection()?;
-        let done = check(conn.commit(), conn);
+        let done = check_reported(conn.commit(), conn).map(drop);
         self.note(done)
     }
 
     pub fn rollback(&mut self) -> Result<()> {
         let conn = self.connection()?;
-        let done = check(conn.rollback(), conn);
+        let done = check_reported(conn.rollback(), conn).map(drop);
         self.note(done)
+    }
+
+    /// Starts a call the caller made: the info records of the previous one are dropped.
+    pub fn begin_call(&mut self) {
+        self.info.clear();
+        odbc::take_info();
+    }
+
+    /// Ends a call the caller made: keeps the info records (SQL_SUCCESS_WITH_INFO) the driver
+    /// returned to it, until the next call.
+    pub fn end_call(&mut self) {
+        self.info.extend(odbc::take_info().into_iter().map(|record| {
+            let to_text = |text: String| CString::new(text.replace('\0', " ")).unwrap_or_default();
+            (to_text(record.sqlstate), to_text(record.message))
+        }));
+    }
+
+    /// What the driver calls the DBMS ("PostgreSQL", "SQLite", "MariaDB"…; "" if it does not say).
+    pub fn dbms_name(&self) -> &CStr {
+        &self.dbms_name
+    }
+
+    /// The info records (SQLSTATE, message) of the caller's last call on this session.
+    pub fn info(&self) -> &[(CString, CString)] {
+        &self.info
     }
 
     /// Whether cleaning this link at request end will wait for the server: a session reset
@@ -295,6 +331,8 @@ impl Session {
     /// nothing to roll back or reset, and no server round trip is made.
     pub fn clean(&mut self) -> Result<CleanReport> {
         let mut report = CleanReport::default();
+        // Info records never outlive the request whose call got them.
+        self.info.clear();
         let mut first_error = None;
         for (_, result) in self.result_sets.drain() {
             if let Err(error) = result.close() {

@@ -14,15 +14,14 @@ pub enum Dbms {
 }
 
 impl Dbms {
+    /// The DBMS of a connection.
     pub fn detect(conn: &handles::Connection<'_>) -> Dbms {
-        let mut buf = Vec::new();
-        if !matches!(
-            conn.fetch_database_management_system_name(&mut buf),
-            handles::SqlResult::Success(()) | handles::SqlResult::SuccessWithInfo(())
-        ) {
-            return Dbms::Other;
-        }
-        let name = handles::slice_to_cow_utf8(&buf).to_ascii_lowercase();
+        Dbms::from_name(&dbms_name(conn))
+    }
+
+    /// The DBMS by the name its driver gives (`SQL_DBMS_NAME`, see [`dbms_name`]).
+    pub fn from_name(name: &str) -> Dbms {
+        let name = name.to_ascii_lowercase();
         if name.contains("postgres") {
             Dbms::PostgreSql
         } else if name.contains("sqlite") {
@@ -30,6 +29,16 @@ impl Dbms {
         } else {
             Dbms::Other
         }
+    }
+}
+
+/// `SQLGetInfo(SQL_DBMS_NAME)` of a connection ("PostgreSQL", "SQLite"…); "" when the driver
+/// does not say.
+pub fn dbms_name(conn: &handles::Connection<'_>) -> String {
+    let mut buf = Vec::new();
+    match conn.fetch_database_management_system_name(&mut buf) {
+        handles::SqlResult::Success(()) | handles::SqlResult::SuccessWithInfo(()) => handles::slice_to_cow_utf8(&buf).into_owned(),
+        _ => String::new(),
     }
 }
 

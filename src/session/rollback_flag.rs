@@ -40,11 +40,11 @@ use super::copy::{Token, tokens};
 use crate::error::Result;
 
 /// Whether a statement of `sql` starts with `ROLLBACK` or `ABORT`: a statement whose command tag
-/// is `ROLLBACK`. Comments, literals and quoted identifiers are not read as words.
-pub(super) fn rolls_back(sql: &str) -> bool {
+/// is `ROLLBACK`. Comments, literals and quoted identifiers are not read as words. The SQL is
+/// bytes (UTF-8 or a narrow encoding): both words are ASCII.
+pub(super) fn rolls_back(sql: &[u8]) -> bool {
     // Most SQL has neither word: one pass over the bytes settles it before any tokenising.
-    let bytes = sql.as_bytes();
-    let has = |word: &[u8]| bytes.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
+    let has = |word: &[u8]| sql.windows(word.len()).any(|w| w.eq_ignore_ascii_case(word));
     if !has(b"rollback") && !has(b"abort") {
         return false;
     }
@@ -53,7 +53,7 @@ pub(super) fn rolls_back(sql: &str) -> bool {
         match token {
             Token::Semicolon => at_statement_start = true,
             Token::Word(word) if at_statement_start => {
-                if word.eq_ignore_ascii_case("rollback") || word.eq_ignore_ascii_case("abort") {
+                if word.eq_ignore_ascii_case(b"rollback") || word.eq_ignore_ascii_case(b"abort") {
                     return true;
                 }
                 at_statement_start = false;
@@ -87,7 +87,7 @@ mod tests {
             "-- undo\nROLLBACK",
             "/* x */ rollback work",
         ] {
-            assert!(rolls_back(sql), "{sql}");
+            assert!(rolls_back(sql.as_bytes()), "{sql}");
         }
     }
 
@@ -103,7 +103,7 @@ mod tests {
             "INSERT INTO t VALUES ($$; ROLLBACK$$)",
             "SELECT \"rollback\" FROM t",
         ] {
-            assert!(!rolls_back(sql), "{sql}");
+            assert!(!rolls_back(sql.as_bytes()), "{sql}");
         }
     }
 }

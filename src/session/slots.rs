@@ -90,8 +90,8 @@ impl crate::session::Session {
         slot
     }
 
-    /// Prepares `sql`; returns the statement's slot.
-    pub fn prepare(&mut self, sql: &str) -> Result<u32> {
+    /// Prepares `sql` (the bytes given, as for [`Session::execute`]); returns the statement's slot.
+    pub fn prepare(&mut self, sql: &[u8]) -> Result<u32> {
         self.note_caller_sql(sql)?;
         let prepared = self.allocate_statement().and_then(|stmt| PreparedStatement::prepare(stmt, sql));
         let statement = self.note(prepared)?;

@@ -48,8 +48,9 @@ impl SqlWords {
         SqlWords::ALL
     }
 
-    /// The words `sql` contains, in any letter case.
-    pub fn scan(sql: &str) -> SqlWords {
+    /// The words `sql` contains, in any letter case. The words are ASCII; any other byte (UTF-8
+    /// or another encoding, valid or not) is just not part of one.
+    pub fn scan(sql: &[u8]) -> SqlWords {
         const WORDS: [(&[u8], SqlWords); 12] = [
             (b"pragma", SqlWords::PRAGMA),
             (b"temp", SqlWords::TEMP),
@@ -64,7 +65,7 @@ impl SqlWords {
             (b"mmap_size", SqlWords::UNRESTORABLE),
             (b"legacy_file_format", SqlWords::UNRESTORABLE),
         ];
-        let bytes = sql.as_bytes();
+        let bytes = sql;
         let mut found = SqlWords::default();
         for start in 0..bytes.len() {
             // Every word starts with a letter that is rare enough to make this check cheap.
@@ -268,22 +269,23 @@ mod tests {
 
     #[test]
     fn sql_words_are_found_in_any_case_and_only_when_present() {
-        assert_eq!(SqlWords::scan("SELECT 1"), SqlWords::default());
-        assert_eq!(SqlWords::scan("pragma foreign_keys = ON"), SqlWords::PRAGMA);
-        assert_eq!(SqlWords::scan("CREATE TEMPORARY TABLE t (x)"), SqlWords::TEMP);
-        assert_eq!(SqlWords::scan("create table Temp.t (x)"), SqlWords::TEMP);
-        assert_eq!(SqlWords::scan("ATTACH DATABASE 'x.db' AS x"), SqlWords::ATTACH);
-        assert_eq!(SqlWords::scan("Begin Immediate"), SqlWords::TRANSACTION);
-        assert_eq!(SqlWords::scan("SAVEPOINT a"), SqlWords::TRANSACTION);
+        assert_eq!(SqlWords::scan("SELECT 1".as_bytes()), SqlWords::default());
+        assert_eq!(SqlWords::scan("pragma foreign_keys = ON".as_bytes()), SqlWords::PRAGMA);
+        assert_eq!(SqlWords::scan("CREATE TEMPORARY TABLE t (x)".as_bytes()), SqlWords::TEMP);
+        assert_eq!(SqlWords::scan("create table Temp.t (x)".as_bytes()), SqlWords::TEMP);
+        assert_eq!(SqlWords::scan("ATTACH DATABASE 'x.db' AS x".as_bytes()), SqlWords::ATTACH);
+        assert_eq!(SqlWords::scan("Begin Immediate".as_bytes()), SqlWords::TRANSACTION);
+        assert_eq!(SqlWords::scan("SAVEPOINT a".as_bytes()), SqlWords::TRANSACTION);
         assert_eq!(
-            SqlWords::scan("BEGIN; PRAGMA case_sensitive_like=1; CREATE TEMP VIEW v AS SELECT 1; ATTACH 'y' AS y; DELETE FROM x"),
+            SqlWords::scan("BEGIN; PRAGMA case_sensitive_like=1; CREATE TEMP VIEW v AS SELECT 1; ATTACH 'y' AS y; DELETE FROM x".as_bytes()),
             SqlWords::ALL
         );
-        assert_eq!(SqlWords::scan("insert into t values (1)"), SqlWords::COUNTERS);
+        assert_eq!(SqlWords::scan("insert into t values (1)".as_bytes()), SqlWords::COUNTERS);
         // Too much is fine (a column called `tempo`), never too little.
-        assert!(SqlWords::scan("SELECT tempo FROM songs").contains(SqlWords::TEMP));
-        assert_eq!(SqlWords::scan("prag"), SqlWords::default());
-        assert_eq!(SqlWords::scan("é pragma"), SqlWords::PRAGMA);
+        assert!(SqlWords::scan("SELECT tempo FROM songs".as_bytes()).contains(SqlWords::TEMP));
+        assert_eq!(SqlWords::scan("prag".as_bytes()), SqlWords::default());
+        assert_eq!(SqlWords::scan(b"SELECT 'caf\xe9' \xff\xfe; PRAGMA x"), SqlWords::PRAGMA);
+        assert_eq!(SqlWords::scan("é pragma".as_bytes()), SqlWords::PRAGMA);
     }
 
     #[test]

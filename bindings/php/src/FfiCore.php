@@ -10,7 +10,7 @@ namespace Pconn;
 final class FfiCore
 {
     /** @var array<string, true> */
-    public const FUNCTIONS = ['pconn_set_option' => true, 'pconn_get_option' => true, 'pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_fetch_php_serialized' => true];
+    public const FUNCTIONS = ['pconn_set_option' => true, 'pconn_get_option' => true, 'pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_exec_bytes' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_dbms_name' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_fetch_php_serialized' => true];
 
     public const DECLARATIONS = '/* pconn declarations for PHP FFI, generated from pconn.h\'s source. Do not edit. */
 
@@ -42,6 +42,12 @@ typedef enum pconn_isolation {
   PCONN_TXN_REPEATABLE_READ = 4,
   PCONN_TXN_SERIALIZABLE = 8,
 } pconn_isolation;
+
+typedef enum pconn_php_rows {
+  PCONN_PHP_ROWS_LISTS = 0,
+  PCONN_PHP_ROWS_BY_NAME = 1,
+  PCONN_PHP_ROWS_DRIVER_TEXT = 2,
+} pconn_php_rows;
 
 typedef uint64_t pconn_link;
 
@@ -83,6 +89,11 @@ enum pconn_status pconn_request_end(void);
 
 enum pconn_status pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
 
+enum pconn_status pconn_exec_bytes(pconn_link link,
+                                   const char *sql,
+                                   size_t len,
+                                   pconn_result *out_result);
+
 const char *pconn_errmsg(pconn_link link);
 
 const char *pconn_sqlstate(pconn_link link);
@@ -90,6 +101,8 @@ const char *pconn_sqlstate(pconn_link link);
 int32_t pconn_native_error(pconn_link link);
 
 enum pconn_status pconn_last_status(pconn_link link);
+
+enum pconn_status pconn_dbms_name(pconn_link link, const char **out_name);
 
 enum pconn_status pconn_result_columns(pconn_result result, uint16_t *out_count);
 

@@ -48,6 +48,63 @@ final class Raw
         return Library::$out->result->cdata;
     }
 
+    /**
+     * Executes SQL given as bytes (pconn_exec_bytes): no UTF-8 check, the bytes go to the driver
+     * as they are, as ext/odbc passes them (for Latin-1 applications).
+     */
+    public static function execBytes(int $link, string $sql): int
+    {
+        $rc = Library::ffi()->pconn_exec_bytes($link, $sql, strlen($sql), Library::$out->resultPtr);
+        if ($rc !== Status::OK) {
+            throw Exception::fromLink($link, $rc);
+        }
+        return Library::$out->result->cdata;
+    }
+
+    /** Prepares SQL given as bytes (pconn_prepare_bytes), as execBytes(). */
+    public static function prepareBytes(int $link, string $sql): int
+    {
+        $rc = Library::ffi()->pconn_prepare_bytes($link, $sql, strlen($sql), Library::$out->stmtPtr);
+        if ($rc !== Status::OK) {
+            throw Exception::fromLink($link, $rc);
+        }
+        return Library::$out->stmt->cdata;
+    }
+
+    /**
+     * Describes parameter $index (from 1) of a prepared statement (pconn_stmt_describe_param):
+     * psqlODBC parses the SQL only then, so invalid SQL fails here, as in ext/odbc's odbc_prepare.
+     * Returns the parameter's SQL type (SQL_VARCHAR when the driver cannot tell).
+     */
+    public static function describeParam(int $link, int $stmt, int $index): int
+    {
+        self::check($link, Library::ffi()->pconn_stmt_describe_param($stmt, $index, Library::$out->intPtr, null, null, null));
+        return Library::$out->int->cdata;
+    }
+
+    /**
+     * The first info record (the driver's SQL_SUCCESS_WITH_INFO message) of the last call on
+     * $link, as [SQLSTATE, message]; null when it had none.
+     *
+     * @return array{string, string}|null
+     */
+    public static function firstInfo(int $link): ?array
+    {
+        $ffi = Library::ffi();
+        $out = Library::$out;
+        if ($ffi->pconn_info_count($link, $out->u32Ptr) !== Status::OK || $out->u32->cdata === 0) {
+            return null;
+        }
+        if ($ffi->pconn_info_record($link, 0, $out->textPtr, null) !== Status::OK) {
+            return null;
+        }
+        $state = FFI::string($out->text);
+        if ($ffi->pconn_info_record($link, 0, null, $out->textPtr) !== Status::OK) {
+            return null;
+        }
+        return [$state, FFI::string($out->text)];
+    }
+
     public static function check(int $link, int $rc): void
     {
         if ($rc !== Status::OK) {

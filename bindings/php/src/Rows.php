@@ -37,6 +37,11 @@ final class Rows
 {
     /** pconn_php_rows: rows keyed by column name instead of 0..n-1. */
     public const BY_NAME = 1;
+    /**
+     * pconn_php_rows: every non-binary value as the driver's text (SQL_C_CHAR), doubles too, as
+     * ext/odbc shows them ("1.0", "1e+20", "Infinity"); the object API keeps exact doubles.
+     */
+    public const DRIVER_TEXT = 2;
     /** Bytes of serialized rows after which a batch ends (one row more at most). */
     private const BATCH_BYTES = 1 << 20;
 
@@ -56,7 +61,8 @@ final class Rows
     /** The library said there are no more rows. */
     private bool $exhausted = false;
 
-    public function __construct(private int $link, private int $result)
+    /** @param int $flags pconn_php_rows bits besides BY_NAME, the same for every batch (DRIVER_TEXT) */
+    public function __construct(private int $link, private int $result, private int $flags = 0)
     {
     }
 
@@ -79,7 +85,7 @@ final class Rows
         $block = Library::fetchBatch();
         $out = Library::$out;
         $rc = Library::ffi()->pconn_fetch_php_serialized($this->result, $block - $this->delivered % $block, self::BATCH_BYTES,
-            $byName ? self::BY_NAME : 0, $out->textPtr, $out->lenPtr, $out->u32Ptr);
+            ($byName ? self::BY_NAME : 0) | $this->flags, $out->textPtr, $out->lenPtr, $out->u32Ptr);
         if ($rc === Status::NO_DATA) {
             $this->exhausted = true;
             return false;

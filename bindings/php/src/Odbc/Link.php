@@ -16,12 +16,17 @@ final class Link
      *                          reads in pieces (odbc_longreadlen, odbc_binmode). SQLite's driver,
      *                          in the ODBC 2 mode ext/odbc runs in, shows every column as text:
      *                          ext/odbc then returns whole values, on every odbc_result call.
+     * @param bool $odbc2CatalogNames the driver names the columns of SQLForeignKeys, SQLProcedures
+     *                          and SQLProcedureColumns the ODBC 2 way in ext/odbc's ODBC 2 mode
+     *                          (PKTABLE_QUALIFIER, PROCEDURE_OWNER: SQLite's driver); psqlODBC
+     *                          keeps the ODBC 3 names there
      */
     public function __construct(
         public readonly int $handle,
         public readonly bool $persistent,
         public readonly string $dsn,
         public readonly bool $longColumns = true,
+        public readonly bool $odbc2CatalogNames = false,
     ) {
     }
 }

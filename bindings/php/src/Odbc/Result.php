@@ -20,6 +20,8 @@ final class Result
     public int $stmt = 0;
     /** @internal the prepared statement's number of `?` parameters */
     public int $paramCount = 0;
+    /** @var list<int> @internal the SQL type of each parameter (SQLDescribeParam), as ext/odbc keeps it */
+    public array $paramTypes = [];
     /** @internal */ public int $columns = 0;
     /** @var list<string>|null @internal column names, read when first needed */
     public ?array $names = null;
@@ -61,7 +63,8 @@ final class Result
         }
         $this->handle = $handle;
         $this->columns = Raw::columns($handle);
-        $this->rows = $this->columns > 0 ? new Rows($this->link->handle, $handle) : null;
+        // values as ext/odbc shows them: the driver's text (SQL_C_CHAR), doubles too
+        $this->rows = $this->columns > 0 ? new Rows($this->link->handle, $handle, Rows::DRIVER_TEXT) : null;
         $this->names = null;
         $this->byName = false;
         $this->nameIndex = null;

@@ -63,6 +63,20 @@ final class State
             . ($odbcCall !== '' ? ' in ' . $odbcCall : ''));
     }
 
+    /**
+     * ext/odbc's warning for a driver's info message (SQL_SUCCESS_WITH_INFO: a PostgreSQL notice,
+     * "cursor updatability changed"…) at the ODBC call $odbcCall of $function, which succeeded:
+     * as ext/odbc, the first record is warned and kept as the error state of $link and globally.
+     * Only what this call got: the library drops the info of earlier calls.
+     */
+    public static function info(string $function, Link $link, string $odbcCall): void
+    {
+        $info = \Pconn\Raw::firstInfo($link->handle);
+        if ($info !== null) {
+            self::fail($function, new \Pconn\Exception($info[1], $info[0], 0, \Pconn\Status::OK), $link, $odbcCall);
+        }
+    }
+
     /** ext/odbc warns with E_WARNING; userland can only raise E_USER_WARNING (shown as "Warning"). */
     public static function warn(string $function, string $message): void
     {

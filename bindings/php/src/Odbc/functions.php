@@ -18,6 +18,7 @@ declare(strict_types=1);
 
 namespace Pconn\Odbc;
 
+use FFI;
 use Pconn\Exception;
 use Pconn\Library;
 use Pconn\Metadata;
@@ -74,8 +75,8 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
     }
     $link = State::$links[$handle] ?? null;
     if ($link === null || $link->closed) {
-        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn,
-            stripos(_driver($connectionString), 'sqlite') === false);
+        $sqlite = stripos(_dbms($handle, $connectionString), 'sqlite') !== false;
+        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn, !$sqlite, $sqlite);
     }
     return $link;
 }
@@ -242,7 +243,7 @@ function _shaped(Result $result): array
 function _run(string $function, Link $link, string $sql): Result|false
 {
     try {
-        $handle = Raw::exec($link->handle, $sql);
+        $handle = Raw::execBytes($link->handle, $sql);
     } catch (Exception $e) {
         State::fail($function, $e, $link, 'SQLExecDirect');
         return false;
@@ -292,23 +293,37 @@ function odbc_do($odbc, string $query): Result|false
     return _run('odbc_do', $odbc, $query);
 }
 
+/** @internal SQL_BINARY, SQL_VARBINARY, SQL_LONGVARBINARY: parameters ext/odbc binds as SQL_C_BINARY */
+const BINARY_PARAMETERS = [-2 => true, -3 => true, -4 => true];
+
 /** Prepares a statement with `?` parameters on the server (pconn_prepare). */
 function odbc_prepare($odbc, string $query): Result|false
 {
     $odbc = _live('odbc_prepare', $odbc);
     try {
-        $stmt = Raw::prepare($odbc->handle, $query);
+        $stmt = Raw::prepareBytes($odbc->handle, $query);
+        $info = Raw::firstInfo($odbc->handle);
         $count = Raw::paramCount($odbc->handle, $stmt);
+        $call = 'SQLDescribeParameter';
+        $types = [];
+        for ($i = 1; $i <= $count; $i++) {
+            // as ext/odbc: drivers that parse late (psqlODBC) find invalid SQL here
+            $types[] = Raw::describeParam($odbc->handle, $stmt, $i);
+        }
     } catch (Exception $e) {
         if (isset($stmt)) {
             Raw::freeStatement($stmt);
         }
-        State::fail('odbc_prepare', $e, $odbc, 'SQLPrepare');
+        State::fail('odbc_prepare', $e, $odbc, $call ?? 'SQLPrepare');
         return false;
+    }
+    if ($info !== null) {
+        State::fail('odbc_prepare', new Exception($info[1], $info[0], 0, Status::OK), $odbc, 'SQLPrepare');
     }
     $result = new Result($odbc);
     $result->stmt = $stmt;
     $result->paramCount = $count;
+    $result->paramTypes = $types;
     return $result;
 }
 
@@ -316,8 +331,10 @@ function odbc_prepare($odbc, string $query): Result|false
  * Executes a prepared statement. As ext/odbc: the values are taken in array order and passed as
  * strings (null as SQL NULL; true "1", false ""), values beyond the statement's parameters are
  * ignored, too few are an error. Unlike ext/odbc, a value written '...' (in single quotes) is
- * that text, not the contents of the file it would name there. A string that is not UTF-8 text
- * (invalid UTF-8 or a NUL byte) is passed as binary.
+ * that text, not the contents of the file it would name there. Strings go to the driver as
+ * character data, byte for byte (UTF-8 or not), as ext/odbc passes them; as binary data to a
+ * parameter the driver describes as binary (as ext/odbc), and when they hold a NUL byte. A driver's
+ * info message (a PostgreSQL notice) is warned, as ext/odbc does.
  */
 function odbc_execute($statement, array $params = []): bool
 {
@@ -338,15 +355,20 @@ function odbc_execute($statement, array $params = []): bool
             if (++$index > $statement->paramCount) {
                 break;
             }
-            Raw::check($link->handle, $value === null
-                ? Library::ffi()->pconn_stmt_bind_null($statement->stmt, $index)
-                : Raw::bindString($statement->stmt, $index, (string) $value));
+            $value = $value === null ? null : (string) $value;
+            $binary = isset(BINARY_PARAMETERS[$statement->paramTypes[$index - 1] ?? 0]) || ($value !== null && str_contains($value, "\0"));
+            Raw::check($link->handle, match (true) {
+                $value === null => Library::ffi()->pconn_stmt_bind_null($statement->stmt, $index),
+                $binary => Library::ffi()->pconn_stmt_bind_binary($statement->stmt, $index, $value, strlen($value)),
+                default => Library::ffi()->pconn_stmt_bind_text_bytes($statement->stmt, $index, $value, strlen($value)),
+            });
         }
         $handle = Raw::execute($link->handle, $statement->stmt);
     } catch (Exception $e) {
         State::fail('odbc_execute', $e, $link, 'SQLExecute');
         return false;
     }
+    State::info('odbc_execute', $link, 'SQLExecute');
     $statement->attach($handle);
     return true;
 }
@@ -561,22 +583,6 @@ function odbc_field_num($statement, string $field): int|false
     return $found;
 }
 
-/** @internal */
-function _meta(string $function, Result $statement, int $field, string $what): string|int|false
-{
-    $statement = _result($function, $statement);
-    $i = _field($function, $statement, $field);
-    if ($i === false) {
-        return false;
-    }
-    try {
-        return Metadata::column($statement->link->handle, $statement->handle, $i + 1)[$what];
-    } catch (Exception $e) {
-        State::fail($function, $e, $statement->link, 'SQLColAttributes');
-        return false;
-    }
-}
-
 /** The driver's name for the column's type, as ext/odbc (psqlODBC: "int4", "varchar", "text"). */
 function odbc_field_type($statement, int $field): string|false
 {
@@ -593,20 +599,42 @@ function odbc_field_type($statement, int $field): string|false
     }
 }
 
+/**
+ * @internal SQLColAttribute's numeric field $attribute of column $field, as ext/odbc asks it
+ * (the ODBC 2 SQL_COLUMN_PRECISION 4 and SQL_COLUMN_SCALE 5, which drivers answer with ODBC 2
+ * sizes: timestamptz 26, float4 9, SQLite TEXT 0)
+ */
+function _attribute(string $function, mixed $statement, int $field, int $attribute): int|false
+{
+    $statement = _result($function, $statement);
+    $i = _field($function, $statement, $field);
+    if ($i === false) {
+        return false;
+    }
+    try {
+        Raw::check($statement->link->handle,
+            Library::ffi()->pconn_column_attribute($statement->handle, $i + 1, $attribute, Library::$out->i64Ptr));
+        return Library::$out->i64->cdata;
+    } catch (Exception $e) {
+        State::fail($function, $e, $statement->link, 'SQLColAttributes');
+        return false;
+    }
+}
+
 /** The column size (characters for text, digits for numbers), as ext/odbc: the same as odbc_field_precision. */
 function odbc_field_len($statement, int $field): int|false
 {
-    return _meta('odbc_field_len', $statement, $field, 'precision');
+    return _attribute('odbc_field_len', $statement, $field, 4 /* SQL_COLUMN_PRECISION */);
 }
 
 function odbc_field_precision($statement, int $field): int|false
 {
-    return _meta('odbc_field_precision', $statement, $field, 'precision');
+    return _attribute('odbc_field_precision', $statement, $field, 4 /* SQL_COLUMN_PRECISION */);
 }
 
 function odbc_field_scale($statement, int $field): int|false
 {
-    return _meta('odbc_field_scale', $statement, $field, 'scale');
+    return _attribute('odbc_field_scale', $statement, $field, 5 /* SQL_COLUMN_SCALE */);
 }
 
 function odbc_free_result($statement): bool
@@ -744,6 +772,16 @@ const CATALOG_NAMES = [
  */
 function _catalog(string $function, Link $link, string $call, string $odbcCall, string|int|null ...$args): Result|false
 {
+    return _catalogRenamed($function, $link, $call, $odbcCall, [], ...$args);
+}
+
+/**
+ * @internal _catalog() with the ODBC 2 names of columns that only one catalog function has
+ * (ODBC 3 name => ODBC 2 name), on top of CATALOG_NAMES
+ * @param array<string, string> $renames
+ */
+function _catalogRenamed(string $function, Link $link, string $call, string $odbcCall, array $renames, string|int|null ...$args): Result|false
+{
     if (!Library::has($call)) {
         State::fail($function, new Exception("$function needs $call, which this libpconn does not have", 'IM001', 0, Status::ERROR),
             $link, $odbcCall);
@@ -756,7 +794,7 @@ function _catalog(string $function, Link $link, string $call, string $odbcCall, 
         return false;
     }
     $result = new Result($link);
-    $result->rename(CATALOG_NAMES);
+    $result->rename($renames + CATALOG_NAMES);
     $result->attach(Library::$out->result->cdata);
     return $result;
 }
@@ -806,6 +844,19 @@ function _dataSources(): array
         }
     }
     return $sources;
+}
+
+/**
+ * @internal what link $handle's driver calls its DBMS (pconn_dbms_name: "SQLite", "PostgreSQL");
+ * with a library that cannot say, the driver its connection string names
+ */
+function _dbms(int $handle, string $connectionString): string
+{
+    if (Library::has('pconn_dbms_name')
+        && Library::ffi()->pconn_dbms_name($handle, Library::$out->textPtr) === Status::OK) {
+        return FFI::string(Library::$out->text);
+    }
+    return _driver($connectionString);
 }
 
 /**
@@ -872,21 +923,32 @@ function odbc_setoption($odbc, int $which, int $option, int $value): bool
 function odbc_gettypeinfo($odbc, int $data_type = 0): Result|false
 {
     $odbc = _live('odbc_gettypeinfo', $odbc);
-    return _catalog('odbc_gettypeinfo', $odbc, 'pconn_type_info', 'SQLGetTypeInfo', $data_type);
+    return _catalogRenamed('odbc_gettypeinfo', $odbc, 'pconn_type_info', 'SQLGetTypeInfo',
+        ['FIXED_PREC_SCALE' => 'MONEY', 'AUTO_UNIQUE_VALUE' => 'AUTO_INCREMENT'], $data_type);
+}
+
+/**
+ * @internal the ODBC 2 names of SQLProcedures' and SQLProcedureColumns' first columns, for drivers
+ * that use them in ext/odbc's ODBC 2 mode (see Link::$odbc2CatalogNames)
+ * @return array<string, string>
+ */
+function _procedureNames(Link $link): array
+{
+    return $link->odbc2CatalogNames ? ['PROCEDURE_CAT' => 'PROCEDURE_QUALIFIER', 'PROCEDURE_SCHEM' => 'PROCEDURE_OWNER'] : [];
 }
 
 /** Procedures (SQLProcedures): arguments are search patterns, null for any. */
 function odbc_procedures($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null): Result|false
 {
     $odbc = _live('odbc_procedures', $odbc);
-    return _catalog('odbc_procedures', $odbc, 'pconn_procedures', 'SQLProcedures', $catalog, $schema, $procedure);
+    return _catalogRenamed('odbc_procedures', $odbc, 'pconn_procedures', 'SQLProcedures', _procedureNames($odbc), $catalog, $schema, $procedure);
 }
 
 /** Parameters and result columns of procedures (SQLProcedureColumns): search patterns, null for any. */
 function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema = null, ?string $procedure = null, ?string $column = null): Result|false
 {
     $odbc = _live('odbc_procedurecolumns', $odbc);
-    return _catalog('odbc_procedurecolumns', $odbc, 'pconn_procedure_columns', 'SQLProcedureColumns',
+    return _catalogRenamed('odbc_procedurecolumns', $odbc, 'pconn_procedure_columns', 'SQLProcedureColumns', _procedureNames($odbc),
         $catalog, $schema, $procedure, $column);
 }
 
@@ -894,8 +956,10 @@ function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema =
 function odbc_foreignkeys($odbc, ?string $pk_catalog, string $pk_schema, string $pk_table, string $fk_catalog, string $fk_schema, string $fk_table): Result|false
 {
     $odbc = _live('odbc_foreignkeys', $odbc);
-    return _catalog('odbc_foreignkeys', $odbc, 'pconn_foreign_keys', 'SQLForeignKeys',
-        $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
+    return _catalogRenamed('odbc_foreignkeys', $odbc, 'pconn_foreign_keys', 'SQLForeignKeys', $odbc->odbc2CatalogNames ? [
+        'PKTABLE_CAT' => 'PKTABLE_QUALIFIER', 'PKTABLE_SCHEM' => 'PKTABLE_OWNER',
+        'FKTABLE_CAT' => 'FKTABLE_QUALIFIER', 'FKTABLE_SCHEM' => 'FKTABLE_OWNER',
+    ] : [], $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
 }
 
 /** The columns that identify a row (SQL_BEST_ROWID) or change on update (SQL_ROWVER) (SQLSpecialColumns). */
@@ -910,7 +974,8 @@ function odbc_specialcolumns($odbc, int $type, ?string $catalog, string $schema,
 function odbc_statistics($odbc, ?string $catalog, string $schema, string $table, int $unique, int $accuracy): Result|false
 {
     $odbc = _live('odbc_statistics', $odbc);
-    return _catalog('odbc_statistics', $odbc, 'pconn_statistics', 'SQLStatistics', $catalog, $schema, $table, $unique, $accuracy);
+    return _catalogRenamed('odbc_statistics', $odbc, 'pconn_statistics', 'SQLStatistics',
+        ['ORDINAL_POSITION' => 'SEQ_IN_INDEX', 'ASC_OR_DESC' => 'COLLATION'], $catalog, $schema, $table, $unique, $accuracy);
 }
 
 /** Privileges on tables (SQLTablePrivileges): search patterns. */
