@@ -136,7 +136,8 @@ FUZZ_SEED ?= 1
 fuzz: deps
 	$(CARGO) build --release
 	PCONN_FUZZ_CALLS=$(FUZZ_CALLS) PCONN_FUZZ_SEEDS=$(FUZZ_SEEDS) PCONN_FUZZ_SEED=$(FUZZ_SEED) \
-	PCONN_FUZZ_PG_RAW_TRANSACTIONS=1 $(CARGO) test --release --test random_calls -- --nocapture
+	$(CARGO) test --release --test random_calls -- --nocapture
+
 # The long runs of the stress tests: 1,000 forked children per case (CI forks 200).
 stress: release
 	PCONN_FORK_CHILDREN=1000 $(CARGO) test --release --test c_harness fork_stress -- --test-threads=1

@@ -26,8 +26,9 @@ pub fn refuse_client_copy(sql: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A token of PostgreSQL SQL, as far as statement-level checks need (also `rollback_flag.rs`).
 #[derive(Debug, PartialEq, Eq)]
-enum Token<'a> {
+pub(super) enum Token<'a> {
     Word(&'a [u8]),
     Semicolon,
     Other,
@@ -40,7 +41,7 @@ fn copies_through_the_client(sql: &[u8]) -> bool {
     }
     let mut at_statement_start = true;
     let mut in_copy = false;
-    for token in (Tokens { sql, at: 0 }) {
+    for token in tokens(sql) {
         match token {
             Token::Semicolon => {
                 at_statement_start = true;
@@ -59,9 +60,15 @@ fn copies_through_the_client(sql: &[u8]) -> bool {
     false
 }
 
-struct Tokens<'a> {
+pub(super) struct Tokens<'a> {
     sql: &'a [u8],
     at: usize,
+}
+
+/// The tokens of `sql`: comments, whitespace and the insides of literals and quoted identifiers
+/// are skipped.
+pub(super) fn tokens(sql: &[u8]) -> Tokens<'_> {
+    Tokens { sql, at: 0 }
 }
 
 impl<'a> Iterator for Tokens<'a> {

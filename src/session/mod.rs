@@ -30,6 +30,8 @@ pub struct DirtyMarks {
     /// Words seen in the request's SQL that tell which parts of a SQLite reset are needed
     /// ([`crate::session::sqlite::SqlWords`]); all of them once the raw handle was used.
     pub(crate) sql_words: crate::session::sqlite::SqlWords,
+    /// A PostgreSQL statement of the request rolled back by SQL (`rollback_flag.rs`).
+    pub(crate) rolled_back_by_sql: bool,
 }
 
 impl DirtyMarks {
@@ -233,14 +235,17 @@ impl Session {
     }
 
     /// Checks caller SQL before it is sent (`COPY` from or to the client is refused: see
-    /// `copy.rs`), and records that the request ran it: the session may have changed. Only
-    /// SQLite's reset reads the words of the SQL, so other links skip that scan. The SQL is bytes
-    /// (UTF-8 or the driver's narrow encoding): both look at ASCII words only.
+    /// `copy.rs`), and records that the request ran it: the session may have changed. SQLite's
+    /// reset reads the words of the SQL; on PostgreSQL, only a rolling-back statement matters
+    /// (`rollback_flag.rs`), and most SQL is ruled out by a byte scan. The SQL is bytes (UTF-8 or
+    /// the driver's narrow encoding): these checks look at ASCII words only.
     pub(crate) fn note_caller_sql(&mut self, sql: &[u8]) -> Result<()> {
         copy::refuse_client_copy(sql)?;
         self.dirty.session_touched = true;
-        if self.dbms == Dbms::Sqlite {
-            self.dirty.sql_words |= crate::session::sqlite::SqlWords::scan(sql);
+        match self.dbms {
+            Dbms::Sqlite => self.dirty.sql_words |= crate::session::sqlite::SqlWords::scan(sql),
+            Dbms::PostgreSql if !self.dirty.rolled_back_by_sql => self.dirty.rolled_back_by_sql = rollback_flag::rolls_back(sql),
+            _ => {}
         }
         Ok(())
     }
@@ -471,5 +476,6 @@ pub mod mysql;
 pub mod pooler;
 pub mod postgres;
 pub mod reset;
+mod rollback_flag;
 pub mod sqlite;
 pub mod slots;

@@ -100,6 +100,10 @@ const POSTGRESQL_DISCARD_SPELLED_OUT: &str = "CLOSE ALL; SET SESSION AUTHORIZATI
 /// every statement in one implicit transaction and measured 4-5× slower than `DISCARD ALL` and a
 /// `set_config` call sent one after the other (pgbench on this machine: ~0.2 ms vs ~0.75-1 ms).
 pub(super) fn reset(link: &mut Session) -> Result<()> {
+    // Before `DISCARD ALL` drops plans the driver may still mean to drop itself (see there).
+    if link.dirty.rolled_back_by_sql || link.dirty.raw_handle_used {
+        super::rollback_flag::clear(link)?;
+    }
     let restore = restore_driver_settings_sql(&link.baseline().driver_settings);
     if link.autocommit {
         link.run_internal("DISCARD ALL")?;
