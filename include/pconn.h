@@ -27,11 +27,6 @@
 #define PCONN_VERSION "0.1.0"
 
 /*
- Background threads at most: each stuck server can hold one.
- */
-#define MAX_WORKERS 8
-
-/*
  Status code returned by every `pconn_*` function that is not a pure getter.
 
  `PCONN_OK` is zero so that `if (rc != PCONN_OK)` reads naturally in C; `PCONN_NO_DATA` uses ODBC's

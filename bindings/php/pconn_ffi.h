@@ -1,7 +1,5 @@
 /* pconn declarations for PHP FFI, generated from pconn.h's source. Do not edit. */
 
-#define MAX_WORKERS 8
-
 typedef enum pconn_status {
   PCONN_OK = 0,
   PCONN_ERROR = 1,

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 pub type Job = Box<dyn FnOnce(&Ticket) + Send>;
 
 /// Background threads at most: each stuck server can hold one.
-pub const MAX_WORKERS: usize = 8;
+pub(crate) const MAX_WORKERS: usize = 8;
 
 /// How long a thread beyond the first waits for work before it ends.
 const LINGER: Duration = Duration::from_secs(30);

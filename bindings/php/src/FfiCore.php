@@ -14,8 +14,6 @@ final class FfiCore
 
     public const DECLARATIONS = '/* pconn declarations for PHP FFI, generated from pconn.h\'s source. Do not edit. */
 
-#define MAX_WORKERS 8
-
 typedef enum pconn_status {
   PCONN_OK = 0,
   PCONN_ERROR = 1,
