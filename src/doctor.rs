@@ -6,6 +6,7 @@
 //! pconn itself, so what it reports about the reset is what an application gets.
 
 use crate::error::{Error, Result};
+use crate::json;
 use crate::key::ConnSpec;
 use crate::pool::{self, LinkHandle, LinkKind};
 use crate::session::reset::Dbms;
@@ -322,21 +323,7 @@ impl Report {
     }
 
     pub fn to_json(&self) -> String {
-        let string = |s: &str| {
-            let mut out = String::from('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    c if (c as u32) < 0x20 => {
-                        let _ = write!(out, "\\u{:04x}", c as u32);
-                    }
-                    c => out.push(c),
-                }
-            }
-            out.push('"');
-            out
-        };
+        let string = json::string;
         let opt = |n: Option<u64>| n.map_or("null".to_owned(), |n| n.to_string());
         let checks: Vec<String> = self
             .reset_checks

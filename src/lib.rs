@@ -7,6 +7,7 @@ pub mod diag;
 pub mod doctor;
 pub mod error;
 pub mod ffi;
+mod json;
 pub mod key;
 pub mod last_error;
 pub mod notice;

@@ -1,6 +1,7 @@
 //! Counters of what the pool did, and their JSON form for `pconn_stats_json`.
 
 use std::collections::BTreeMap;
+use crate::json;
 use std::fmt::Write;
 
 /// Why a link was closed instead of being kept or handed out.
@@ -124,29 +125,11 @@ impl HostUsage {
                 out.push(',');
             }
             out.push_str("{\"key\":");
-            json_string(out, key);
+            json::push_string(out, key);
             let _ = write!(out, ",\"links\":{links}}}");
         }
         out.push_str("]}");
     }
-}
-
-fn json_string(out: &mut String, value: &str) {
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 impl Snapshot {
@@ -197,7 +180,7 @@ impl Snapshot {
                 out.push(',');
             }
             out.push_str("{\"key\":");
-            json_string(&mut out, key);
+            json::push_string(&mut out, key);
             let _ = write!(out, ",\"idle\":{},\"in_use\":{}}}", counts.idle, counts.in_use);
         }
         out.push_str("],\"notices\":[");
@@ -205,7 +188,7 @@ impl Snapshot {
             if i > 0 {
                 out.push(',');
             }
-            json_string(&mut out, notice);
+            json::push_string(&mut out, notice);
         }
         out.push(']');
         if let Some(host) = &self.host {

@@ -1,20 +1,10 @@
 //! What a user of the built library relies on: the committed header matches the source, the
 //! shared object exports the API, survives dlclose, and reports the version Cargo.toml says.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::checkout::{root, shared_object};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shared_object() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap();
-    let so = dir.join("libpconn.so");
-    assert!(so.exists(), "{} not built (run cargo build first)", so.display());
-    so
-}
 
 #[test]
 fn committed_header_matches_the_source() {

@@ -10,18 +10,14 @@
 
 mod common;
 
+use common::checkout::{build_dir, root};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn target_dir() -> PathBuf {
-    // tests run from target/<profile>/deps/<name>-<hash>
-    let exe = std::env::current_exe().expect("test executable path");
-    exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf()
-}
-
 fn compile(source: &str, variant: &str) -> PathBuf {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let lib_dir = target_dir();
+    let root = root();
+    let lib_dir = build_dir();
     assert!(lib_dir.join("libpconn.so").exists(), "libpconn.so not built in {}", lib_dir.display());
     let out_dir = lib_dir.join("c-tests");
     std::fs::create_dir_all(&out_dir).unwrap();
@@ -106,7 +102,7 @@ const VALGRIND_FOUND_ERRORS: i32 = 99;
 
 /// `exe` under valgrind's memcheck: every error counts, leaks only when definite.
 fn under_valgrind(exe: &Path) -> Command {
-    let suppressions = Path::new(env!("CARGO_MANIFEST_DIR")).join("c-tests").join("valgrind.supp");
+    let suppressions = root().join("c-tests").join("valgrind.supp");
     let mut command = Command::new("valgrind");
     command
         .arg("--tool=memcheck")

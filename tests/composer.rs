@@ -3,35 +3,14 @@
 //! from an artifact repository of the package's dist zip, which leaves out tests and benchmarks.
 //! The copy, outside the checkout, finds the library through PCONN_LIB, or says to set it.
 
+mod common;
+
+use common::checkout::{root, scratch, shared_object, succeeded};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shared_object() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let so = exe.parent().and_then(Path::parent).expect("target/<profile>").join("libpconn.so");
-    assert!(so.exists(), "{} not built", so.display());
-    so
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("pconn-composer-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn succeeded(what: &str, output: Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{what} failed:\n{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    stdout
-}
+use std::process::Command;
 
 fn composer(project: &Path, args: &[&str]) -> String {
-    let home = scratch("home");
+    let home = scratch("composer-home");
     let output = Command::new("composer")
         .args(args)
         .args(["--no-interaction", "--no-ansi"])
@@ -48,7 +27,7 @@ fn composer(project: &Path, args: &[&str]) -> String {
 /// A project whose only package source is `repository`: `composer require pconn/pconn`, with the
 /// stable constraint Composer picks from the package's version.
 fn require_from(repository: &str) -> PathBuf {
-    let project = scratch("project");
+    let project = scratch("composer-project");
     let manifest = format!(r#"{{"repositories": [{repository}, {{"packagist.org": false}}]}}"#);
     std::fs::write(project.join("composer.json"), manifest).unwrap();
     composer(&project, &["require", "pconn/pconn"]);
@@ -103,7 +82,7 @@ fn a_copied_path_install_finds_the_library_through_pconn_lib_or_names_it() {
 
 #[test]
 fn the_dist_archive_leaves_out_tests_and_benchmarks() {
-    let artifacts = scratch("artifacts");
+    let artifacts = scratch("composer-artifacts");
     let source = root().join("bindings/php");
     composer(&source, &["archive", "--format=zip", &format!("--dir={}", artifacts.display())]);
     let repository = format!(r#"{{"type": "artifact", "url": "{}"}}"#, artifacts.display());

@@ -2,19 +2,11 @@
 //! configuration, on this build of the library, against SQLite. (examples/server.c is built and
 //! run by tests/install.rs, against the installed files.)
 
+mod common;
+
+use common::checkout::{root, shared_object};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn shared_object() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let so = exe.parent().and_then(Path::parent).expect("target/<profile>").join("libpconn.so");
-    assert!(so.exists(), "{} not built", so.display());
-    so
-}
 
 /// One CGI request for the page, with these php.ini settings: whether PHP succeeded, and its
 /// output (headers and body) followed by its error output.

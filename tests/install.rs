@@ -5,31 +5,11 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
+mod common;
+
+use common::checkout::{build_dir, root, scratch, succeeded};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// target/<profile>, where this test's build of the library is.
-fn build_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    exe.parent().and_then(Path::parent).expect("target/<profile>").to_path_buf()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let dir = std::env::temp_dir().join(format!("pconn-install-{name}-{}-{nanos}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn succeeded(what: &str, output: Output) -> String {
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(output.status.success(), "{what} failed:\n{stdout}{}", String::from_utf8_lossy(&output.stderr));
-    stdout
-}
+use std::process::{Child, Command, Stdio};
 
 /// `make <target>` in the checkout with these variables, on this test's build of the library.
 fn make(target: &str, vars: &[(&str, &Path)]) {
@@ -138,7 +118,7 @@ fn serve_requests(server: Server, threads: u64) {
 
 #[test]
 fn a_program_built_with_pkg_config_against_the_installed_files_runs() {
-    let dir = scratch("prefix");
+    let dir = scratch("install-prefix");
     let prefix = dir.join("usr");
     make("install", &[("PREFIX", &prefix)]);
     let lib = prefix.join("lib");
@@ -188,7 +168,7 @@ fn a_program_built_with_pkg_config_against_the_installed_files_runs() {
 
 #[test]
 fn destdir_stages_the_files_for_a_package_with_the_final_paths_inside() {
-    let dir = scratch("destdir");
+    let dir = scratch("install-destdir");
     let stage = dir.join("stage");
     let vars: [(&str, &Path); 4] = [
         ("DESTDIR", &stage),

@@ -8,6 +8,7 @@ mod common;
 
 use common::c_str::cstr as c;
 use common::calls::{errmsg, ok};
+use common::capi::with_request;
 use pconn::ffi::*;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr::{null, null_mut};
@@ -112,23 +113,6 @@ fn types(backend: Backend) -> (&'static str, &'static str, &'static str) {
         Backend::Sqlite => ("TEXT", "DOUBLE", "BLOB"),
         Backend::Postgres => ("TEXT", "DOUBLE PRECISION", "BYTEA"),
     }
-}
-
-fn with_request<T>(f: impl FnOnce() -> T + Send) -> T
-where
-    T: Send,
-{
-    // A thread per test: its own request, ended at the end.
-    std::thread::scope(|scope| {
-        scope
-            .spawn(|| {
-                let value = f();
-                assert_eq!(pconn_request_end(), PCONN_OK);
-                value
-            })
-            .join()
-            .unwrap()
-    })
 }
 
 fn parameter_round_trips(backend: Backend) {

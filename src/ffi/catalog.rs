@@ -6,6 +6,7 @@ use super::guard::status_call;
 use super::handle::{pack, pconn_link, pconn_result};
 use super::status::pconn_status;
 use crate::pool;
+use crate::session::Session;
 use std::ffi::{c_char, c_int};
 
 /// Reads optional name arguments.
@@ -21,6 +22,22 @@ unsafe fn names<'a, const N: usize>(args: [(*const c_char, &'static str); N]) ->
     Ok(out)
 }
 
+/// Runs a catalog function that takes optional names (see [`list`]). A bad name is reported
+/// once the link is found, as before any other argument of the function is looked at.
+///
+/// # Safety
+/// Each pointer is NULL or a NUL-terminated string.
+unsafe fn list_named<'a, const N: usize>(
+    link: pconn_link,
+    out_result: *mut pconn_result,
+    args: [(*const c_char, &'static str); N],
+    call: impl FnOnce(&mut Session, [Option<&'a str>; N]) -> crate::Result<u32>,
+) -> pconn_status {
+    // SAFETY: per the contract above.
+    let names = unsafe { names(args) };
+    list(link, out_result, |l| call(l, names?))
+}
+
 /// Lists tables (`SQLTables`) as an ordinary result: columns TABLE_CAT, TABLE_SCHEM, TABLE_NAME,
 /// TABLE_TYPE, REMARKS. `catalog`, `schema` and `table` are search patterns (`%`, `_`); `types`
 /// a comma-separated list such as `'TABLE','VIEW'`. NULL means any.
@@ -33,12 +50,9 @@ pub extern "C" fn pconn_tables(
     types: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (table, "table"), (types, "types")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (types, "types")]) };
-    list(link, out_result, |l| {
-        let [catalog, schema, table, types] = args?;
-        l.tables(catalog, schema, table, types)
-    })
+    unsafe { list_named(link, out_result, args, Session::tables) }
 }
 
 /// Lists columns (`SQLColumns`) as an ordinary result with ODBC's 18 columns (TABLE_NAME 3,
@@ -53,12 +67,9 @@ pub extern "C" fn pconn_columns(
     column: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (table, "table"), (column, "column")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (column, "column")]) };
-    list(link, out_result, |l| {
-        let [catalog, schema, table, column] = args?;
-        l.columns(catalog, schema, table, column)
-    })
+    unsafe { list_named(link, out_result, args, Session::columns) }
 }
 
 /// Lists the primary key columns of table `table` (`SQLPrimaryKeys`) as an ordinary result:
@@ -84,7 +95,7 @@ pub extern "C" fn pconn_primary_keys(
 }
 
 /// Runs a catalog function into a new result of `link` and writes its handle to `*out_result`.
-fn list(link: pconn_link, out_result: *mut pconn_result, call: impl FnOnce(&mut crate::session::Session) -> crate::Result<u32>) -> pconn_status {
+fn list(link: pconn_link, out_result: *mut pconn_result, call: impl FnOnce(&mut Session) -> crate::Result<u32>) -> pconn_status {
     status_call(|| {
         let out_result = out_ptr(out_result, "out_result")?;
         let slot = pool::call_on_link(link, call)?;
@@ -112,9 +123,9 @@ pub extern "C" fn pconn_procedures(
     procedure: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (procedure, "procedure")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (procedure, "procedure")]) };
-    list(link, out_result, |l| l.procedures(args?))
+    unsafe { list_named(link, out_result, args, Session::procedures) }
 }
 
 /// Lists the parameters and result columns of procedures (`SQLProcedureColumns`) as an ordinary
@@ -128,9 +139,9 @@ pub extern "C" fn pconn_procedure_columns(
     column: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (procedure, "procedure"), (column, "column")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (procedure, "procedure"), (column, "column")]) };
-    list(link, out_result, |l| l.procedure_columns(args?))
+    unsafe { list_named(link, out_result, args, Session::procedure_columns) }
 }
 
 /// Lists foreign keys (`SQLForeignKeys`) as an ordinary result: those of table `fk_*`, those
@@ -146,21 +157,16 @@ pub extern "C" fn pconn_foreign_keys(
     fk_table: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [
+        (pk_catalog, "pk_catalog"),
+        (pk_schema, "pk_schema"),
+        (pk_table, "pk_table"),
+        (fk_catalog, "fk_catalog"),
+        (fk_schema, "fk_schema"),
+        (fk_table, "fk_table"),
+    ];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe {
-        names([
-            (pk_catalog, "pk_catalog"),
-            (pk_schema, "pk_schema"),
-            (pk_table, "pk_table"),
-            (fk_catalog, "fk_catalog"),
-            (fk_schema, "fk_schema"),
-            (fk_table, "fk_table"),
-        ])
-    };
-    list(link, out_result, |l| {
-        let [pc, ps, pt, fc, fs, ft] = args?;
-        l.foreign_keys([[pc, ps, pt], [fc, fs, ft]])
-    })
+    unsafe { list_named(link, out_result, args, |l, [pc, ps, pt, fc, fs, ft]| l.foreign_keys([[pc, ps, pt], [fc, fs, ft]])) }
 }
 
 /// Lists the columns that identify a row of table `table` (`identifier_type` `SQL_BEST_ROWID` 1)
@@ -177,9 +183,9 @@ pub extern "C" fn pconn_special_columns(
     nullable: c_int,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (table, "table")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table")]) };
-    list(link, out_result, |l| l.special_columns(identifier_type, args?, scope, nullable))
+    unsafe { list_named(link, out_result, args, |l, table| l.special_columns(identifier_type, table, scope, nullable)) }
 }
 
 /// Lists the statistics and indexes of table `table` (`SQLStatistics`) as an ordinary result.
@@ -195,9 +201,9 @@ pub extern "C" fn pconn_statistics(
     reserved: c_int,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (table, "table")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table")]) };
-    list(link, out_result, |l| l.statistics(args?, unique, reserved))
+    unsafe { list_named(link, out_result, args, |l, table| l.statistics(table, unique, reserved)) }
 }
 
 /// Lists the privileges on tables (`SQLTablePrivileges`) as an ordinary result. Arguments are
@@ -210,9 +216,9 @@ pub extern "C" fn pconn_table_privileges(
     table: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (table, "table")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table")]) };
-    list(link, out_result, |l| l.table_privileges(args?))
+    unsafe { list_named(link, out_result, args, Session::table_privileges) }
 }
 
 /// Lists the privileges on the columns of table `table` (`SQLColumnPrivileges`) as an ordinary
@@ -226,7 +232,7 @@ pub extern "C" fn pconn_column_privileges(
     column: *const c_char,
     out_result: *mut pconn_result,
 ) -> pconn_status {
+    let args = [(catalog, "catalog"), (schema, "schema"), (table, "table"), (column, "column")];
     // SAFETY: NUL-terminated strings or NULL, as documented.
-    let args = unsafe { names([(catalog, "catalog"), (schema, "schema"), (table, "table"), (column, "column")]) };
-    list(link, out_result, |l| l.column_privileges(args?))
+    unsafe { list_named(link, out_result, args, Session::column_privileges) }
 }

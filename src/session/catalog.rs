@@ -12,26 +12,14 @@ impl Session {
     /// `SQLTables`: one row per table matching the patterns (NULL: any). Columns TABLE_CAT,
     /// TABLE_SCHEM, TABLE_NAME, TABLE_TYPE, REMARKS. `types` is a comma-separated list such as
     /// `'TABLE','VIEW'`.
-    pub fn tables(
-        &mut self,
-        catalog: Option<&str>,
-        schema: Option<&str>,
-        table: Option<&str>,
-        types: Option<&str>,
-    ) -> Result<u32> {
+    pub fn tables(&mut self, [catalog, schema, table, types]: [Option<&str>; 4]) -> Result<u32> {
         odbc_catalog::check_lengths(&[catalog, schema, table, types])?;
         self.list(|stmt| odbc_catalog::tables(stmt, catalog, schema, table, types))
     }
 
     /// `SQLColumns`: one row per column of the matching tables (ODBC's 18 columns: TABLE_NAME,
     /// COLUMN_NAME, DATA_TYPE, TYPE_NAME, COLUMN_SIZE, …, NULLABLE, …, ORDINAL_POSITION, …).
-    pub fn columns(
-        &mut self,
-        catalog: Option<&str>,
-        schema: Option<&str>,
-        table: Option<&str>,
-        column: Option<&str>,
-    ) -> Result<u32> {
+    pub fn columns(&mut self, [catalog, schema, table, column]: [Option<&str>; 4]) -> Result<u32> {
         odbc_catalog::check_lengths(&[catalog, schema, table, column])?;
         self.list(|stmt| odbc_catalog::columns(stmt, catalog, schema, table, column))
     }

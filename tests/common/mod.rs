@@ -5,6 +5,7 @@
 pub mod c_str;
 pub mod calls;
 pub mod capi;
+pub mod checkout;
 pub mod mariadb;
 pub mod pg;
 pub mod pgbouncer;

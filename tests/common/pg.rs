@@ -6,8 +6,9 @@
 //! the cluster itself). When `PG_TMP_DIR` and `PCONN_PG_CONNSTR` are set, e.g.
 //! under `scripts/pg-tmp run -- cargo test`, that server is reused and left alone.
 
+use super::tmp_server::{self, env_value, expect_success, read_env, run};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -115,7 +116,7 @@ impl PgServer {
 
 /// Path of `scripts/pg-tmp`.
 pub fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts").join("pg-tmp")
+    tmp_server::script("pg-tmp")
 }
 
 static SERVER: OnceLock<PgServer> = OnceLock::new();
@@ -177,14 +178,8 @@ pub fn start_cluster(dir: PathBuf, env: &[(&str, &str)]) -> PgServer {
         expect_success(&out, "pg-tmp start");
     }
 
-    let env = std::fs::read_to_string(dir.join("env"))
-        .unwrap_or_else(|e| panic!("reading {}/env: {e}", dir.display()));
-    let get = |key: &str| -> String {
-        env.lines()
-            .find_map(|l| l.strip_prefix(key)?.strip_prefix('='))
-            .map(unquote)
-            .unwrap_or_else(|| panic!("{key} missing from {}/env:\n{env}", dir.display()))
-    };
+    let env = read_env(&dir);
+    let get = |key: &str| env_value(&env, key);
     PgServer {
         port: get("PG_TMP_PORT").parse().expect("PG_TMP_PORT is a port"),
         conn_str: get("PCONN_PG_CONNSTR"),
@@ -197,27 +192,13 @@ pub fn start_cluster(dir: PathBuf, env: &[(&str, &str)]) -> PgServer {
 /// Stops the cluster in `dir`. Never panics (it runs in exit handlers and `Drop`): errors are
 /// ignored.
 pub fn stop_cluster(dir: &Path) {
-    let _ = Command::new(script())
-        .arg("stop")
-        .arg(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    tmp_server::stop_quietly(&script(), dir);
 }
 
 extern "C" fn stop_owned() {
     if let Some(dir) = OWNED_DIR.get() {
         stop_cluster(dir);
     }
-}
-
-fn unquote(v: &str) -> String {
-    let v = v.trim();
-    v.strip_prefix('\'')
-        .and_then(|v| v.strip_suffix('\''))
-        .unwrap_or(v)
-        .to_string()
 }
 
 /// Quotes a libpq conninfo value (backslash escapes \ and ').
@@ -232,19 +213,3 @@ fn port_from_conn_str(s: &str) -> Option<u16> {
     })
 }
 
-fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("running {:?}: {e}", cmd.get_program()))
-}
-
-fn expect_success(out: &Output, what: &str) {
-    if !out.status.success() {
-        panic!(
-            "{what} failed ({}):\n--- stderr ---\n{}\n--- stdout ---\n{}",
-            out.status,
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-        );
-    }
-}

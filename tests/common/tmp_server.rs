@@ -59,14 +59,20 @@ extern "C" fn stop_owned() {
     let owned = std::mem::take(&mut *OWNED.lock().unwrap_or_else(|p| p.into_inner()));
     // Newest first: a PgBouncer before the cluster behind it. Must not panic: errors ignored.
     for (script, dir) in owned.into_iter().rev() {
-        let _ = Command::new(script)
-            .arg("stop")
-            .arg(dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        stop_quietly(&script, &dir);
     }
+}
+
+/// Runs `SCRIPT stop DIR`. Never panics (it runs in exit handlers and `Drop`): errors are
+/// ignored.
+pub fn stop_quietly(script: &Path, dir: &Path) {
+    let _ = Command::new(script)
+        .arg("stop")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 /// The `KEY=VALUE` lines of `DIR/env`, single quotes removed.

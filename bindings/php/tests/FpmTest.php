@@ -1,32 +1,20 @@
 <?php
 declare(strict_types=1);
 
-use PHPUnit\Framework\TestCase;
 use Pconn\Connection;
 use Pconn\Tests\Backends;
 use Pconn\Tests\Fpm;
+use Pconn\Tests\FpmTestCase;
 
 /**
  * End to end under real php-fpm (one worker): an unchanged ext/odbc application on pconn's
  * drop-in, with the library loaded per request (ffi.enable=true) and once per worker (preload).
  */
-final class FpmTest extends TestCase
+final class FpmTest extends FpmTestCase
 {
-    private ?Fpm $fpm = null;
-
-    protected function setUp(): void
-    {
-        if (!Fpm::available()) {
-            $this->markTestSkipped('needs ' . Fpm::BINARY);
-        }
-        if (Backends::pg() === null) {
-            $this->markTestSkipped('needs PostgreSQL (PCONN_PG_CONNSTR)');
-        }
-    }
-
     protected function tearDown(): void
     {
-        $this->fpm?->cleanup();
+        parent::tearDown();
         Connection::requestEnd();
     }
 

@@ -1,10 +1,10 @@
 <?php
 declare(strict_types=1);
 
-use PHPUnit\Framework\TestCase;
 use Pconn\Connection;
 use Pconn\Tests\Backends;
 use Pconn\Tests\Fpm;
+use Pconn\Tests\FpmTestCase;
 
 /**
  * A host-wide cap under real php-fpm: 8 workers keep persistent links, at most 3 of them open at
@@ -12,9 +12,8 @@ use Pconn\Tests\Fpm;
  * no request fails under load: a worker waits for a slot, which another worker gives back by
  * closing its idle link.
  */
-final class HostCapTest extends TestCase
+final class HostCapTest extends FpmTestCase
 {
-    private ?Fpm $fpm = null;
     private string $slotDir = '';
 
     private const WORKERS = 8;
@@ -22,19 +21,9 @@ final class HostCapTest extends TestCase
     private const CLIENTS = 12;
     private const REQUESTS_EACH = 15;
 
-    protected function setUp(): void
-    {
-        if (!Fpm::available()) {
-            $this->markTestSkipped('needs ' . Fpm::BINARY);
-        }
-        if (Backends::pg() === null) {
-            $this->markTestSkipped('needs PostgreSQL (PCONN_PG_CONNSTR)');
-        }
-    }
-
     protected function tearDown(): void
     {
-        $this->fpm?->cleanup();
+        parent::tearDown();
         foreach (glob("{$this->slotDir}/{,.}*", GLOB_BRACE) ?: [] as $file) {
             if (is_file($file)) {
                 unlink($file);
