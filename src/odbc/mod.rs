@@ -193,6 +193,7 @@ pub fn get_var_data<K: VarKind<Element = u8>>(
 
 pub mod catalog;
 pub mod connection;
+pub mod exec;
 pub mod mysql_client;
 pub mod result_set;
 pub mod statement;

@@ -9,7 +9,7 @@
 
 use crate::config;
 use crate::error::{Error, Result};
-use crate::odbc::statement::Caller;
+use crate::odbc::exec::Caller;
 use crate::odbc::{check, check_no_data, check_raw, get_var_data};
 use odbc_api::handles::{CData, CDataMut, ColumnDescription, Statement, StatementImpl};
 use odbc_api::parameter::{Binary, Text};
@@ -399,7 +399,7 @@ impl ResultSet {
     /// Executes `sql` directly on a freshly allocated statement, reading rows one by one (for
     /// pconn's own small queries).
     pub fn execute(mut stmt: StatementImpl<'static>, sql: &str) -> Result<ResultSet> {
-        super::statement::exec_direct(&mut stmt, sql.as_bytes(), Caller::Pconn)?;
+        super::exec::exec_direct(&mut stmt, sql.as_bytes(), Caller::Pconn)?;
         ResultSet::executed(stmt, FetchMode::RowByRow)
     }
 
@@ -407,7 +407,7 @@ impl ResultSet {
     /// directly on a freshly allocated statement.
     pub fn execute_with(mut stmt: StatementImpl<'static>, sql: &[u8], mode: FetchMode) -> Result<ResultSet> {
         // NO_DATA (a searched UPDATE/DELETE that matched no row) is a success.
-        super::statement::exec_direct(&mut stmt, sql, Caller::Application)?;
+        super::exec::exec_direct(&mut stmt, sql, Caller::Application)?;
         ResultSet::executed(stmt, mode)
     }
 

@@ -2,6 +2,7 @@
 //! as wanted with new values. A statement keeps its ODBC handle; each execution's rows are read
 //! through a [`ResultSet`] that borrows that handle.
 
+use super::exec::sql_length;
 use super::result_set::{FetchMode, ResultSet};
 use super::{DriverBytes, check, check_raw, check_reported, check_reported_raw};
 use crate::error::{Error, Result};
@@ -144,34 +145,3 @@ impl PreparedStatement {
     }
 }
 
-/// The length of SQL text as ODBC's 32-bit length argument. An embedded NUL would end the text
-/// early for some drivers and not for others, so it is refused.
-pub fn sql_length(sql: &[u8]) -> Result<i32> {
-    if sql.contains(&0) {
-        return Err(Error::InvalidArgument("sql contains a NUL byte".into()));
-    }
-    i32::try_from(sql.len()).map_err(|_| Error::TooLong { what: "sql", limit: i32::MAX as usize })
-}
-
-/// Whose call an execution is: the caller's, whose info records (SQL_SUCCESS_WITH_INFO) are kept
-/// for it, or pconn's own (ping, reset, baselines), whose info nobody asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    Application,
-    Pconn,
-}
-
-/// Executes `sql` directly on `stmt`, passing the bytes given to the driver's narrow
-/// `SQLExecDirect`. `Ok(false)`: `NO_DATA` (a searched UPDATE or DELETE that matched no row).
-pub fn exec_direct(stmt: &mut StatementImpl<'_>, sql: &[u8], caller: Caller) -> Result<bool> {
-    let len = sql_length(sql)?;
-    let sql = DriverBytes::new(sql);
-    // SAFETY: `sql` is valid for `len` bytes and a NUL during the call; nothing is bound to the
-    // statement.
-    let ret = unsafe { sys::SQLExecDirect(stmt.as_sys(), sql.as_bytes().as_ptr(), len) };
-    match (caller, ret) {
-        (Caller::Application, _) => check_reported_raw(ret, &*stmt, "SQLExecDirect"),
-        (Caller::Pconn, sys::SqlReturn::NO_DATA) => Ok(false),
-        (Caller::Pconn, _) => check_raw(ret, &*stmt, "SQLExecDirect").map(|()| true),
-    }
-}
