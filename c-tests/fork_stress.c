@@ -14,7 +14,6 @@
 static _Atomic int stop_caller = 0;
 
 /* Under valgrind (make valgrind) every child is slow: a few, with time to connect. */
-static int under_valgrind(void) { return strcmp(env_or("PCONN_VALGRIND", ""), "1") == 0; }
 
 /* The child: one pconnect and a query on its own link, then out without exit handlers. */
 static void child(void) {
