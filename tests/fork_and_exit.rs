@@ -132,12 +132,13 @@ fn in_forked_child(child: impl FnOnce() -> String) -> String {
     let mut status = 0;
     // SAFETY: waiting for our own child.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status}");
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status} (a crash: its backtrace is on stderr)");
     findings
 }
 
 /// In the forked child: a crash (SIGSEGV, SIGBUS) writes the native backtrace to stderr before the
-/// child dies of it, so a failure of the form "child status 11" says where the child crashed.
+/// child dies of it, so a failure of the form "child status 11" says where the child crashed (the
+/// frames are `binary(+offset)`: `addr2line -fCie binary offset` names them).
 fn report_crashes_with_a_backtrace() {
     extern "C" fn on_crash(signal: libc::c_int) {
         let mut frames = [std::ptr::null_mut(); 64];
