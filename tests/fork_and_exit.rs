@@ -132,7 +132,8 @@ fn in_forked_child(child: impl FnOnce() -> String) -> String {
     let mut status = 0;
     // SAFETY: waiting for our own child.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status} (a crash: its backtrace is on stderr)");
+    assert!(!libc::WIFSIGNALED(status), "child killed by signal {} (a crash: its backtrace is on stderr)", libc::WTERMSIG(status));
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status}");
     findings
 }
 
