@@ -114,6 +114,7 @@ fn in_forked_child(child: impl FnOnce() -> String) -> String {
     let pid = unsafe { libc::fork() };
     assert!(pid >= 0, "fork: {}", std::io::Error::last_os_error());
     if pid == 0 {
+        report_crashes_with_a_backtrace();
         let findings = std::panic::catch_unwind(std::panic::AssertUnwindSafe(child))
             .unwrap_or_else(|_| "the child panicked".to_owned());
         // SAFETY: writing a buffer that outlives the call; _exit ends the process.
@@ -131,8 +132,30 @@ fn in_forked_child(child: impl FnOnce() -> String) -> String {
     let mut status = 0;
     // SAFETY: waiting for our own child.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(!libc::WIFSIGNALED(status), "child killed by signal {} (a crash: its backtrace is on stderr)", libc::WTERMSIG(status));
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "child status {status}");
     findings
+}
+
+/// In the forked child: a crash (SIGSEGV, SIGBUS) writes the native backtrace to stderr before the
+/// child dies of it, so a failure of the form "child status 11" says where the child crashed (the
+/// frames are `binary(+offset)`: `addr2line -fCie binary offset` names them).
+fn report_crashes_with_a_backtrace() {
+    extern "C" fn on_crash(signal: libc::c_int) {
+        let mut frames = [std::ptr::null_mut(); 64];
+        // SAFETY: backtrace and backtrace_symbols_fd write to stderr without allocating once
+        // libgcc is loaded (it is: the test binary unwinds); the default action then runs again.
+        unsafe {
+            let depth = libc::backtrace(frames.as_mut_ptr(), frames.len() as libc::c_int);
+            libc::backtrace_symbols_fd(frames.as_ptr(), depth, libc::STDERR_FILENO);
+            libc::signal(signal, libc::SIG_DFL);
+            libc::raise(signal);
+        }
+    }
+    for signal in [libc::SIGSEGV, libc::SIGBUS] {
+        // SAFETY: installing a handler in a single-threaded child, which only ever leaves with _exit.
+        unsafe { libc::signal(signal, on_crash as extern "C" fn(libc::c_int) as libc::sighandler_t) };
+    }
 }
 
 /// At exit, pconn disconnects the links this process opened, even one in the middle of a request
