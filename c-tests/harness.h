@@ -60,7 +60,7 @@ static const char *env_or(const char *name, const char *fallback) {
 static const char *backend(void) { return env_or("PCONN_TEST_BACKEND", "sqlite"); }
 /* Whether the program runs under `make valgrind` (which sets PCONN_VALGRIND=1): bounds on time
  * loosen there, since valgrind slows everything, exit included. */
-static int under_valgrind(void) { return strcmp(env_or("PCONN_VALGRIND", ""), "1") == 0; }
+static inline int under_valgrind(void) { return strcmp(env_or("PCONN_VALGRIND", ""), "1") == 0; }
 static inline int is_postgres(void) { return strcmp(backend(), "postgres") == 0; }
 static const char *conn_str(void) { return env_or("PCONN_TEST_CONNSTR", ""); }
 static const char *user(void) { return env_or("PCONN_TEST_USER", ""); }
