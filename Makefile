@@ -125,10 +125,7 @@ docs:
 VALGRIND_TESTS ?=
 valgrind: deps
 	$(CARGO) build --release
-# exit_in_call on SQLite is left out under valgrind: its child, killed during a CPU-bound SQLite query,
-# did not finish exiting within 60 s under memcheck on a loaded machine (it exits in 0.01 s natively,
-# which `make test-rust` checks); not yet explained.
-	PCONN_VALGRIND=1 $(CARGO) test --release --test c_harness -- --test-threads=2 --skip exit_in_call::sqlite $(VALGRIND_TESTS)
+	PCONN_VALGRIND=1 $(CARGO) test --release --test c_harness -- --test-threads=2 $(VALGRIND_TESTS)
 
 # The random call-sequence test (tests/random_calls.rs) at length: `make test` runs 100,000 calls
 # of seed 1; this runs FUZZ_SEEDS seeds from FUZZ_SEED with FUZZ_CALLS calls each, raw BEGIN and

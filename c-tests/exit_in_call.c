@@ -1,8 +1,9 @@
 /* exit() from a signal handler while the same thread is inside a pconn call (prefork Apache's
- * SIGTERM handler does this, and so do many C servers): the process exits at once. The link in
- * use is abandoned, the request's other link is disconnected gracefully. It used to hang: exit's
- * thread-local destructors ended the request and waited for the link's own lock, which the
- * interrupted call holds. */
+ * SIGTERM handler does this, and so do many C servers): the process exits at once, and the
+ * server ends both of the request's sessions at once (the kernel closes their sockets). It used
+ * to hang: first exit's thread-local destructors ended the request and waited for the link's own
+ * lock, which the interrupted call holds; then disconnecting the request's other SQLite link
+ * waited for SQLite's allocation mutex, which the interrupted statement held. */
 #include "harness.h"
 #include <signal.h>
 #include <sys/types.h>
@@ -85,7 +86,7 @@ int main(void) {
   printf("exit_in_call [%s]: the child exited %.2f s after SIGTERM\n", backend(), took);
 
   if (is_postgres()) {
-    /* The other link was disconnected, not cut off: its session is gone at once. */
+    /* The other link's session is gone at once too, not left to a server timeout. */
     pconn_link watch = 0;
     CHECK_OK(pconnect(&watch), 0);
     char sql[160], count[32] = "";

@@ -67,6 +67,11 @@ const EXIT_CLEANING_WAIT: Duration = Duration::from_millis(300);
 /// At exit, links this process opened itself are disconnected gracefully; inherited ones were
 /// forgotten at the first call after fork and are never touched.
 fn disconnect_at_exit() {
+    // Exiting from inside an interrupted link call: nothing is touched (see
+    // `end_handles_on_thread_exit` for why); the kernel closes every link's socket.
+    if inside_link_call() {
+        return;
+    }
     let Some(registry) = registry_if_created() else { return };
     // Let cleanings under way finish, so their links are disconnected too, not cut off; briefly:
     // a cleaning stuck on a stopped server must not hold up the exit. Links still being cleaned
@@ -85,12 +90,10 @@ fn disconnect_at_exit() {
     for link in idle {
         close_link(link, Some(DiscardReason::Exit));
     }
-    // Exiting from inside a call on a link (see `end_handles_on_thread_exit`): that link's lock is
-    // never released, so no lease is waited for. Otherwise another thread's call on a leased link
-    // gets a moment to finish; one that does not (a long query) is abandoned with the process.
-    let wait = if inside_link_call() { Duration::ZERO } else { Duration::from_millis(100) };
+    // Another thread's call on a leased link gets a moment to finish; one that does not (a long
+    // query) is abandoned with the process.
     for lease in leases.into_values() {
-        if let Some(mut slot) = lease.slot.try_lock_for(wait)
+        if let Some(mut slot) = lease.slot.try_lock_for(Duration::from_millis(100))
             && let Some(link) = slot.take()
         {
             close_link(link, Some(DiscardReason::Exit));

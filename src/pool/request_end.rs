@@ -228,23 +228,29 @@ const EXIT_LOCK_WAIT: Duration = Duration::from_millis(100);
 /// handler that interrupted the call (prefork Apache's SIGTERM, many C servers) — only then too.
 /// Neither may clean: the process is going, and the interrupted frame may hold the link's lock
 /// (and the pool's) for good. See [`disconnect_at_process_exit`].
+///
+/// Exiting from inside a link call touches nothing at all, not even the heap: the interrupted
+/// frame may hold any lock below it — a driver's (SQLite takes a process-wide mutex on every
+/// allocation while a statement steps), the driver manager's, the C allocator's — and a call
+/// that takes one of them again never returns: the process hangs in `exit()`. Every link is
+/// abandoned with the process; the kernel closes the sockets, which a server takes as the end of
+/// the session (rolling back what was open), and SQLite recovers an interrupted write from its
+/// journal at the next open.
 pub fn end_handles_on_thread_exit(links: Vec<RequestLink>) {
-    if inside_link_call() || crate::os::is_main_thread() {
+    if inside_link_call() {
+        std::mem::forget(links);
+    } else if crate::os::is_main_thread() {
         disconnect_at_process_exit(links);
     } else {
         end_handles(links);
     }
 }
 
-/// The request's links when the process exits: a link in use by the interrupted call is
-/// abandoned without a byte sent (the call may be mid-protocol; the kernel closes its socket at
-/// exit); every other link is disconnected, which implies the rollback, without the reset's round
-/// trip. Locks are only tried: the interrupted frame may hold any of them.
+/// The request's links when the process exits: each is disconnected, which implies the
+/// rollback, without the reset's round trip. Locks are only tried: another thread may hold one.
 fn disconnect_at_process_exit(links: Vec<RequestLink>) {
-    // A slot this thread's interrupted call holds would never be released: not waited for.
-    let wait = if inside_link_call() { Duration::ZERO } else { EXIT_LOCK_WAIT };
     for (handle, slot) in links {
-        let Some(mut guard) = slot.try_lock_for(wait) else { continue };
+        let Some(mut guard) = slot.try_lock_for(EXIT_LOCK_WAIT) else { continue };
         let Some(mut link) = guard.take() else { continue };
         drop(guard);
         link.disconnect();
