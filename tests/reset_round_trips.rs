@@ -104,6 +104,18 @@ fn postgres_reset_through_pgbouncer_is_one_round_trip_under_lc_all_c_and_a_utf8_
     });
 }
 
+/// An operator who sets `client_encoding=SQL_ASCII` in PgBouncer's database entry makes it the
+/// server connections' startup value: under `LC_ALL=C` the reset is then `DISCARD ALL` alone.
+#[test]
+fn postgres_reset_through_pgbouncer_with_the_encoding_in_its_database_entry_is_discard_all() {
+    let bouncer = PgBouncer::start_with_client_encoding(PoolMode::Session, "SQL_ASCII");
+    let server = bouncer.server;
+    with_statement_log(server, || {
+        let stdout = child_in_locale(server, &bouncer.conn_str_with_credentials(), "C", "SQL_ASCII");
+        assert!(reset_statement(&stdout).ends_with("statement: DISCARD ALL"), "LC_ALL=C: {stdout}");
+    });
+}
+
 /// The reset's one query holds several statements: psqlODBC reports the failure of a later one
 /// too, so a reset that fails halfway discards the link instead of handing out a half-reset
 /// session.
