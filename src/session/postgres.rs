@@ -102,9 +102,10 @@ const POSTGRESQL_DISCARD_SPELLED_OUT: &str = "CLOSE ALL; SET SESSION AUTHORIZATI
 /// PgBouncer, which opens its server connections without the client's startup parameters; a
 /// locale whose encoding pconn cannot guess), `DISCARD ALL` could only be followed by the restore
 /// as a second query, since it refuses to share a query string: the spelled-out statements and the
-/// restore go as one query instead. Measured (`examples/bench_reset.rs`, loopback) that costs
-/// 1.2-1.7× `DISCARD ALL` alone, and the two-query form 1.1-1.35× the one query, directly and
-/// through PgBouncer; a network between them widens the gap. Its statements run as one implicit
+/// restore go as one query instead. Measured (`examples/bench_reset.rs`, pconnect + reset +
+/// `SELECT 1` + request end, loopback) that costs 1.2-1.6× `DISCARD ALL` alone, and the two-query
+/// form 1.1-1.4× the one query, directly and through PgBouncer; a network between them widens the
+/// gap. Its statements run as one implicit
 /// transaction, and psqlODBC reports a failure of any of them: the link is then discarded, no
 /// half-reset session is handed out. The same form serves a session in manual-commit mode, where
 /// the driver opens a transaction before each statement and `DISCARD ALL` would be refused.
