@@ -63,6 +63,7 @@ bench: release
 	$(CARGO) run --release --example bench
 	$(CARGO) run --release --example bench_scaling
 	$(CARGO) run --release --example bench_fetch
+	$(CARGO) run --release --example bench_reset
 	@if [ -x bindings/php/bench/run ]; then bindings/php/bench/run; fi
 
 # Installs the stripped library (versioned soname and the linker's links), the static library, the

@@ -10,12 +10,13 @@ use crate::error::Result;
 /// psqlODBC `SET`s `client_encoding` right after connecting, to the encoding of the locale the
 /// environment names (`LC_ALL`, `LC_CTYPE`, `LANG`: `SQL_ASCII` in the C locale, where php-fpm and
 /// many services run), a value `RESET ALL` (and so `DISCARD ALL`) would not return to: each reset
-/// would need a second round trip to put it back. Passed in the startup packet as well
-/// (psqlODBC's `pqopt`; `client_encoding` is a startup parameter PgBouncer accepts by default,
-/// unlike `options`), it becomes the session's reset value and `DISCARD ALL` alone restores it.
+/// would need to put it back, in the dearer one-query form (see [`reset`]). Passed in the startup
+/// packet as well (psqlODBC's `pqopt`; `client_encoding` is a startup parameter PgBouncer accepts
+/// by default, unlike `options`), it becomes the session's reset value and `DISCARD ALL` alone
+/// restores it.
 /// Only a guess at what the driver sets: the baseline records every driver setting that still
-/// differs from its reset value and the reset restores those, so a wrong guess costs the round
-/// trip, never correctness.
+/// differs from its reset value and the reset restores those, so a wrong guess costs time, never
+/// correctness.
 const PSQLODBC_STARTUP_ENCODINGS: &[(&str, &str)] =
     &[("SQL_ASCII", "pqopt={client_encoding=SQL_ASCII};"), ("UTF8", "pqopt={client_encoding=UTF8};")];
 
@@ -88,36 +89,42 @@ fn quote_literal(value: &str) -> String {
     format!("'{}'", value.replace('\'', "''"))
 }
 
-/// `DISCARD ALL` spelled out as the statements it is documented to equal, for a session in manual
-/// commit mode: there the driver opens a transaction before each statement, and `DISCARD ALL`
-/// refuses to run in a transaction block.
+/// `DISCARD ALL` spelled out as the statements the PostgreSQL documentation says it equals, in
+/// that order. Unlike `DISCARD ALL`, each may run inside a transaction block, so they can share a
+/// query string with other statements (which makes the string an implicit transaction block).
 const POSTGRESQL_DISCARD_SPELLED_OUT: &str = "CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; \
      UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD PLANS; DISCARD TEMP; DISCARD SEQUENCES";
 
-/// `DISCARD ALL`, then the settings the driver made at connect put back.
+/// `DISCARD ALL`, then the settings the driver made at connect put back: one round trip.
 ///
-/// Two round trips rather than one: sent as one multi-statement query, the spelled-out form runs
-/// every statement in one implicit transaction and measured 4-5× slower than `DISCARD ALL` and a
-/// `set_config` call sent one after the other (pgbench on this machine: ~0.2 ms vs ~0.75-1 ms).
+/// When the driver made no setting that `DISCARD ALL` would undo (the usual case directly: the
+/// startup packet carries the driver's `client_encoding`), `DISCARD ALL` alone. Otherwise (behind
+/// PgBouncer, which opens its server connections without the client's startup parameters; a
+/// locale whose encoding pconn cannot guess), `DISCARD ALL` could only be followed by the restore
+/// as a second query, since it refuses to share a query string: the spelled-out statements and the
+/// restore go as one query instead. Measured (`examples/bench_reset.rs`, pconnect + reset +
+/// `SELECT 1` + request end, loopback) that costs 1.2-1.6× `DISCARD ALL` alone, and the two-query
+/// form 1.1-1.4× the one query, directly and through PgBouncer; a network between them widens the
+/// gap. Its statements run as one implicit
+/// transaction, and psqlODBC reports a failure of any of them: the link is then discarded, no
+/// half-reset session is handed out. The same form serves a session in manual-commit mode, where
+/// the driver opens a transaction before each statement and `DISCARD ALL` would be refused.
 pub(super) fn reset(link: &mut Session) -> Result<()> {
-    // Before `DISCARD ALL` drops plans the driver may still mean to drop itself (see there).
+    // Before the reset drops plans the driver may still mean to drop itself (see there).
     if link.dirty.rolled_back_by_sql || link.dirty.raw_handle_used {
         super::rollback_flag::clear(link)?;
     }
     let restore = restore_driver_settings_sql(&link.baseline().driver_settings);
-    if link.autocommit {
-        link.run_internal("DISCARD ALL")?;
-        if let Some(restore) = restore {
-            link.run_internal(&restore)?;
-        }
-        return Ok(());
+    link.run_internal(&reset_sql(link.autocommit, restore.as_deref())).map(drop)
+}
+
+/// The query [`reset`] sends (see there).
+fn reset_sql(autocommit: bool, restore: Option<&str>) -> String {
+    match restore {
+        None if autocommit => "DISCARD ALL".to_owned(),
+        None => POSTGRESQL_DISCARD_SPELLED_OUT.to_owned(),
+        Some(restore) => format!("{POSTGRESQL_DISCARD_SPELLED_OUT}; {restore}"),
     }
-    let mut sql = POSTGRESQL_DISCARD_SPELLED_OUT.to_owned();
-    if let Some(restore) = restore {
-        sql.push_str("; ");
-        sql.push_str(&restore);
-    }
-    link.run_internal(&sql).map(drop)
 }
 
 /// One `SELECT set_config(...), ...` that restores the driver's connect-time settings; `None`
@@ -146,6 +153,17 @@ mod tests {
             restore_driver_settings_sql(&settings).as_deref(),
             Some("SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('x.y', 'o''k', false)")
         );
+    }
+
+    #[test]
+    fn discard_all_alone_unless_a_restore_or_a_transaction_needs_the_spelled_out_form() {
+        assert_eq!(reset_sql(true, None), "DISCARD ALL");
+        assert_eq!(reset_sql(false, None), POSTGRESQL_DISCARD_SPELLED_OUT);
+        let restore = "SELECT set_config('client_encoding', 'SQL_ASCII', false)";
+        for autocommit in [true, false] {
+            let sql = reset_sql(autocommit, Some(restore));
+            assert!(sql.starts_with(POSTGRESQL_DISCARD_SPELLED_OUT) && sql.ends_with(&format!("; {restore}")), "{sql}");
+        }
     }
 
     #[test]

@@ -13,10 +13,11 @@
 //!   `BEGIN` in manual-commit mode), the driver drops the listed objects inside that transaction
 //!   first, and only removes a name from the list once its `DEALLOCATE` has returned.
 //!
-//! pconn's reset (`DISCARD ALL`) drops those plans on the server. The listed `DEALLOCATE` then
-//! fails inside the transaction, the driver rolls back to its savepoint, sees the open transaction
-//! with the mark still set, and drops the list again, from inside the call that is dropping it:
-//! an unbounded recursion that overflows the stack and kills the process. The request that made
+//! pconn's reset (`DISCARD ALL`, or the `DEALLOCATE ALL` of its spelled-out form) drops those
+//! plans on the server. The listed `DEALLOCATE` then fails inside the transaction, the driver rolls
+//! back to its savepoint, sees the open transaction with the mark still set, and drops the list
+//! again, from inside the call that is dropping it: an unbounded recursion that overflows the stack
+//! and kills the process. The request that made
 //! this state (a prepared statement, then `ROLLBACK` as SQL) looks harmless, and the crash comes in
 //! a later request, at its first transaction.
 //!

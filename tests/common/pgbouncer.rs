@@ -36,13 +36,24 @@ impl PgBouncer {
     /// Starts a PgBouncer in `mode` in front of `pg()`; `pool_size` sets `default_pool_size`
     /// (None: PgBouncer's default). Each call starts a new one.
     pub fn start(mode: PoolMode, pool_size: Option<u32>) -> PgBouncer {
-        let server = pg();
         let pool_size = pool_size.map(|n| n.to_string());
         let mut envs = vec![("PGBOUNCER_TMP_POOL_MODE", mode.name())];
         if let Some(size) = &pool_size {
             envs.push(("PGBOUNCER_TMP_POOL_SIZE", size));
         }
-        let (dir, env) = tmp_server::start(SCRIPT, &[server.dir.as_os_str()], &envs);
+        PgBouncer::start_with(mode, &envs)
+    }
+
+    /// [`PgBouncer::start`] whose database entry sets `client_encoding`, which PgBouncer sends in
+    /// its server connections' startup packet (a setting an operator may add).
+    #[allow(dead_code)] // not every test binary uses it
+    pub fn start_with_client_encoding(mode: PoolMode, encoding: &str) -> PgBouncer {
+        PgBouncer::start_with(mode, &[("PGBOUNCER_TMP_POOL_MODE", mode.name()), ("PGBOUNCER_TMP_CLIENT_ENCODING", encoding)])
+    }
+
+    fn start_with(mode: PoolMode, envs: &[(&str, &str)]) -> PgBouncer {
+        let server = pg();
+        let (dir, env) = tmp_server::start(SCRIPT, &[server.dir.as_os_str()], envs);
         PgBouncer {
             port: env_value(&env, "PGBOUNCER_TMP_PORT").parse().expect("PGBOUNCER_TMP_PORT is a port"),
             conn_str: env_value(&env, "PCONN_PGBOUNCER_CONNSTR"),
