@@ -140,6 +140,18 @@ typedef enum pconn_php_rows {
 } pconn_php_rows;
 
 /*
+ Flags of `pconn_php_worker`, combined with `|`: facts about the worker process a PHP binding
+ found out in one request and reads in the next ones.
+ */
+typedef enum pconn_php_worker_flags {
+  /*
+   The binding handed the library the `PCONN_*` values PHP sees (a web server's per-site
+   variables, which the process environment does not hold).
+   */
+  PCONN_PHP_SETTINGS_APPLIED = 1,
+} pconn_php_worker_flags;
+
+/*
  A link: an integer handle, valid from the call that returned it until `pconn_close`,
  `pconn_drop`, `pconn_close_all` or the end of the request that got it. 0 is never a valid link.
  */
@@ -821,6 +833,17 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+/*
+ What a PHP binding needs when a request first uses the library, in one call (PHP frees
+ everything a request made, so it cannot keep these itself): adds `set_flags`
+ (`pconn_php_worker_flags` values combined with `|`; 0 adds none) to this process's flags and
+ writes them all to `*out_flags`, and the `fetch_batch` option to `*out_fetch_batch` (may be
+ NULL). The flags live as long as the process; a child forked later starts with its parent's.
+ */
+enum pconn_status pconn_php_worker(uint32_t set_flags,
+                                   uint32_t *out_flags,
+                                   size_t *out_fetch_batch);
 
 #ifdef __cplusplus
 }  // extern "C"

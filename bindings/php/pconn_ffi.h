@@ -35,6 +35,10 @@ typedef enum pconn_php_rows {
   PCONN_PHP_ROWS_DRIVER_TEXT = 2,
 } pconn_php_rows;
 
+typedef enum pconn_php_worker_flags {
+  PCONN_PHP_SETTINGS_APPLIED = 1,
+} pconn_php_worker_flags;
+
 typedef uint64_t pconn_link;
 
 typedef uint64_t pconn_result;
@@ -315,3 +319,7 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+enum pconn_status pconn_php_worker(uint32_t set_flags,
+                                   uint32_t *out_flags,
+                                   size_t *out_fetch_batch);

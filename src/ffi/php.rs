@@ -1,9 +1,11 @@
-//! The C ABI for PHP bindings: a batch of rows in one call, in PHP's `serialize()` format.
+//! The C ABI for PHP bindings: a batch of rows in one call, in PHP's `serialize()` format, and
+//! what a request needs to know about its worker process in one call.
 
 use super::args::{out_ptr, write_out};
-use super::guard::status_call_no_data;
+use super::guard::{status_call, status_call_no_data};
 use super::handle::{on_result, pconn_result};
 use super::status::pconn_status;
+use crate::config;
 use crate::error::Error;
 use std::ffi::{c_char, c_int};
 
@@ -71,5 +73,44 @@ pub extern "C" fn pconn_fetch_php_serialized(
             }
         }
         Ok(rows > 0)
+    })
+}
+
+/// Flags of `pconn_php_worker`, combined with `|`: facts about the worker process a PHP binding
+/// found out in one request and reads in the next ones.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum pconn_php_worker_flags {
+    /// The binding handed the library the `PCONN_*` values PHP sees (a web server's per-site
+    /// variables, which the process environment does not hold).
+    PCONN_PHP_SETTINGS_APPLIED = 1,
+}
+
+/// What a PHP binding needs when a request first uses the library, in one call (PHP frees
+/// everything a request made, so it cannot keep these itself): adds `set_flags`
+/// (`pconn_php_worker_flags` values combined with `|`; 0 adds none) to this process's flags and
+/// writes them all to `*out_flags`, and the `fetch_batch` option to `*out_fetch_batch` (may be
+/// NULL). The flags live as long as the process; a child forked later starts with its parent's.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_php_worker(set_flags: u32, out_flags: *mut u32, out_fetch_batch: *mut usize) -> pconn_status {
+    status_call(|| {
+        let out_flags = out_ptr(out_flags, "out_flags")?;
+        let known = pconn_php_worker_flags::PCONN_PHP_SETTINGS_APPLIED as u32;
+        if set_flags & !known != 0 {
+            return Err(Error::InvalidArgument(format!(
+                "set_flags must be pconn_php_worker_flags values combined with |, not {set_flags}"
+            )));
+        }
+        let flags = config::add_binding_marks(set_flags);
+        let fetch_batch = config::fetch_batch();
+        // SAFETY: out_flags checked; out_fetch_batch written only when non-NULL.
+        unsafe {
+            write_out(out_flags, flags);
+            if !out_fetch_batch.is_null() {
+                write_out(out_fetch_batch, fetch_batch);
+            }
+        }
+        Ok(())
     })
 }

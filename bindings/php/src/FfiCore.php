@@ -10,7 +10,15 @@ namespace Pconn;
 final class FfiCore
 {
     /** @var array<string, true> */
-    public const FUNCTIONS = ['pconn_set_option' => true, 'pconn_get_option' => true, 'pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_exec_bytes' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_dbms_name' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_fetch_php_serialized' => true];
+    public const FUNCTIONS = ['pconn_set_option' => true, 'pconn_get_option' => true, 'pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_exec_bytes' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_dbms_name' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_fetch_php_serialized' => true, 'pconn_php_worker' => true];
+
+    /**
+     * Every function of pconn_ffi.h (Library::has()): a class constant, so that asking costs no
+     * reading of the header in each request.
+     *
+     * @var array<string, true>
+     */
+    public const DECLARED = ['pconn_version' => true, 'pconn_errstr' => true, 'pconn_set_option' => true, 'pconn_get_option' => true, 'pconn_stats_json' => true, 'pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_drop' => true, 'pconn_close_all' => true, 'pconn_request_begin' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_exec_bytes' => true, 'pconn_commit' => true, 'pconn_rollback' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_info_count' => true, 'pconn_info_record' => true, 'pconn_dbms_name' => true, 'pconn_link_is_persistent' => true, 'pconn_raw_hdbc' => true, 'pconn_mark_dirty' => true, 'pconn_fetch' => true, 'pconn_result_text' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_result_int64' => true, 'pconn_result_double' => true, 'pconn_result_bytes' => true, 'pconn_fetch_row' => true, 'pconn_result_next' => true, 'pconn_column_type_name' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_column_precision' => true, 'pconn_column_scale' => true, 'pconn_column_nullable' => true, 'pconn_column_display_size' => true, 'pconn_column_attribute' => true, 'pconn_prepare' => true, 'pconn_prepare_bytes' => true, 'pconn_stmt_param_count' => true, 'pconn_stmt_describe_param' => true, 'pconn_stmt_bind_text' => true, 'pconn_stmt_bind_text_bytes' => true, 'pconn_stmt_bind_int64' => true, 'pconn_stmt_bind_double' => true, 'pconn_stmt_bind_binary' => true, 'pconn_stmt_bind_null' => true, 'pconn_stmt_execute' => true, 'pconn_stmt_free' => true, 'pconn_autocommit_set' => true, 'pconn_autocommit_get' => true, 'pconn_isolation_set' => true, 'pconn_isolation_get' => true, 'pconn_read_only_set' => true, 'pconn_read_only_get' => true, 'pconn_catalog_get' => true, 'pconn_catalog_set' => true, 'pconn_tables' => true, 'pconn_columns' => true, 'pconn_primary_keys' => true, 'pconn_type_info' => true, 'pconn_procedures' => true, 'pconn_procedure_columns' => true, 'pconn_foreign_keys' => true, 'pconn_special_columns' => true, 'pconn_statistics' => true, 'pconn_table_privileges' => true, 'pconn_column_privileges' => true, 'pconn_fetch_php_serialized' => true, 'pconn_php_worker' => true];
 
     public const DECLARATIONS = '/* pconn declarations for PHP FFI, generated from pconn.h\'s source. Do not edit. */
 
@@ -48,6 +56,10 @@ typedef enum pconn_php_rows {
   PCONN_PHP_ROWS_BY_NAME = 1,
   PCONN_PHP_ROWS_DRIVER_TEXT = 2,
 } pconn_php_rows;
+
+typedef enum pconn_php_worker_flags {
+  PCONN_PHP_SETTINGS_APPLIED = 1,
+} pconn_php_worker_flags;
 
 typedef uint64_t pconn_link;
 
@@ -121,5 +133,9 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+enum pconn_status pconn_php_worker(uint32_t set_flags,
+                                   uint32_t *out_flags,
+                                   size_t *out_fetch_batch);
 ';
 }
