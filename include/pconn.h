@@ -198,6 +198,34 @@ typedef struct pconn_value {
  */
 typedef uint64_t pconn_stmt;
 
+/*
+ A PHP binding's cells for the out-parameters of its calls, one of each C type, owned by pconn
+ (see `pconn_php_worker`), and what `pconn_php_worker` tells. Each cell is an array of one,
+ which PHP's FFI passes where a pointer is expected: the binding makes none of its own, which
+ would cost it a parse of the C type per cell in every request. A call writes its
+ out-parameter to a cell and the binding reads it right after; nothing is kept across calls.
+ */
+typedef struct pconn_php_cells {
+  /*
+   A link, result or statement handle (all three are `uint64_t`).
+   */
+  uint64_t handle[1];
+  const char *text[1];
+  size_t len[1];
+  int int_value[1];
+  uint16_t u16_value[1];
+  uint32_t u32_value[1];
+  int64_t i64_value[1];
+  /*
+   This process's `pconn_php_worker_flags`, as of the last `pconn_php_worker` call.
+   */
+  uint32_t worker_flags;
+  /*
+   The `fetch_batch` option, as of the last `pconn_php_worker` call.
+   */
+  size_t fetch_batch;
+} pconn_php_cells;
+
 
 
 #ifdef __cplusplus
@@ -838,12 +866,12 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
  What a PHP binding needs when a request first uses the library, in one call (PHP frees
  everything a request made, so it cannot keep these itself): adds `set_flags`
  (`pconn_php_worker_flags` values combined with `|`; 0 adds none) to this process's flags and
- writes them all to `*out_flags`, and the `fetch_batch` option to `*out_fetch_batch` (may be
- NULL). The flags live as long as the process; a child forked later starts with its parent's.
+ returns the calling thread's cells with `worker_flags` (all flags set in this process so far)
+ and `fetch_batch` filled in. The cells live as long as the thread; the flags as long as the
+ process (a child forked later starts with its parent's). NULL when `set_flags` has an
+ unknown bit.
  */
-enum pconn_status pconn_php_worker(uint32_t set_flags,
-                                   uint32_t *out_flags,
-                                   size_t *out_fetch_batch);
+struct pconn_php_cells *pconn_php_worker(uint32_t set_flags);
 
 #ifdef __cplusplus
 }  // extern "C"

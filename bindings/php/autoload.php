@@ -18,10 +18,9 @@ if (!defined('PCONN_PHP_DIR') && !class_exists('Pconn\\Library', false)) {
         if (strncmp($class, 'Pconn\\', 6) !== 0) {
             return;
         }
-        $file = __DIR__ . '/src/' . str_replace('\\', '/', substr($class, 6)) . '.php';
-        if (is_file($file)) {
-            require $file;
-        }
+        // no is_file(): a stat per class in every request (ffi.enable=true); opcache finds the
+        // file without one, and a class of no file of src/ fails the include quietly
+        @include __DIR__ . '/src/' . strtr(substr($class, 6), '\\', '/') . '.php';
     });
 }
 // Under opcache.preload these functions already exist (preload.php declared them): skip the files.

@@ -54,6 +54,18 @@ typedef struct pconn_value {
 
 typedef uint64_t pconn_stmt;
 
+typedef struct pconn_php_cells {
+  uint64_t handle[1];
+  const char *text[1];
+  size_t len[1];
+  int int_value[1];
+  uint16_t u16_value[1];
+  uint32_t u32_value[1];
+  int64_t i64_value[1];
+  uint32_t worker_flags;
+  size_t fetch_batch;
+} pconn_php_cells;
+
 
 
 const char *pconn_version(void);
@@ -320,6 +332,4 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              size_t *out_len,
                                              uint32_t *out_rows);
 
-enum pconn_status pconn_php_worker(uint32_t set_flags,
-                                   uint32_t *out_flags,
-                                   size_t *out_fetch_batch);
+struct pconn_php_cells *pconn_php_worker(uint32_t set_flags);

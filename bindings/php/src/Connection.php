@@ -145,7 +145,7 @@ final class Connection
             return $on;
         }
         Raw::check($this->link, $ffi->pconn_autocommit_get($this->link, Library::$out->intPtr));
-        return Library::$out->int->cdata === 1;
+        return Library::$out->int[0] === 1;
     }
 
     /** The last call's error on this link ("" after a success). */
@@ -194,7 +194,7 @@ final class Connection
     {
         $ffi = Library::ffi();
         Raw::check(0, $ffi->pconn_get_option($name, Library::$out->textPtr));
-        return \FFI::string(Library::$out->text);
+        return \FFI::string(Library::$out->text[0]);
     }
 
     /** Ends the request now (what the shutdown function does): for long-running CLI workers. */

@@ -10,7 +10,7 @@ namespace Pconn;
 final class FfiCore
 {
     /** @var array<string, true> */
-    public const FUNCTIONS = ['pconn_set_option' => true, 'pconn_get_option' => true, 'pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_exec_bytes' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_dbms_name' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_fetch_php_serialized' => true, 'pconn_php_worker' => true];
+    public const FUNCTIONS = ['pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_exec_bytes' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_dbms_name' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_fetch_php_serialized' => true, 'pconn_php_worker' => true];
 
     /**
      * Every function of pconn_ffi.h (Library::has()): a class constant, so that asking costs no
@@ -20,122 +20,36 @@ final class FfiCore
      */
     public const DECLARED = ['pconn_version' => true, 'pconn_errstr' => true, 'pconn_set_option' => true, 'pconn_get_option' => true, 'pconn_stats_json' => true, 'pconn_pconnect' => true, 'pconn_connect' => true, 'pconn_new_connect' => true, 'pconn_close' => true, 'pconn_drop' => true, 'pconn_close_all' => true, 'pconn_request_begin' => true, 'pconn_request_end' => true, 'pconn_exec' => true, 'pconn_exec_bytes' => true, 'pconn_commit' => true, 'pconn_rollback' => true, 'pconn_errmsg' => true, 'pconn_sqlstate' => true, 'pconn_native_error' => true, 'pconn_last_status' => true, 'pconn_info_count' => true, 'pconn_info_record' => true, 'pconn_dbms_name' => true, 'pconn_link_is_persistent' => true, 'pconn_raw_hdbc' => true, 'pconn_mark_dirty' => true, 'pconn_fetch' => true, 'pconn_result_text' => true, 'pconn_result_columns' => true, 'pconn_result_affected_rows' => true, 'pconn_result_free' => true, 'pconn_result_int64' => true, 'pconn_result_double' => true, 'pconn_result_bytes' => true, 'pconn_fetch_row' => true, 'pconn_result_next' => true, 'pconn_column_type_name' => true, 'pconn_column_name' => true, 'pconn_column_type' => true, 'pconn_column_precision' => true, 'pconn_column_scale' => true, 'pconn_column_nullable' => true, 'pconn_column_display_size' => true, 'pconn_column_attribute' => true, 'pconn_prepare' => true, 'pconn_prepare_bytes' => true, 'pconn_stmt_param_count' => true, 'pconn_stmt_describe_param' => true, 'pconn_stmt_bind_text' => true, 'pconn_stmt_bind_text_bytes' => true, 'pconn_stmt_bind_int64' => true, 'pconn_stmt_bind_double' => true, 'pconn_stmt_bind_binary' => true, 'pconn_stmt_bind_null' => true, 'pconn_stmt_execute' => true, 'pconn_stmt_free' => true, 'pconn_autocommit_set' => true, 'pconn_autocommit_get' => true, 'pconn_isolation_set' => true, 'pconn_isolation_get' => true, 'pconn_read_only_set' => true, 'pconn_read_only_get' => true, 'pconn_catalog_get' => true, 'pconn_catalog_set' => true, 'pconn_tables' => true, 'pconn_columns' => true, 'pconn_primary_keys' => true, 'pconn_type_info' => true, 'pconn_procedures' => true, 'pconn_procedure_columns' => true, 'pconn_foreign_keys' => true, 'pconn_special_columns' => true, 'pconn_statistics' => true, 'pconn_table_privileges' => true, 'pconn_column_privileges' => true, 'pconn_fetch_php_serialized' => true, 'pconn_php_worker' => true];
 
-    public const DECLARATIONS = '/* pconn declarations for PHP FFI, generated from pconn.h\'s source. Do not edit. */
-
-typedef enum pconn_status {
-  PCONN_OK = 0,
-  PCONN_ERROR = 1,
-  PCONN_INVALID_HANDLE = 2,
-  PCONN_NULL_ARGUMENT = 3,
-  PCONN_INVALID_UTF8 = 4,
-  PCONN_LIMIT = 5,
-  PCONN_PANIC = 6,
-  PCONN_INVALID_ARGUMENT = 7,
-  PCONN_WRONG_STATE = 8,
-  PCONN_TOO_LONG = 9,
-  PCONN_BROKEN_LINK = 10,
-  PCONN_NO_DATA = 100,
-} pconn_status;
-
-typedef enum pconn_value_kind {
-  PCONN_VALUE_TEXT = 0,
-  PCONN_VALUE_INTEGER = 1,
-  PCONN_VALUE_DOUBLE = 2,
-  PCONN_VALUE_BINARY = 3,
-} pconn_value_kind;
-
-typedef enum pconn_isolation {
-  PCONN_TXN_READ_UNCOMMITTED = 1,
-  PCONN_TXN_READ_COMMITTED = 2,
-  PCONN_TXN_REPEATABLE_READ = 4,
-  PCONN_TXN_SERIALIZABLE = 8,
-} pconn_isolation;
-
-typedef enum pconn_php_rows {
-  PCONN_PHP_ROWS_LISTS = 0,
-  PCONN_PHP_ROWS_BY_NAME = 1,
-  PCONN_PHP_ROWS_DRIVER_TEXT = 2,
-} pconn_php_rows;
-
-typedef enum pconn_php_worker_flags {
-  PCONN_PHP_SETTINGS_APPLIED = 1,
-} pconn_php_worker_flags;
-
-typedef uint64_t pconn_link;
-
+    public const DECLARATIONS = 'typedef uint64_t pconn_link;
 typedef uint64_t pconn_result;
-
-typedef struct pconn_value {
-  const char *text;
-  size_t len;
-  int64_t int64;
-  double number;
-  int is_null;
-  enum pconn_value_kind kind;
-} pconn_value;
-
-typedef uint64_t pconn_stmt;
-
-enum pconn_status pconn_set_option(const char *name, const char *value);
-
-enum pconn_status pconn_get_option(const char *name, const char **out_value);
-
-enum pconn_status pconn_pconnect(const char *conn_str,
-                                 const char *user,
-                                 const char *password,
-                                 pconn_link *out_link);
-
-enum pconn_status pconn_connect(const char *conn_str,
-                                const char *user,
-                                const char *password,
-                                pconn_link *out_link);
-
-enum pconn_status pconn_new_connect(const char *conn_str,
-                                    const char *user,
-                                    const char *password,
-                                    pconn_link *out_link);
-
-enum pconn_status pconn_close(pconn_link link);
-
-enum pconn_status pconn_request_end(void);
-
-enum pconn_status pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
-
-enum pconn_status pconn_exec_bytes(pconn_link link,
-                                   const char *sql,
-                                   size_t len,
-                                   pconn_result *out_result);
-
+typedef struct pconn_php_cells {
+  uint64_t handle[1];
+  const char *text[1];
+  size_t len[1];
+  int int_value[1];
+  uint16_t u16_value[1];
+  uint32_t u32_value[1];
+  int64_t i64_value[1];
+  uint32_t worker_flags;
+  size_t fetch_batch;
+} pconn_php_cells;
+int pconn_pconnect(const char *conn_str, const char *user, const char *password, pconn_link *out_link);
+int pconn_connect(const char *conn_str, const char *user, const char *password, pconn_link *out_link);
+int pconn_new_connect(const char *conn_str, const char *user, const char *password, pconn_link *out_link);
+int pconn_close(pconn_link link);
+int pconn_request_end(void);
+int pconn_exec(pconn_link link, const char *sql, pconn_result *out_result);
+int pconn_exec_bytes(pconn_link link, const char *sql, size_t len, pconn_result *out_result);
 const char *pconn_errmsg(pconn_link link);
-
 const char *pconn_sqlstate(pconn_link link);
-
 int32_t pconn_native_error(pconn_link link);
-
-enum pconn_status pconn_last_status(pconn_link link);
-
-enum pconn_status pconn_dbms_name(pconn_link link, const char **out_name);
-
-enum pconn_status pconn_result_columns(pconn_result result, uint16_t *out_count);
-
-enum pconn_status pconn_result_affected_rows(pconn_result result, int64_t *out_rows);
-
-enum pconn_status pconn_result_free(pconn_result result);
-
-enum pconn_status pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
-
-enum pconn_status pconn_column_type(pconn_result result, uint16_t column, int *out_type);
-
-enum pconn_status pconn_fetch_php_serialized(pconn_result result,
-                                             uint32_t max_rows,
-                                             size_t max_bytes,
-                                             int flags,
-                                             const char **out_data,
-                                             size_t *out_len,
-                                             uint32_t *out_rows);
-
-enum pconn_status pconn_php_worker(uint32_t set_flags,
-                                   uint32_t *out_flags,
-                                   size_t *out_fetch_batch);
-';
+int pconn_last_status(pconn_link link);
+int pconn_dbms_name(pconn_link link, const char **out_name);
+int pconn_result_columns(pconn_result result, uint16_t *out_count);
+int pconn_result_affected_rows(pconn_result result, int64_t *out_rows);
+int pconn_result_free(pconn_result result);
+int pconn_column_name(pconn_result result, uint16_t column, const char **out_name);
+int pconn_column_type(pconn_result result, uint16_t column, int *out_type);
+int pconn_fetch_php_serialized(pconn_result result, uint32_t max_rows, size_t max_bytes, int flags, const char **out_data, size_t *out_len, uint32_t *out_rows);
+struct pconn_php_cells *pconn_php_worker(uint32_t set_flags);';
 }

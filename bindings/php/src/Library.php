@@ -211,17 +211,19 @@ final class Library
         } catch (\Throwable $e) {
             $ffi = self::cdef();
         }
-        self::$ffi = $ffi;
-        $out = self::$out = new Scratch($ffi);
-        // one call: whether an earlier request of this worker applied the settings, and fetch_batch
-        if ($ffi->pconn_php_worker(0, $out->u32Ptr, $out->lenPtr) === Status::OK) {
-            if (($out->u32->cdata & self::SETTINGS_APPLIED) === 0) {
-                self::applyEnvironmentSettings($ffi);
-                // marks them applied, and reads fetch_batch again (they may have set it)
-                $ffi->pconn_php_worker(self::SETTINGS_APPLIED, $out->u32Ptr, $out->lenPtr);
-            }
-            self::$fetchBatch = $out->len->cdata;
+        // one call: the output cells, whether an earlier request of this worker applied the
+        // settings, and fetch_batch
+        $worker = $ffi->pconn_php_worker(0);
+        if ($worker === null) {
+            throw new Exception('pconn: pconn_php_worker gave no output cells', 'HY000', 0, Status::ERROR);
         }
+        self::$ffi = $ffi;
+        self::$out = new Scratch($worker);
+        if (($worker->worker_flags & self::SETTINGS_APPLIED) === 0) {
+            self::applyEnvironmentSettings($ffi);
+            $ffi->pconn_php_worker(self::SETTINGS_APPLIED);   // reads fetch_batch again: a setting may change it
+        }
+        self::$fetchBatch = $worker->fetch_batch;
         return $ffi;
     }
 
@@ -239,7 +241,7 @@ final class Library
         foreach (self::ENV_OPTIONS as $option => $var) {
             $value = getenv($var);
             if ($value === false || $ffi->pconn_get_option($option, self::$out->textPtr) !== Status::OK
-                || FFI::string(self::$out->text) === $value) {
+                || FFI::string(self::$out->text[0]) === $value) {
                 continue;
             }
             $rc = $ffi->pconn_set_option($option, $value);

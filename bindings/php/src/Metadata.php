@@ -36,7 +36,7 @@ final class Metadata
         $names = [];
         for ($c = 1; $c <= $columns; $c++) {
             Raw::check($link, $ffi->pconn_column_name($result, $c, Library::$out->textPtr));
-            $names[] = FFI::string(Library::$out->text);
+            $names[] = FFI::string(Library::$out->text[0]);
         }
         return $names;
     }
@@ -48,7 +48,7 @@ final class Metadata
         $types = [];
         for ($c = 1; $c <= $columns; $c++) {
             Raw::check($link, $ffi->pconn_column_type($result, $c, Library::$out->intPtr));
-            $types[] = Library::$out->int->cdata;
+            $types[] = Library::$out->int[0];
         }
         return $types;
     }
@@ -57,7 +57,7 @@ final class Metadata
     public static function typeName(int $link, int $result, int $column): string
     {
         Raw::check($link, Library::ffi()->pconn_column_type_name($result, $column, Library::$out->textPtr));
-        return FFI::string(Library::$out->text);
+        return FFI::string(Library::$out->text[0]);
     }
 
     /**
@@ -71,15 +71,15 @@ final class Metadata
     {
         $ffi = Library::ffi();
         Raw::check($link, $ffi->pconn_column_name($result, $column, Library::$out->textPtr));
-        $name = FFI::string(Library::$out->text);
+        $name = FFI::string(Library::$out->text[0]);
         Raw::check($link, $ffi->pconn_column_type($result, $column, Library::$out->intPtr));
-        $sqlType = Library::$out->int->cdata;
+        $sqlType = Library::$out->int[0];
         Raw::check($link, $ffi->pconn_column_precision($result, $column, Library::$out->i64Ptr));
-        $precision = Library::$out->i64->cdata;
+        $precision = Library::$out->i64[0];
         Raw::check($link, $ffi->pconn_column_scale($result, $column, Library::$out->intPtr));
-        $scale = Library::$out->int->cdata;
+        $scale = Library::$out->int[0];
         Raw::check($link, $ffi->pconn_column_nullable($result, $column, Library::$out->intPtr));
-        $nullable = Library::$out->int->cdata;
+        $nullable = Library::$out->int[0];
         return [
             'name' => $name,
             'sqlType' => $sqlType,

@@ -35,7 +35,7 @@ final class Raw
         if ($rc !== Status::OK) {
             throw Exception::fromLink(0, $rc);
         }
-        return Library::$out->link->cdata;
+        return Library::$out->link[0];
     }
 
     public static function exec(int $link, string $sql): int
@@ -45,7 +45,7 @@ final class Raw
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->result->cdata;
+        return Library::$out->result[0];
     }
 
     /**
@@ -58,7 +58,7 @@ final class Raw
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->result->cdata;
+        return Library::$out->result[0];
     }
 
     /** Prepares SQL given as bytes (pconn_prepare_bytes), as execBytes(). */
@@ -68,7 +68,7 @@ final class Raw
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->stmt->cdata;
+        return Library::$out->stmt[0];
     }
 
     /**
@@ -79,7 +79,7 @@ final class Raw
     public static function describeParam(int $link, int $stmt, int $index): int
     {
         self::check($link, Library::ffi()->pconn_stmt_describe_param($stmt, $index, Library::$out->intPtr, null, null, null));
-        return Library::$out->int->cdata;
+        return Library::$out->int[0];
     }
 
     /**
@@ -92,17 +92,17 @@ final class Raw
     {
         $ffi = Library::ffi();
         $out = Library::$out;
-        if ($ffi->pconn_info_count($link, $out->u32Ptr) !== Status::OK || $out->u32->cdata === 0) {
+        if ($ffi->pconn_info_count($link, $out->u32Ptr) !== Status::OK || $out->u32[0] === 0) {
             return null;
         }
         if ($ffi->pconn_info_record($link, 0, $out->textPtr, null) !== Status::OK) {
             return null;
         }
-        $state = FFI::string($out->text);
+        $state = FFI::string($out->text[0]);
         if ($ffi->pconn_info_record($link, 0, null, $out->textPtr) !== Status::OK) {
             return null;
         }
-        return [$state, FFI::string($out->text)];
+        return [$state, FFI::string($out->text[0])];
     }
 
     public static function check(int $link, int $rc): void
@@ -115,13 +115,13 @@ final class Raw
     public static function columns(int $result): int
     {
         $rc = Library::ffi()->pconn_result_columns($result, Library::$out->u16Ptr);
-        return $rc === Status::OK ? Library::$out->u16->cdata : 0;
+        return $rc === Status::OK ? Library::$out->u16[0] : 0;
     }
 
     public static function affectedRows(int $result): int
     {
         $rc = Library::ffi()->pconn_result_affected_rows($result, Library::$out->i64Ptr);
-        return $rc === Status::OK ? Library::$out->i64->cdata : -1;
+        return $rc === Status::OK ? Library::$out->i64[0] : -1;
     }
 
     /** Moves the result to its next result set (SQLMoreResults): true when there is one. */
@@ -157,13 +157,13 @@ final class Raw
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->stmt->cdata;
+        return Library::$out->stmt[0];
     }
 
     public static function paramCount(int $link, int $stmt): int
     {
         self::check($link, Library::ffi()->pconn_stmt_param_count($stmt, Library::$out->u16Ptr));
-        return Library::$out->u16->cdata;
+        return Library::$out->u16[0];
     }
 
     /**
@@ -205,7 +205,7 @@ final class Raw
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->result->cdata;
+        return Library::$out->result[0];
     }
 
     /** Frees a prepared statement and the result of its last execution. */

@@ -614,7 +614,7 @@ function _attribute(string $function, mixed $statement, int $field, int $attribu
     try {
         Raw::check($statement->link->handle,
             Library::ffi()->pconn_column_attribute($statement->handle, $i + 1, $attribute, Library::$out->i64Ptr));
-        return Library::$out->i64->cdata;
+        return Library::$out->i64[0];
     } catch (Exception $e) {
         State::fail($function, $e, $statement->link, 'SQLColAttributes');
         return false;
@@ -678,7 +678,7 @@ function odbc_autocommit($odbc, ?bool $enable = null): int|bool
     try {
         if ($enable === null) {
             Raw::check($odbc->handle, $ffi->pconn_autocommit_get($odbc->handle, Library::$out->intPtr));
-            return Library::$out->int->cdata;
+            return Library::$out->int[0];
         }
         Raw::check($odbc->handle, $ffi->pconn_autocommit_set($odbc->handle, $enable ? 1 : 0));
         return true;
@@ -795,7 +795,7 @@ function _catalogRenamed(string $function, Link $link, string $call, string $odb
     }
     $result = new Result($link);
     $result->rename($renames + CATALOG_NAMES);
-    $result->attach(Library::$out->result->cdata);
+    $result->attach(Library::$out->result[0]);
     return $result;
 }
 
@@ -854,7 +854,7 @@ function _dbms(int $handle, string $connectionString): string
 {
     if (Library::has('pconn_dbms_name')
         && Library::ffi()->pconn_dbms_name($handle, Library::$out->textPtr) === Status::OK) {
-        return FFI::string(Library::$out->text);
+        return FFI::string(Library::$out->text[0]);
     }
     return _driver($connectionString);
 }
