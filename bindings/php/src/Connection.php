@@ -144,7 +144,7 @@ final class Connection
             Raw::check($this->link, $ffi->pconn_autocommit_set($this->link, $on ? 1 : 0));
             return $on;
         }
-        Raw::check($this->link, $ffi->pconn_autocommit_get($this->link, Library::$out->intPtr));
+        Raw::check($this->link, $ffi->pconn_autocommit_get($this->link, Library::$out->int));
         return Library::$out->int[0] === 1;
     }
 
@@ -193,7 +193,7 @@ final class Connection
     public static function getOption(string $name): string
     {
         $ffi = Library::ffi();
-        Raw::check(0, $ffi->pconn_get_option($name, Library::$out->textPtr));
+        Raw::check(0, $ffi->pconn_get_option($name, Library::$out->text));
         return \FFI::string(Library::$out->text[0]);
     }
 

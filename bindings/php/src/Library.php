@@ -110,7 +110,7 @@ final class Library
     public static function fetchBatch(): int
     {
         if (self::$fetchBatch === null) {
-            $rc = self::ffi()->pconn_get_option('fetch_batch', self::$out->textPtr);
+            $rc = self::ffi()->pconn_get_option('fetch_batch', self::$out->text);
             self::$fetchBatch = $rc === Status::OK ? max(1, (int) self::$out->string()) : 1000;
         }
         return self::$fetchBatch;
@@ -240,7 +240,7 @@ final class Library
     {
         foreach (self::ENV_OPTIONS as $option => $var) {
             $value = getenv($var);
-            if ($value === false || $ffi->pconn_get_option($option, self::$out->textPtr) !== Status::OK
+            if ($value === false || $ffi->pconn_get_option($option, self::$out->text) !== Status::OK
                 || FFI::string(self::$out->text[0]) === $value) {
                 continue;
             }

@@ -85,7 +85,7 @@ final class Rows
         $block = Library::fetchBatch();
         $out = Library::$out;
         $rc = Library::ffi()->pconn_fetch_php_serialized($this->result, $block - $this->delivered % $block, self::BATCH_BYTES,
-            ($byName ? self::BY_NAME : 0) | $this->flags, $out->textPtr, $out->lenPtr, $out->u32Ptr);
+            ($byName ? self::BY_NAME : 0) | $this->flags, $out->text, $out->len, $out->u32);
         if ($rc === Status::NO_DATA) {
             $this->exhausted = true;
             return false;
