@@ -140,6 +140,18 @@ typedef enum pconn_php_rows {
 } pconn_php_rows;
 
 /*
+ Flags of `pconn_php_worker`, combined with `|`: facts about the worker process a PHP binding
+ found out in one request and reads in the next ones.
+ */
+typedef enum pconn_php_worker_flags {
+  /*
+   The binding handed the library the `PCONN_*` values PHP sees (a web server's per-site
+   variables, which the process environment does not hold).
+   */
+  PCONN_PHP_SETTINGS_APPLIED = 1,
+} pconn_php_worker_flags;
+
+/*
  A link: an integer handle, valid from the call that returned it until `pconn_close`,
  `pconn_drop`, `pconn_close_all` or the end of the request that got it. 0 is never a valid link.
  */
@@ -185,6 +197,34 @@ typedef struct pconn_value {
  ends. 0 is never a valid statement.
  */
 typedef uint64_t pconn_stmt;
+
+/*
+ A PHP binding's cells for the out-parameters of its calls, one of each C type, owned by pconn
+ (see `pconn_php_worker`), and what `pconn_php_worker` tells. Each cell is an array of one,
+ which PHP's FFI passes where a pointer is expected: the binding makes none of its own, which
+ would cost it a parse of the C type per cell in every request. A call writes its
+ out-parameter to a cell and the binding reads it right after; nothing is kept across calls.
+ */
+typedef struct pconn_php_cells {
+  /*
+   A link, result or statement handle (all three are `uint64_t`).
+   */
+  uint64_t handle[1];
+  const char *text[1];
+  size_t len[1];
+  int int_value[1];
+  uint16_t u16_value[1];
+  uint32_t u32_value[1];
+  int64_t i64_value[1];
+  /*
+   This process's `pconn_php_worker_flags`, as of the last `pconn_php_worker` call.
+   */
+  uint32_t worker_flags;
+  /*
+   The `fetch_batch` option, as of the last `pconn_php_worker` call.
+   */
+  size_t fetch_batch;
+} pconn_php_cells;
 
 
 
@@ -821,6 +861,17 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+/*
+ What a PHP binding needs when a request first uses the library, in one call (PHP frees
+ everything a request made, so it cannot keep these itself): adds `set_flags`
+ (`pconn_php_worker_flags` values combined with `|`; 0 adds none) to this process's flags and
+ returns the calling thread's cells with `worker_flags` (all flags set in this process so far)
+ and `fetch_batch` filled in. The cells live as long as the thread; the flags as long as the
+ process (a child forked later starts with its parent's). NULL when `set_flags` has an
+ unknown bit.
+ */
+struct pconn_php_cells *pconn_php_worker(uint32_t set_flags);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -5,7 +5,7 @@
 use crate::error::{Error, Result};
 use parking_lot::{Mutex, RwLock};
 use std::cell::RefCell;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -518,6 +518,21 @@ pub fn set_option(name: &str, value: &str) -> Result<()> {
 
 pub fn get_option(name: &str) -> Result<String> {
     cell().read().get(name)
+}
+
+/// The `fetch_batch` option in force (also while a bad `PCONN_*` variable makes calls fail).
+pub fn fetch_batch() -> usize {
+    cell().read().fetch_batch
+}
+
+/// Facts about this process that a language binding found out once and reads in its later
+/// requests, as bits it defines: PHP frees everything a request made, so the PHP binding keeps
+/// here that it handed the library the settings its web server gives it.
+static BINDING_MARKS: AtomicU32 = AtomicU32::new(0);
+
+/// Adds `marks` to the binding's marks; returns all of them.
+pub fn add_binding_marks(marks: u32) -> u32 {
+    BINDING_MARKS.fetch_or(marks, Ordering::AcqRel) | marks
 }
 
 #[cfg(test)]

@@ -166,3 +166,24 @@ fn statistics_list_keys_without_secrets() {
     assert_eq!(json.get("pid"), u64::from(std::process::id()));
 }
 
+
+/// `pconn_php_worker`: what a PHP request reads about its worker in one call. The flags a binding
+/// sets stay for the process; the cells and the fetch_batch option come with them; an unknown
+/// flag gets no cells.
+#[test]
+fn php_worker_keeps_its_flags_and_reports_fetch_batch() {
+    let _serial = serial();
+    let settings_applied = pconn_php_worker_flags::PCONN_PHP_SETTINGS_APPLIED as u32;
+    assert_eq!(set_option("fetch_batch", "250"), PCONN_OK);
+    let cells = pconn_php_worker(settings_applied);
+    assert!(!cells.is_null());
+    // SAFETY: the calling thread's cells, read on that thread.
+    let (flags, batch) = unsafe { ((*cells).worker_flags, (*cells).fetch_batch) };
+    assert_eq!((flags & settings_applied, batch), (settings_applied, 250));
+    // a later call that adds nothing still sees the flag, and the same cells
+    assert_eq!(pconn_php_worker(0), cells);
+    // SAFETY: as above.
+    assert_eq!(unsafe { (*cells).worker_flags } & settings_applied, settings_applied);
+    assert!(pconn_php_worker(1 << 7).is_null(), "an unknown flag gets no cells");
+    assert_eq!(set_option("fetch_batch", "1000"), PCONN_OK);
+}

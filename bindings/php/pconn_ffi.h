@@ -35,6 +35,10 @@ typedef enum pconn_php_rows {
   PCONN_PHP_ROWS_DRIVER_TEXT = 2,
 } pconn_php_rows;
 
+typedef enum pconn_php_worker_flags {
+  PCONN_PHP_SETTINGS_APPLIED = 1,
+} pconn_php_worker_flags;
+
 typedef uint64_t pconn_link;
 
 typedef uint64_t pconn_result;
@@ -49,6 +53,18 @@ typedef struct pconn_value {
 } pconn_value;
 
 typedef uint64_t pconn_stmt;
+
+typedef struct pconn_php_cells {
+  uint64_t handle[1];
+  const char *text[1];
+  size_t len[1];
+  int int_value[1];
+  uint16_t u16_value[1];
+  uint32_t u32_value[1];
+  int64_t i64_value[1];
+  uint32_t worker_flags;
+  size_t fetch_batch;
+} pconn_php_cells;
 
 
 
@@ -315,3 +331,5 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              const char **out_data,
                                              size_t *out_len,
                                              uint32_t *out_rows);
+
+struct pconn_php_cells *pconn_php_worker(uint32_t set_flags);

@@ -37,9 +37,11 @@ require __DIR__ . '/autoload.php';
             @unlink($tmp);
         }
     }
-    // autoload.php declared the functions; classes are preloaded once loaded: load every one
-    foreach (['Library', 'Scratch', 'Status', 'Exception', 'Raw', 'Rows', 'Metadata', 'Connection', 'Result', 'Statement',
-        'Odbc\\State', 'Odbc\\Link', 'Odbc\\Result'] as $class) {
-        class_exists('Pconn\\' . $class);
+    // autoload.php declared the functions; classes are preloaded once loaded: load every one (the
+    // files of src/ named as their class, PSR-4), for autoload.php registers no autoloader in
+    // requests that find them preloaded
+    $src = __DIR__ . '/src/';
+    foreach (array_merge(glob($src . '[A-Z]*.php') ?: [], glob($src . '*/[A-Z]*.php') ?: []) as $file) {
+        class_exists('Pconn\\' . str_replace('/', '\\', substr($file, strlen($src), -4)));
     }
 })();

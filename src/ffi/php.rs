@@ -1,10 +1,13 @@
-//! The C ABI for PHP bindings: a batch of rows in one call, in PHP's `serialize()` format.
+//! The C ABI for PHP bindings: a batch of rows in one call, in PHP's `serialize()` format, and
+//! what a request needs to know about its worker process in one call.
 
 use super::args::{out_ptr, write_out};
-use super::guard::status_call_no_data;
+use super::guard::{getter, status_call_no_data};
 use super::handle::{on_result, pconn_result};
 use super::status::pconn_status;
+use crate::config;
 use crate::error::Error;
+use std::cell::UnsafeCell;
 use std::ffi::{c_char, c_int};
 
 /// Flags of `pconn_fetch_php_serialized`, combined with `|`.
@@ -71,5 +74,83 @@ pub extern "C" fn pconn_fetch_php_serialized(
             }
         }
         Ok(rows > 0)
+    })
+}
+
+/// Flags of `pconn_php_worker`, combined with `|`: facts about the worker process a PHP binding
+/// found out in one request and reads in the next ones.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum pconn_php_worker_flags {
+    /// The binding handed the library the `PCONN_*` values PHP sees (a web server's per-site
+    /// variables, which the process environment does not hold).
+    PCONN_PHP_SETTINGS_APPLIED = 1,
+}
+
+/// A PHP binding's cells for the out-parameters of its calls, one of each C type, owned by pconn
+/// (see `pconn_php_worker`), and what `pconn_php_worker` tells. Each cell is an array of one,
+/// which PHP's FFI passes where a pointer is expected: the binding makes none of its own, which
+/// would cost it a parse of the C type per cell in every request. A call writes its
+/// out-parameter to a cell and the binding reads it right after; nothing is kept across calls.
+#[repr(C)]
+#[allow(non_camel_case_types)]
+pub struct pconn_php_cells {
+    /// A link, result or statement handle (all three are `uint64_t`).
+    pub handle: [u64; 1],
+    pub text: [*const c_char; 1],
+    pub len: [usize; 1],
+    pub int_value: [c_int; 1],
+    pub u16_value: [u16; 1],
+    pub u32_value: [u32; 1],
+    pub i64_value: [i64; 1],
+    /// This process's `pconn_php_worker_flags`, as of the last `pconn_php_worker` call.
+    pub worker_flags: u32,
+    /// The `fetch_batch` option, as of the last `pconn_php_worker` call.
+    pub fetch_batch: usize,
+}
+
+thread_local! {
+    static CELLS: UnsafeCell<pconn_php_cells> = const {
+        UnsafeCell::new(pconn_php_cells {
+            handle: [0],
+            text: [std::ptr::null()],
+            len: [0],
+            int_value: [0],
+            u16_value: [0],
+            u32_value: [0],
+            i64_value: [0],
+            worker_flags: 0,
+            fetch_batch: 0,
+        })
+    };
+}
+
+/// What a PHP binding needs when a request first uses the library, in one call (PHP frees
+/// everything a request made, so it cannot keep these itself): adds `set_flags`
+/// (`pconn_php_worker_flags` values combined with `|`; 0 adds none) to this process's flags and
+/// returns the calling thread's cells with `worker_flags` (all flags set in this process so far)
+/// and `fetch_batch` filled in. The cells live as long as the thread; the flags as long as the
+/// process (a child forked later starts with its parent's). NULL when `set_flags` has an
+/// unknown bit.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_php_worker(set_flags: u32) -> *mut pconn_php_cells {
+    getter(std::ptr::null_mut(), || {
+        if set_flags & !(pconn_php_worker_flags::PCONN_PHP_SETTINGS_APPLIED as u32) != 0 {
+            return std::ptr::null_mut();
+        }
+        let flags = config::add_binding_marks(set_flags);
+        let fetch_batch = config::fetch_batch();
+        CELLS
+            .try_with(|cells| {
+                let cells = cells.get();
+                // SAFETY: this thread's cells; PHP reads them only between its calls on this thread.
+                unsafe {
+                    (*cells).worker_flags = flags;
+                    (*cells).fetch_batch = fetch_batch;
+                }
+                cells
+            })
+            .unwrap_or(std::ptr::null_mut())
     })
 }

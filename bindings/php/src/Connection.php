@@ -144,8 +144,8 @@ final class Connection
             Raw::check($this->link, $ffi->pconn_autocommit_set($this->link, $on ? 1 : 0));
             return $on;
         }
-        Raw::check($this->link, $ffi->pconn_autocommit_get($this->link, Library::$out->intPtr));
-        return Library::$out->int->cdata === 1;
+        Raw::check($this->link, $ffi->pconn_autocommit_get($this->link, Library::$out->int));
+        return Library::$out->int[0] === 1;
     }
 
     /** The last call's error on this link ("" after a success). */
@@ -193,8 +193,8 @@ final class Connection
     public static function getOption(string $name): string
     {
         $ffi = Library::ffi();
-        Raw::check(0, $ffi->pconn_get_option($name, Library::$out->textPtr));
-        return \FFI::string(Library::$out->text);
+        Raw::check(0, $ffi->pconn_get_option($name, Library::$out->text));
+        return \FFI::string(Library::$out->text[0]);
     }
 
     /** Ends the request now (what the shutdown function does): for long-running CLI workers. */

@@ -22,8 +22,6 @@ final class Library
     public const SCOPE = 'pconn';
 
     private static FFI|LazyFfi|null $ffi = null;
-    /** @var array<string, true>|null */
-    private static ?array $declared = null;
     private static bool $shutdownRegistered = false;
     private static string $how = '';
 
@@ -38,7 +36,9 @@ final class Library
         'host_max_per_key' => 'PCONN_HOST_MAX_PER_KEY', 'host_max_links' => 'PCONN_HOST_MAX_LINKS',
         'host_wait' => 'PCONN_HOST_WAIT', 'host_slot_dir' => 'PCONN_HOST_SLOT_DIR', 'pooler' => 'PCONN_POOLER',
         'reset_timeout' => 'PCONN_RESET_TIMEOUT'];
-    /** pconn's fetch_batch option, read once per request (see fetchBatch()). */
+    /** pconn_php_worker's flag: this worker's settings were applied (see applyEnvironmentSettings()). */
+    private const SETTINGS_APPLIED = 1;
+    /** pconn's fetch_batch option, read when the library is loaded in a request (see fetchBatch()). */
     private static ?int $fetchBatch = null;
 
     /** The FFI object; on the first use in a request, arranges for the request to end at shutdown. */
@@ -82,10 +82,15 @@ final class Library
         Odbc\State::reset();
     }
 
-    /** Plain CGI: php-cgi serving one request, not FastCGI (which sets FCGI_ROLE for each request). */
+    /**
+     * Plain CGI: php-cgi serving one request, not FastCGI (which sets FCGI_ROLE for each request;
+     * php-cgi's getenv() sees the request's FastCGI parameters). Not $_SERVER: opcache builds
+     * every auto global a preloaded script names at the start of every request, a cost of about
+     * half a native request's under php-fpm.
+     */
     private static function oneRequestPerProcess(): bool
     {
-        return (PHP_SAPI === 'cgi-fcgi' || PHP_SAPI === 'cgi') && !isset($_SERVER['FCGI_ROLE']) && getenv('FCGI_ROLE') === false;
+        return (PHP_SAPI === 'cgi-fcgi' || PHP_SAPI === 'cgi') && getenv('FCGI_ROLE') === false;
     }
 
     /** Ends the request now, as the shutdown function would (for long-running CLI workers and tests). */
@@ -105,7 +110,7 @@ final class Library
     public static function fetchBatch(): int
     {
         if (self::$fetchBatch === null) {
-            $rc = self::ffi()->pconn_get_option('fetch_batch', self::$out->textPtr);
+            $rc = self::ffi()->pconn_get_option('fetch_batch', self::$out->text);
             self::$fetchBatch = $rc === Status::OK ? max(1, (int) self::$out->string()) : 1000;
         }
         return self::$fetchBatch;
@@ -117,13 +122,10 @@ final class Library
         self::$fetchBatch = null;
     }
 
-    /** Whether the loaded declarations contain function $name (APIs that newer libraries add). */
+    /** Whether the binding's declarations (pconn_ffi.h) contain function $name (APIs that newer libraries add). */
     public static function has(string $name): bool
     {
-        if (self::$declared === null) {
-            self::$declared = array_fill_keys(self::declaredFunctions(), true);
-        }
-        return isset(self::$declared[$name]);
+        return isset(FfiCore::DECLARED[$name]);
     }
 
     /** @return list<string> the functions declared in pconn_ffi.h */
@@ -209,27 +211,37 @@ final class Library
         } catch (\Throwable $e) {
             $ffi = self::cdef();
         }
+        // one call: the output cells, whether an earlier request of this worker applied the
+        // settings, and fetch_batch
+        $worker = $ffi->pconn_php_worker(0);
+        if ($worker === null) {
+            throw new Exception('pconn: pconn_php_worker gave no output cells', 'HY000', 0, Status::ERROR);
+        }
         self::$ffi = $ffi;
-        self::$out = new Scratch($ffi);
-        self::applyEnvironmentSettings($ffi);
+        self::$out = new Scratch($worker);
+        if (($worker->worker_flags & self::SETTINGS_APPLIED) === 0) {
+            self::applyEnvironmentSettings($ffi);
+            $ffi->pconn_php_worker(self::SETTINGS_APPLIED);   // reads fetch_batch again: a setting may change it
+        }
+        self::$fetchBatch = $worker->fetch_batch;
         return $ffi;
     }
 
     /**
      * The library reads PCONN_<OPTION> from the process environment; PHP also sees the web
-     * server's per-site variables (Apache's SetEnv, php-fpm's env[...]), which the process
-     * environment does not hold. Those are handed to the library here, on every load but set
-     * only when PHP's value differs from the library's: in effect once per worker, since the
-     * library and its options live as long as the worker. An option the library does not know
-     * (an older build) is left alone; a bad value throws, naming the variable.
+     * server's variables (Apache's SetEnv, FastCGI parameters), which the process environment
+     * does not hold. Those are handed to the library here, once per worker: at its first request
+     * that uses the library (pconn_php_worker remembers it for the worker's life, as the library
+     * keeps its options), and again after a bad value failed it. Each is set only when PHP's
+     * value differs from the library's. An option the library does not know (an older build) is
+     * left alone; a bad value throws, naming the variable.
      */
     private static function applyEnvironmentSettings(FFI|LazyFfi $ffi): void
     {
-        // option => its variable, spelled out: this loop runs in every request
         foreach (self::ENV_OPTIONS as $option => $var) {
             $value = getenv($var);
-            if ($value === false || $ffi->pconn_get_option($option, self::$out->textPtr) !== Status::OK
-                || FFI::string(self::$out->text) === $value) {
+            if ($value === false || $ffi->pconn_get_option($option, self::$out->text) !== Status::OK
+                || FFI::string(self::$out->text[0]) === $value) {
                 continue;
             }
             $rc = $ffi->pconn_set_option($option, $value);

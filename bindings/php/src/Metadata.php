@@ -35,8 +35,8 @@ final class Metadata
         $ffi = Library::ffi();
         $names = [];
         for ($c = 1; $c <= $columns; $c++) {
-            Raw::check($link, $ffi->pconn_column_name($result, $c, Library::$out->textPtr));
-            $names[] = FFI::string(Library::$out->text);
+            Raw::check($link, $ffi->pconn_column_name($result, $c, Library::$out->text));
+            $names[] = FFI::string(Library::$out->text[0]);
         }
         return $names;
     }
@@ -47,8 +47,8 @@ final class Metadata
         $ffi = Library::ffi();
         $types = [];
         for ($c = 1; $c <= $columns; $c++) {
-            Raw::check($link, $ffi->pconn_column_type($result, $c, Library::$out->intPtr));
-            $types[] = Library::$out->int->cdata;
+            Raw::check($link, $ffi->pconn_column_type($result, $c, Library::$out->int));
+            $types[] = Library::$out->int[0];
         }
         return $types;
     }
@@ -56,8 +56,8 @@ final class Metadata
     /** The driver's name for the type of column $column (from 1): psqlODBC says "int4", "text". */
     public static function typeName(int $link, int $result, int $column): string
     {
-        Raw::check($link, Library::ffi()->pconn_column_type_name($result, $column, Library::$out->textPtr));
-        return FFI::string(Library::$out->text);
+        Raw::check($link, Library::ffi()->pconn_column_type_name($result, $column, Library::$out->text));
+        return FFI::string(Library::$out->text[0]);
     }
 
     /**
@@ -70,16 +70,16 @@ final class Metadata
     public static function column(int $link, int $result, int $column): array
     {
         $ffi = Library::ffi();
-        Raw::check($link, $ffi->pconn_column_name($result, $column, Library::$out->textPtr));
-        $name = FFI::string(Library::$out->text);
-        Raw::check($link, $ffi->pconn_column_type($result, $column, Library::$out->intPtr));
-        $sqlType = Library::$out->int->cdata;
-        Raw::check($link, $ffi->pconn_column_precision($result, $column, Library::$out->i64Ptr));
-        $precision = Library::$out->i64->cdata;
-        Raw::check($link, $ffi->pconn_column_scale($result, $column, Library::$out->intPtr));
-        $scale = Library::$out->int->cdata;
-        Raw::check($link, $ffi->pconn_column_nullable($result, $column, Library::$out->intPtr));
-        $nullable = Library::$out->int->cdata;
+        Raw::check($link, $ffi->pconn_column_name($result, $column, Library::$out->text));
+        $name = FFI::string(Library::$out->text[0]);
+        Raw::check($link, $ffi->pconn_column_type($result, $column, Library::$out->int));
+        $sqlType = Library::$out->int[0];
+        Raw::check($link, $ffi->pconn_column_precision($result, $column, Library::$out->i64));
+        $precision = Library::$out->i64[0];
+        Raw::check($link, $ffi->pconn_column_scale($result, $column, Library::$out->int));
+        $scale = Library::$out->int[0];
+        Raw::check($link, $ffi->pconn_column_nullable($result, $column, Library::$out->int));
+        $nullable = Library::$out->int[0];
         return [
             'name' => $name,
             'sqlType' => $sqlType,

@@ -30,22 +30,22 @@ final class Raw
             self::connectionString($dsn),
             ($user === null || $user === '') ? null : $user,
             ($password === null || $password === '') ? null : $password,
-            Library::$out->linkPtr,
+            Library::$out->link,
         );
         if ($rc !== Status::OK) {
             throw Exception::fromLink(0, $rc);
         }
-        return Library::$out->link->cdata;
+        return Library::$out->link[0];
     }
 
     public static function exec(int $link, string $sql): int
     {
         $ffi = Library::ffi();
-        $rc = $ffi->pconn_exec($link, $sql, Library::$out->resultPtr);
+        $rc = $ffi->pconn_exec($link, $sql, Library::$out->result);
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->result->cdata;
+        return Library::$out->result[0];
     }
 
     /**
@@ -54,21 +54,21 @@ final class Raw
      */
     public static function execBytes(int $link, string $sql): int
     {
-        $rc = Library::ffi()->pconn_exec_bytes($link, $sql, strlen($sql), Library::$out->resultPtr);
+        $rc = Library::ffi()->pconn_exec_bytes($link, $sql, strlen($sql), Library::$out->result);
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->result->cdata;
+        return Library::$out->result[0];
     }
 
     /** Prepares SQL given as bytes (pconn_prepare_bytes), as execBytes(). */
     public static function prepareBytes(int $link, string $sql): int
     {
-        $rc = Library::ffi()->pconn_prepare_bytes($link, $sql, strlen($sql), Library::$out->stmtPtr);
+        $rc = Library::ffi()->pconn_prepare_bytes($link, $sql, strlen($sql), Library::$out->stmt);
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->stmt->cdata;
+        return Library::$out->stmt[0];
     }
 
     /**
@@ -78,8 +78,8 @@ final class Raw
      */
     public static function describeParam(int $link, int $stmt, int $index): int
     {
-        self::check($link, Library::ffi()->pconn_stmt_describe_param($stmt, $index, Library::$out->intPtr, null, null, null));
-        return Library::$out->int->cdata;
+        self::check($link, Library::ffi()->pconn_stmt_describe_param($stmt, $index, Library::$out->int, null, null, null));
+        return Library::$out->int[0];
     }
 
     /**
@@ -92,17 +92,17 @@ final class Raw
     {
         $ffi = Library::ffi();
         $out = Library::$out;
-        if ($ffi->pconn_info_count($link, $out->u32Ptr) !== Status::OK || $out->u32->cdata === 0) {
+        if ($ffi->pconn_info_count($link, $out->u32) !== Status::OK || $out->u32[0] === 0) {
             return null;
         }
-        if ($ffi->pconn_info_record($link, 0, $out->textPtr, null) !== Status::OK) {
+        if ($ffi->pconn_info_record($link, 0, $out->text, null) !== Status::OK) {
             return null;
         }
-        $state = FFI::string($out->text);
-        if ($ffi->pconn_info_record($link, 0, null, $out->textPtr) !== Status::OK) {
+        $state = FFI::string($out->text[0]);
+        if ($ffi->pconn_info_record($link, 0, null, $out->text) !== Status::OK) {
             return null;
         }
-        return [$state, FFI::string($out->text)];
+        return [$state, FFI::string($out->text[0])];
     }
 
     public static function check(int $link, int $rc): void
@@ -114,14 +114,14 @@ final class Raw
 
     public static function columns(int $result): int
     {
-        $rc = Library::ffi()->pconn_result_columns($result, Library::$out->u16Ptr);
-        return $rc === Status::OK ? Library::$out->u16->cdata : 0;
+        $rc = Library::ffi()->pconn_result_columns($result, Library::$out->u16);
+        return $rc === Status::OK ? Library::$out->u16[0] : 0;
     }
 
     public static function affectedRows(int $result): int
     {
-        $rc = Library::ffi()->pconn_result_affected_rows($result, Library::$out->i64Ptr);
-        return $rc === Status::OK ? Library::$out->i64->cdata : -1;
+        $rc = Library::ffi()->pconn_result_affected_rows($result, Library::$out->i64);
+        return $rc === Status::OK ? Library::$out->i64[0] : -1;
     }
 
     /** Moves the result to its next result set (SQLMoreResults): true when there is one. */
@@ -153,17 +153,17 @@ final class Raw
 
     public static function prepare(int $link, string $sql): int
     {
-        $rc = Library::ffi()->pconn_prepare($link, $sql, Library::$out->stmtPtr);
+        $rc = Library::ffi()->pconn_prepare($link, $sql, Library::$out->stmt);
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->stmt->cdata;
+        return Library::$out->stmt[0];
     }
 
     public static function paramCount(int $link, int $stmt): int
     {
-        self::check($link, Library::ffi()->pconn_stmt_param_count($stmt, Library::$out->u16Ptr));
-        return Library::$out->u16->cdata;
+        self::check($link, Library::ffi()->pconn_stmt_param_count($stmt, Library::$out->u16));
+        return Library::$out->u16[0];
     }
 
     /**
@@ -201,11 +201,11 @@ final class Raw
     /** Executes a prepared statement with its bound values; returns the result handle. */
     public static function execute(int $link, int $stmt): int
     {
-        $rc = Library::ffi()->pconn_stmt_execute($stmt, Library::$out->resultPtr);
+        $rc = Library::ffi()->pconn_stmt_execute($stmt, Library::$out->result);
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }
-        return Library::$out->result->cdata;
+        return Library::$out->result[0];
     }
 
     /** Frees a prepared statement and the result of its last execution. */

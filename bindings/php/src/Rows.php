@@ -85,7 +85,7 @@ final class Rows
         $block = Library::fetchBatch();
         $out = Library::$out;
         $rc = Library::ffi()->pconn_fetch_php_serialized($this->result, $block - $this->delivered % $block, self::BATCH_BYTES,
-            ($byName ? self::BY_NAME : 0) | $this->flags, $out->textPtr, $out->lenPtr, $out->u32Ptr);
+            ($byName ? self::BY_NAME : 0) | $this->flags, $out->text, $out->len, $out->u32);
         if ($rc === Status::NO_DATA) {
             $this->exhausted = true;
             return false;
@@ -93,8 +93,8 @@ final class Rows
         if ($rc !== Status::OK) {
             throw Exception::fromLink($this->link, $rc);
         }
-        $count = $out->u32->cdata;
-        $batch = unserialize(FFI::string($out->text, $out->len->cdata), ['allowed_classes' => false]);
+        $count = $out->u32[0];
+        $batch = unserialize(FFI::string($out->text[0], $out->len[0]), ['allowed_classes' => false]);
         if (!is_array($batch) || count($batch) !== $count) {
             throw new Exception('pconn: a batch of rows could not be decoded', 'HY000', 0, Status::ERROR);
         }

@@ -13,7 +13,7 @@ final class GeneratedFilesTest extends TestCase
     /** @return array<string, array{string}> */
     public static function tools(): array
     {
-        return ['odbc_global.php' => ['gen-global'], 'Status.php' => ['gen-status'], 'constants_global.php' => ['gen-constants'],
+        return ['odbc_global.php' => ['gen-global'], 'Status.php' => ['gen-status'],
             'FfiCore.php' => ['gen-ffi-core']];
     }
 

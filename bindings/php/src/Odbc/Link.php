@@ -12,21 +12,40 @@ final class Link
 
     /**
      * @internal
-     * @param bool $longColumns the driver shows ext/odbc long and binary columns, which ext/odbc
-     *                          reads in pieces (odbc_longreadlen, odbc_binmode). SQLite's driver,
-     *                          in the ODBC 2 mode ext/odbc runs in, shows every column as text:
-     *                          ext/odbc then returns whole values, on every odbc_result call.
-     * @param bool $odbc2CatalogNames the driver names the columns of SQLForeignKeys, SQLProcedures
-     *                          and SQLProcedureColumns the ODBC 2 way in ext/odbc's ODBC 2 mode
-     *                          (PKTABLE_QUALIFIER, PROCEDURE_OWNER: SQLite's driver); psqlODBC
-     *                          keeps the ODBC 3 names there
+     * @param bool|null $sqlite the driver is SQLite's; null: asked when first needed (see
+     *                          sqlite()), which most requests never need
      */
     public function __construct(
         public readonly int $handle,
         public readonly bool $persistent,
         public readonly string $dsn,
-        public readonly bool $longColumns = true,
-        public readonly bool $odbc2CatalogNames = false,
+        private ?bool $sqlite = null,
     ) {
+    }
+
+    /**
+     * @internal the driver shows ext/odbc long and binary columns, which ext/odbc reads in pieces
+     * (odbc_longreadlen, odbc_binmode). SQLite's driver, in the ODBC 2 mode ext/odbc runs in,
+     * shows every column as text: ext/odbc then returns whole values, on every odbc_result call.
+     */
+    public function longColumns(): bool
+    {
+        return !$this->sqlite();
+    }
+
+    /**
+     * @internal the driver names the columns of SQLForeignKeys, SQLProcedures and
+     * SQLProcedureColumns the ODBC 2 way in ext/odbc's ODBC 2 mode (PKTABLE_QUALIFIER,
+     * PROCEDURE_OWNER: SQLite's driver); psqlODBC keeps the ODBC 3 names there
+     */
+    public function odbc2CatalogNames(): bool
+    {
+        return $this->sqlite();
+    }
+
+    /** The driver is SQLite's: asks the library what DBMS the link is on, once per link and request. */
+    private function sqlite(): bool
+    {
+        return $this->sqlite ??= stripos(_dbmsName($this->handle), 'sqlite') !== false;
     }
 }

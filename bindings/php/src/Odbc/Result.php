@@ -164,13 +164,13 @@ final class Result
     {
         if ($this->shapedColumns === null) {
             $this->shapedColumns = [];
-            if (!$this->link->longColumns) {
-                return $this->shapedColumns;   // see Link::$longColumns
-            }
             foreach (Metadata::types($this->link->handle, $this->handle, $this->columns) as $i => $type) {
                 if (isset(Metadata::BINARY_TYPES[$type]) || isset(Metadata::LONG_TYPES[$type])) {
                     $this->shapedColumns[$i] = $type;
                 }
+            }
+            if ($this->shapedColumns !== [] && !$this->link->longColumns()) {
+                $this->shapedColumns = [];   // see Link::longColumns(); asked only when it matters
             }
         }
         return $this->shapedColumns;

@@ -75,8 +75,10 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
     }
     $link = State::$links[$handle] ?? null;
     if ($link === null || $link->closed) {
-        $sqlite = stripos(_dbms($handle, $connectionString), 'sqlite') !== false;
-        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn, !$sqlite, $sqlite);
+        // whether the driver is SQLite's: asked when first needed, unless the library cannot say
+        // (then the driver the connection string names)
+        $link = State::$links[$handle] = new Link($handle, $kind === Raw::PERSISTENT, $dsn,
+            Library::has('pconn_dbms_name') ? null : stripos(_driver($connectionString), 'sqlite') !== false);
     }
     return $link;
 }
@@ -613,8 +615,8 @@ function _attribute(string $function, mixed $statement, int $field, int $attribu
     }
     try {
         Raw::check($statement->link->handle,
-            Library::ffi()->pconn_column_attribute($statement->handle, $i + 1, $attribute, Library::$out->i64Ptr));
-        return Library::$out->i64->cdata;
+            Library::ffi()->pconn_column_attribute($statement->handle, $i + 1, $attribute, Library::$out->i64));
+        return Library::$out->i64[0];
     } catch (Exception $e) {
         State::fail($function, $e, $statement->link, 'SQLColAttributes');
         return false;
@@ -677,8 +679,8 @@ function odbc_autocommit($odbc, ?bool $enable = null): int|bool
     $ffi = Library::ffi();
     try {
         if ($enable === null) {
-            Raw::check($odbc->handle, $ffi->pconn_autocommit_get($odbc->handle, Library::$out->intPtr));
-            return Library::$out->int->cdata;
+            Raw::check($odbc->handle, $ffi->pconn_autocommit_get($odbc->handle, Library::$out->int));
+            return Library::$out->int[0];
         }
         Raw::check($odbc->handle, $ffi->pconn_autocommit_set($odbc->handle, $enable ? 1 : 0));
         return true;
@@ -788,14 +790,14 @@ function _catalogRenamed(string $function, Link $link, string $call, string $odb
         return false;
     }
     try {
-        Raw::check($link->handle, Library::ffi()->$call($link->handle, ...[...$args, Library::$out->resultPtr]));
+        Raw::check($link->handle, Library::ffi()->$call($link->handle, ...[...$args, Library::$out->result]));
     } catch (Exception $e) {
         State::fail($function, $e, $link, $odbcCall);
         return false;
     }
     $result = new Result($link);
     $result->rename($renames + CATALOG_NAMES);
-    $result->attach(Library::$out->result->cdata);
+    $result->attach(Library::$out->result[0]);
     return $result;
 }
 
@@ -846,17 +848,11 @@ function _dataSources(): array
     return $sources;
 }
 
-/**
- * @internal what link $handle's driver calls its DBMS (pconn_dbms_name: "SQLite", "PostgreSQL");
- * with a library that cannot say, the driver its connection string names
- */
-function _dbms(int $handle, string $connectionString): string
+/** @internal what link $handle's driver calls its DBMS (pconn_dbms_name: "SQLite", "PostgreSQL"), else "" */
+function _dbmsName(int $handle): string
 {
-    if (Library::has('pconn_dbms_name')
-        && Library::ffi()->pconn_dbms_name($handle, Library::$out->textPtr) === Status::OK) {
-        return FFI::string(Library::$out->text);
-    }
-    return _driver($connectionString);
+    return Library::ffi()->pconn_dbms_name($handle, Library::$out->text) === Status::OK
+        ? FFI::string(Library::$out->text[0]) : '';
 }
 
 /**
@@ -929,12 +925,12 @@ function odbc_gettypeinfo($odbc, int $data_type = 0): Result|false
 
 /**
  * @internal the ODBC 2 names of SQLProcedures' and SQLProcedureColumns' first columns, for drivers
- * that use them in ext/odbc's ODBC 2 mode (see Link::$odbc2CatalogNames)
+ * that use them in ext/odbc's ODBC 2 mode (see Link::odbc2CatalogNames())
  * @return array<string, string>
  */
 function _procedureNames(Link $link): array
 {
-    return $link->odbc2CatalogNames ? ['PROCEDURE_CAT' => 'PROCEDURE_QUALIFIER', 'PROCEDURE_SCHEM' => 'PROCEDURE_OWNER'] : [];
+    return $link->odbc2CatalogNames() ? ['PROCEDURE_CAT' => 'PROCEDURE_QUALIFIER', 'PROCEDURE_SCHEM' => 'PROCEDURE_OWNER'] : [];
 }
 
 /** Procedures (SQLProcedures): arguments are search patterns, null for any. */
@@ -956,7 +952,7 @@ function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema =
 function odbc_foreignkeys($odbc, ?string $pk_catalog, string $pk_schema, string $pk_table, string $fk_catalog, string $fk_schema, string $fk_table): Result|false
 {
     $odbc = _live('odbc_foreignkeys', $odbc);
-    return _catalogRenamed('odbc_foreignkeys', $odbc, 'pconn_foreign_keys', 'SQLForeignKeys', $odbc->odbc2CatalogNames ? [
+    return _catalogRenamed('odbc_foreignkeys', $odbc, 'pconn_foreign_keys', 'SQLForeignKeys', $odbc->odbc2CatalogNames() ? [
         'PKTABLE_CAT' => 'PKTABLE_QUALIFIER', 'PKTABLE_SCHEM' => 'PKTABLE_OWNER',
         'FKTABLE_CAT' => 'FKTABLE_QUALIFIER', 'FKTABLE_SCHEM' => 'FKTABLE_OWNER',
     ] : [], $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);

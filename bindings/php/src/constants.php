@@ -1,18 +1,13 @@
 <?php
-// ext/odbc 8.2's constants, every one with its value, for code using the drop-in: the namespaced
-// ones always, the global ones (src/constants_global.php, generated from this file by
-// tools/gen-constants) when ext/odbc did not define them. ODBC_TYPE says "unixODBC" as ext/odbc
-// built on unixODBC does: applications test it, and the driver manager underneath is that.
+// ext/odbc 8.2's constants, every one with its value, under their global names, for code using the
+// drop-in: autoload.php requires this file when ext/odbc (or an earlier load) did not define them.
+// ODBC_TYPE says "unixODBC" as ext/odbc built on unixODBC does: applications test it, and the
+// driver manager underneath is that. Code calling Pconn\Odbc\odbc_* with ext/odbc loaded uses
+// ext/odbc's own (the same values).
 //
-// Constants are not preloaded: autoload.php requires this file in every request. Declarations
-// (const), not define() calls in a loop, because they run in every request: one opcode each.
+// PHP never preloads constants: these are declared in every request. Declarations (const), one
+// opcode each, and only under the global names, which cost less to register than namespaced ones.
 declare(strict_types=1);
-
-namespace Pconn\Odbc;
-
-if (\defined('Pconn\\Odbc\\ODBC_TYPE')) {
-    return;
-}
 
 const ODBC_TYPE = 'unixODBC';
 const ODBC_BINMODE_PASSTHRU = 0;
@@ -71,8 +66,3 @@ const SQL_INDEX_UNIQUE = 0;
 const SQL_INDEX_ALL = 1;
 const SQL_ENSURE = 1;
 const SQL_QUICK = 0;
-
-// The global names: only when ext/odbc (or an earlier load) did not define them.
-if (!\extension_loaded('odbc') && !\defined('ODBC_TYPE')) {
-    require \dirname(__DIR__) . '/constants_global.php';
-}
