@@ -3,18 +3,50 @@
 // autoload.php requires this file only when odbc_connect does not exist (ext/odbc not loaded).
 declare(strict_types=1);
 
-function odbc_connect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): \Pconn\Odbc\Link|false
+function odbc_connect(?string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, ?int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): \Pconn\Odbc\Link|false
 {
     if (func_num_args() > 4) {
         throw new \ArgumentCountError('odbc_connect() expects at most 4 arguments, ' . func_num_args() . ' given');
     }
+    if ($dsn === null) {
+        $dsn = '';
+        trigger_error('odbc_connect(): Passing null to parameter #1 ($dsn) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if (func_num_args() >= 2 && $user === null) {
+        $user = '';
+        trigger_error('odbc_connect(): Passing null to parameter #2 ($user) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if (func_num_args() >= 3 && $password === null) {
+        $password = '';
+        trigger_error('odbc_connect(): Passing null to parameter #3 ($password) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($cursor_option === null) {
+        $cursor_option = 0;
+        trigger_error('odbc_connect(): Passing null to parameter #4 ($cursor_option) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_connect($dsn, $user, $password, $cursor_option);
 }
 
-function odbc_pconnect(string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): \Pconn\Odbc\Link|false
+function odbc_pconnect(?string $dsn, ?string $user = null, #[\SensitiveParameter] ?string $password = null, ?int $cursor_option = 2 /* SQL_CUR_USE_DRIVER */): \Pconn\Odbc\Link|false
 {
     if (func_num_args() > 4) {
         throw new \ArgumentCountError('odbc_pconnect() expects at most 4 arguments, ' . func_num_args() . ' given');
+    }
+    if ($dsn === null) {
+        $dsn = '';
+        trigger_error('odbc_pconnect(): Passing null to parameter #1 ($dsn) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if (func_num_args() >= 2 && $user === null) {
+        $user = '';
+        trigger_error('odbc_pconnect(): Passing null to parameter #2 ($user) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if (func_num_args() >= 3 && $password === null) {
+        $password = '';
+        trigger_error('odbc_pconnect(): Passing null to parameter #3 ($password) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($cursor_option === null) {
+        $cursor_option = 0;
+        trigger_error('odbc_pconnect(): Passing null to parameter #4 ($cursor_option) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_pconnect($dsn, $user, $password, $cursor_option);
 }
@@ -35,26 +67,38 @@ function odbc_close_all(): void
     \Pconn\Odbc\odbc_close_all();
 }
 
-function odbc_exec($odbc, string $query): \Pconn\Odbc\Result|false
+function odbc_exec($odbc, ?string $query): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_exec() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($query === null) {
+        $query = '';
+        trigger_error('odbc_exec(): Passing null to parameter #2 ($query) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_exec($odbc, $query);
 }
 
-function odbc_do($odbc, string $query): \Pconn\Odbc\Result|false
+function odbc_do($odbc, ?string $query): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_do() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($query === null) {
+        $query = '';
+        trigger_error('odbc_do(): Passing null to parameter #2 ($query) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_do($odbc, $query);
 }
 
-function odbc_prepare($odbc, string $query): \Pconn\Odbc\Result|false
+function odbc_prepare($odbc, ?string $query): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_prepare() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($query === null) {
+        $query = '';
+        trigger_error('odbc_prepare(): Passing null to parameter #2 ($query) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_prepare($odbc, $query);
 }
@@ -128,10 +172,14 @@ function odbc_result($statement, string|int $field): string|bool|null
     return \Pconn\Odbc\odbc_result($statement, $field);
 }
 
-function odbc_result_all($statement, string $format = ''): int|false
+function odbc_result_all($statement, ?string $format = ''): int|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_result_all() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($format === null) {
+        $format = '';
+        trigger_error('odbc_result_all(): Passing null to parameter #2 ($format) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_result_all($statement, $format);
 }
@@ -152,50 +200,74 @@ function odbc_num_fields($statement): int
     return \Pconn\Odbc\odbc_num_fields($statement);
 }
 
-function odbc_field_name($statement, int $field): string|false
+function odbc_field_name($statement, ?int $field): string|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_field_name() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($field === null) {
+        $field = 0;
+        trigger_error('odbc_field_name(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_field_name($statement, $field);
 }
 
-function odbc_field_num($statement, string $field): int|false
+function odbc_field_num($statement, ?string $field): int|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_field_num() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($field === null) {
+        $field = '';
+        trigger_error('odbc_field_num(): Passing null to parameter #2 ($field) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_field_num($statement, $field);
 }
 
-function odbc_field_type($statement, int $field): string|false
+function odbc_field_type($statement, ?int $field): string|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_field_type() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($field === null) {
+        $field = 0;
+        trigger_error('odbc_field_type(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_field_type($statement, $field);
 }
 
-function odbc_field_len($statement, int $field): int|false
+function odbc_field_len($statement, ?int $field): int|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_field_len() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($field === null) {
+        $field = 0;
+        trigger_error('odbc_field_len(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_field_len($statement, $field);
 }
 
-function odbc_field_precision($statement, int $field): int|false
+function odbc_field_precision($statement, ?int $field): int|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_field_precision() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($field === null) {
+        $field = 0;
+        trigger_error('odbc_field_precision(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_field_precision($statement, $field);
 }
 
-function odbc_field_scale($statement, int $field): int|false
+function odbc_field_scale($statement, ?int $field): int|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_field_scale() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($field === null) {
+        $field = 0;
+        trigger_error('odbc_field_scale(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_field_scale($statement, $field);
 }
@@ -220,6 +292,10 @@ function odbc_autocommit($odbc, ?bool $enable = null): int|bool
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_autocommit() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
+    if (func_num_args() >= 2 && $enable === null) {
+        $enable = false;
+        trigger_error('odbc_autocommit(): Passing null to parameter #2 ($enable) of type bool is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_autocommit($odbc, $enable);
 }
@@ -256,18 +332,26 @@ function odbc_errormsg($odbc = null): string
     return \Pconn\Odbc\odbc_errormsg($odbc);
 }
 
-function odbc_longreadlen($statement, int $length): bool
+function odbc_longreadlen($statement, ?int $length): bool
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_longreadlen() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($length === null) {
+        $length = 0;
+        trigger_error('odbc_longreadlen(): Passing null to parameter #2 ($length) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_longreadlen($statement, $length);
 }
 
-function odbc_binmode($statement, int $mode): bool
+function odbc_binmode($statement, ?int $mode): bool
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_binmode() expects exactly 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($mode === null) {
+        $mode = 0;
+        trigger_error('odbc_binmode(): Passing null to parameter #2 ($mode) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_binmode($statement, $mode);
 }
@@ -296,34 +380,62 @@ function odbc_columns($odbc, ?string $catalog = null, ?string $schema = null, ?s
     return \Pconn\Odbc\odbc_columns($odbc, $catalog, $schema, $table, $column);
 }
 
-function odbc_primarykeys($odbc, ?string $catalog, string $schema, string $table): \Pconn\Odbc\Result|false
+function odbc_primarykeys($odbc, ?string $catalog, ?string $schema, ?string $table): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 4) {
         throw new \ArgumentCountError('odbc_primarykeys() expects exactly 4 arguments, ' . func_num_args() . ' given');
     }
+    if ($schema === null) {
+        $schema = '';
+        trigger_error('odbc_primarykeys(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($table === null) {
+        $table = '';
+        trigger_error('odbc_primarykeys(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_primarykeys($odbc, $catalog, $schema, $table);
 }
 
-function odbc_data_source($odbc, int $fetch_type): array|null|false
+function odbc_data_source($odbc, ?int $fetch_type): array|null|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_data_source() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
+    if ($fetch_type === null) {
+        $fetch_type = 0;
+        trigger_error('odbc_data_source(): Passing null to parameter #2 ($fetch_type) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_data_source($odbc, $fetch_type);
 }
 
-function odbc_setoption($odbc, int $which, int $option, int $value): bool
+function odbc_setoption($odbc, ?int $which, ?int $option, ?int $value): bool
 {
     if (func_num_args() > 4) {
         throw new \ArgumentCountError('odbc_setoption() expects exactly 4 arguments, ' . func_num_args() . ' given');
     }
+    if ($which === null) {
+        $which = 0;
+        trigger_error('odbc_setoption(): Passing null to parameter #2 ($which) of type int is deprecated', E_USER_DEPRECATED);
+    }
+    if ($option === null) {
+        $option = 0;
+        trigger_error('odbc_setoption(): Passing null to parameter #3 ($option) of type int is deprecated', E_USER_DEPRECATED);
+    }
+    if ($value === null) {
+        $value = 0;
+        trigger_error('odbc_setoption(): Passing null to parameter #4 ($value) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_setoption($odbc, $which, $option, $value);
 }
 
-function odbc_gettypeinfo($odbc, int $data_type = 0): \Pconn\Odbc\Result|false
+function odbc_gettypeinfo($odbc, ?int $data_type = 0): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 2) {
         throw new \ArgumentCountError('odbc_gettypeinfo() expects at most 2 arguments, ' . func_num_args() . ' given');
+    }
+    if ($data_type === null) {
+        $data_type = 0;
+        trigger_error('odbc_gettypeinfo(): Passing null to parameter #2 ($data_type) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_gettypeinfo($odbc, $data_type);
 }
@@ -344,66 +456,154 @@ function odbc_procedurecolumns($odbc, ?string $catalog = null, ?string $schema =
     return \Pconn\Odbc\odbc_procedurecolumns($odbc, $catalog, $schema, $procedure, $column);
 }
 
-function odbc_foreignkeys($odbc, ?string $pk_catalog, string $pk_schema, string $pk_table, string $fk_catalog, string $fk_schema, string $fk_table): \Pconn\Odbc\Result|false
+function odbc_foreignkeys($odbc, ?string $pk_catalog, ?string $pk_schema, ?string $pk_table, ?string $fk_catalog, ?string $fk_schema, ?string $fk_table): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 7) {
         throw new \ArgumentCountError('odbc_foreignkeys() expects exactly 7 arguments, ' . func_num_args() . ' given');
     }
+    if ($pk_schema === null) {
+        $pk_schema = '';
+        trigger_error('odbc_foreignkeys(): Passing null to parameter #3 ($pk_schema) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($pk_table === null) {
+        $pk_table = '';
+        trigger_error('odbc_foreignkeys(): Passing null to parameter #4 ($pk_table) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($fk_catalog === null) {
+        $fk_catalog = '';
+        trigger_error('odbc_foreignkeys(): Passing null to parameter #5 ($fk_catalog) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($fk_schema === null) {
+        $fk_schema = '';
+        trigger_error('odbc_foreignkeys(): Passing null to parameter #6 ($fk_schema) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($fk_table === null) {
+        $fk_table = '';
+        trigger_error('odbc_foreignkeys(): Passing null to parameter #7 ($fk_table) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_foreignkeys($odbc, $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
 }
 
-function odbc_specialcolumns($odbc, int $type, ?string $catalog, string $schema, string $table, int $scope, int $nullable): \Pconn\Odbc\Result|false
+function odbc_specialcolumns($odbc, ?int $type, ?string $catalog, ?string $schema, ?string $table, ?int $scope, ?int $nullable): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 7) {
         throw new \ArgumentCountError('odbc_specialcolumns() expects exactly 7 arguments, ' . func_num_args() . ' given');
     }
+    if ($type === null) {
+        $type = 0;
+        trigger_error('odbc_specialcolumns(): Passing null to parameter #2 ($type) of type int is deprecated', E_USER_DEPRECATED);
+    }
+    if ($schema === null) {
+        $schema = '';
+        trigger_error('odbc_specialcolumns(): Passing null to parameter #4 ($schema) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($table === null) {
+        $table = '';
+        trigger_error('odbc_specialcolumns(): Passing null to parameter #5 ($table) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($scope === null) {
+        $scope = 0;
+        trigger_error('odbc_specialcolumns(): Passing null to parameter #6 ($scope) of type int is deprecated', E_USER_DEPRECATED);
+    }
+    if ($nullable === null) {
+        $nullable = 0;
+        trigger_error('odbc_specialcolumns(): Passing null to parameter #7 ($nullable) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_specialcolumns($odbc, $type, $catalog, $schema, $table, $scope, $nullable);
 }
 
-function odbc_statistics($odbc, ?string $catalog, string $schema, string $table, int $unique, int $accuracy): \Pconn\Odbc\Result|false
+function odbc_statistics($odbc, ?string $catalog, ?string $schema, ?string $table, ?int $unique, ?int $accuracy): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 6) {
         throw new \ArgumentCountError('odbc_statistics() expects exactly 6 arguments, ' . func_num_args() . ' given');
     }
+    if ($schema === null) {
+        $schema = '';
+        trigger_error('odbc_statistics(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($table === null) {
+        $table = '';
+        trigger_error('odbc_statistics(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($unique === null) {
+        $unique = 0;
+        trigger_error('odbc_statistics(): Passing null to parameter #5 ($unique) of type int is deprecated', E_USER_DEPRECATED);
+    }
+    if ($accuracy === null) {
+        $accuracy = 0;
+        trigger_error('odbc_statistics(): Passing null to parameter #6 ($accuracy) of type int is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_statistics($odbc, $catalog, $schema, $table, $unique, $accuracy);
 }
 
-function odbc_tableprivileges($odbc, ?string $catalog, string $schema, string $table): \Pconn\Odbc\Result|false
+function odbc_tableprivileges($odbc, ?string $catalog, ?string $schema, ?string $table): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 4) {
         throw new \ArgumentCountError('odbc_tableprivileges() expects exactly 4 arguments, ' . func_num_args() . ' given');
     }
+    if ($schema === null) {
+        $schema = '';
+        trigger_error('odbc_tableprivileges(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($table === null) {
+        $table = '';
+        trigger_error('odbc_tableprivileges(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_tableprivileges($odbc, $catalog, $schema, $table);
 }
 
-function odbc_columnprivileges($odbc, ?string $catalog, string $schema, string $table, string $column): \Pconn\Odbc\Result|false
+function odbc_columnprivileges($odbc, ?string $catalog, ?string $schema, ?string $table, ?string $column): \Pconn\Odbc\Result|false
 {
     if (func_num_args() > 5) {
         throw new \ArgumentCountError('odbc_columnprivileges() expects exactly 5 arguments, ' . func_num_args() . ' given');
     }
+    if ($schema === null) {
+        $schema = '';
+        trigger_error('odbc_columnprivileges(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($table === null) {
+        $table = '';
+        trigger_error('odbc_columnprivileges(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
+    }
+    if ($column === null) {
+        $column = '';
+        trigger_error('odbc_columnprivileges(): Passing null to parameter #5 ($column) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_columnprivileges($odbc, $catalog, $schema, $table, $column);
 }
 
-function odbc_connection_string_is_quoted(string $str): bool
+function odbc_connection_string_is_quoted(?string $str): bool
 {
     if (func_num_args() > 1) {
         throw new \ArgumentCountError('odbc_connection_string_is_quoted() expects exactly 1 argument, ' . func_num_args() . ' given');
     }
+    if ($str === null) {
+        $str = '';
+        trigger_error('odbc_connection_string_is_quoted(): Passing null to parameter #1 ($str) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_connection_string_is_quoted($str);
 }
 
-function odbc_connection_string_should_quote(string $str): bool
+function odbc_connection_string_should_quote(?string $str): bool
 {
     if (func_num_args() > 1) {
         throw new \ArgumentCountError('odbc_connection_string_should_quote() expects exactly 1 argument, ' . func_num_args() . ' given');
     }
+    if ($str === null) {
+        $str = '';
+        trigger_error('odbc_connection_string_should_quote(): Passing null to parameter #1 ($str) of type string is deprecated', E_USER_DEPRECATED);
+    }
     return \Pconn\Odbc\odbc_connection_string_should_quote($str);
 }
 
-function odbc_connection_string_quote(string $str): string
+function odbc_connection_string_quote(?string $str): string
 {
     if (func_num_args() > 1) {
         throw new \ArgumentCountError('odbc_connection_string_quote() expects exactly 1 argument, ' . func_num_args() . ' given');
+    }
+    if ($str === null) {
+        $str = '';
+        trigger_error('odbc_connection_string_quote(): Passing null to parameter #1 ($str) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_connection_string_quote($str);
 }

@@ -144,6 +144,13 @@ function _fetch(string $function, Result $result, ?int $row, bool $byName = fals
         if ($row !== null && $row > 0) {
             $fetched = $rows->fetched();
             if ($row <= $fetched) {
+                if ($row > $rows->before) {
+                    // ext/odbc fetches a row number absolutely (its cursors are static): a row
+                    // of the batch read ahead is still here, so that one is handed out again
+                    $rows->next = $row - $rows->before;
+                    $result->piecesRow = -1;
+                    return true;
+                }
                 State::warn($function, 'Argument #2 ($row) must be greater than ' . $fetched
                     . ': pconn results are forward-only');
                 return false;
@@ -881,8 +888,7 @@ function odbc_data_source($odbc, int $fetch_type): array|null|false
     static $list = null, $pos = 0;
     $odbc = _live('odbc_data_source', $odbc);
     if ($fetch_type !== 2 && $fetch_type !== 1) {
-        State::warn('odbc_data_source', 'Argument #2 ($fetch_type) must be either SQL_FETCH_FIRST or SQL_FETCH_NEXT');
-        return false;
+        throw new \ValueError('odbc_data_source(): Argument #2 ($fetch_type) must be either SQL_FETCH_FIRST or SQL_FETCH_NEXT');
     }
     if ($fetch_type === 2 /* SQL_FETCH_FIRST */ || $list === null) {
         $list = [];
