@@ -9,20 +9,20 @@ function odbc_connect(?string $dsn, ?string $user = null, #[\SensitiveParameter]
         throw new \ArgumentCountError('odbc_connect() expects at most 4 arguments, ' . func_num_args() . ' given');
     }
     if ($dsn === null) {
+        \Pconn\Odbc\_nullArgument('odbc_connect', 1, 'dsn', 'string');
         $dsn = '';
-        trigger_error('odbc_connect(): Passing null to parameter #1 ($dsn) of type string is deprecated', E_USER_DEPRECATED);
     }
     if (func_num_args() >= 2 && $user === null) {
+        \Pconn\Odbc\_nullArgument('odbc_connect', 2, 'user', 'string');
         $user = '';
-        trigger_error('odbc_connect(): Passing null to parameter #2 ($user) of type string is deprecated', E_USER_DEPRECATED);
     }
     if (func_num_args() >= 3 && $password === null) {
+        \Pconn\Odbc\_nullArgument('odbc_connect', 3, 'password', 'string');
         $password = '';
-        trigger_error('odbc_connect(): Passing null to parameter #3 ($password) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($cursor_option === null) {
+        \Pconn\Odbc\_nullArgument('odbc_connect', 4, 'cursor_option', 'int');
         $cursor_option = 0;
-        trigger_error('odbc_connect(): Passing null to parameter #4 ($cursor_option) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_connect($dsn, $user, $password, $cursor_option);
 }
@@ -33,20 +33,20 @@ function odbc_pconnect(?string $dsn, ?string $user = null, #[\SensitiveParameter
         throw new \ArgumentCountError('odbc_pconnect() expects at most 4 arguments, ' . func_num_args() . ' given');
     }
     if ($dsn === null) {
+        \Pconn\Odbc\_nullArgument('odbc_pconnect', 1, 'dsn', 'string');
         $dsn = '';
-        trigger_error('odbc_pconnect(): Passing null to parameter #1 ($dsn) of type string is deprecated', E_USER_DEPRECATED);
     }
     if (func_num_args() >= 2 && $user === null) {
+        \Pconn\Odbc\_nullArgument('odbc_pconnect', 2, 'user', 'string');
         $user = '';
-        trigger_error('odbc_pconnect(): Passing null to parameter #2 ($user) of type string is deprecated', E_USER_DEPRECATED);
     }
     if (func_num_args() >= 3 && $password === null) {
+        \Pconn\Odbc\_nullArgument('odbc_pconnect', 3, 'password', 'string');
         $password = '';
-        trigger_error('odbc_pconnect(): Passing null to parameter #3 ($password) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($cursor_option === null) {
+        \Pconn\Odbc\_nullArgument('odbc_pconnect', 4, 'cursor_option', 'int');
         $cursor_option = 0;
-        trigger_error('odbc_pconnect(): Passing null to parameter #4 ($cursor_option) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_pconnect($dsn, $user, $password, $cursor_option);
 }
@@ -73,8 +73,8 @@ function odbc_exec($odbc, ?string $query): \Pconn\Odbc\Result|false
         throw new \ArgumentCountError('odbc_exec() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($query === null) {
+        \Pconn\Odbc\_nullArgument('odbc_exec', 2, 'query', 'string');
         $query = '';
-        trigger_error('odbc_exec(): Passing null to parameter #2 ($query) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_exec($odbc, $query);
 }
@@ -85,8 +85,8 @@ function odbc_do($odbc, ?string $query): \Pconn\Odbc\Result|false
         throw new \ArgumentCountError('odbc_do() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($query === null) {
+        \Pconn\Odbc\_nullArgument('odbc_do', 2, 'query', 'string');
         $query = '';
-        trigger_error('odbc_do(): Passing null to parameter #2 ($query) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_do($odbc, $query);
 }
@@ -97,8 +97,8 @@ function odbc_prepare($odbc, ?string $query): \Pconn\Odbc\Result|false
         throw new \ArgumentCountError('odbc_prepare() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($query === null) {
+        \Pconn\Odbc\_nullArgument('odbc_prepare', 2, 'query', 'string');
         $query = '';
-        trigger_error('odbc_prepare(): Passing null to parameter #2 ($query) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_prepare($odbc, $query);
 }
@@ -178,8 +178,8 @@ function odbc_result_all($statement, ?string $format = ''): int|false
         throw new \ArgumentCountError('odbc_result_all() expects at most 2 arguments, ' . func_num_args() . ' given');
     }
     if ($format === null) {
+        \Pconn\Odbc\_nullArgument('odbc_result_all', 2, 'format', 'string');
         $format = '';
-        trigger_error('odbc_result_all(): Passing null to parameter #2 ($format) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_result_all($statement, $format);
 }
@@ -206,8 +206,8 @@ function odbc_field_name($statement, ?int $field): string|false
         throw new \ArgumentCountError('odbc_field_name() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($field === null) {
+        \Pconn\Odbc\_nullArgument('odbc_field_name', 2, 'field', 'int');
         $field = 0;
-        trigger_error('odbc_field_name(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_field_name($statement, $field);
 }
@@ -218,8 +218,8 @@ function odbc_field_num($statement, ?string $field): int|false
         throw new \ArgumentCountError('odbc_field_num() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($field === null) {
+        \Pconn\Odbc\_nullArgument('odbc_field_num', 2, 'field', 'string');
         $field = '';
-        trigger_error('odbc_field_num(): Passing null to parameter #2 ($field) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_field_num($statement, $field);
 }
@@ -230,8 +230,8 @@ function odbc_field_type($statement, ?int $field): string|false
         throw new \ArgumentCountError('odbc_field_type() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($field === null) {
+        \Pconn\Odbc\_nullArgument('odbc_field_type', 2, 'field', 'int');
         $field = 0;
-        trigger_error('odbc_field_type(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_field_type($statement, $field);
 }
@@ -242,8 +242,8 @@ function odbc_field_len($statement, ?int $field): int|false
         throw new \ArgumentCountError('odbc_field_len() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($field === null) {
+        \Pconn\Odbc\_nullArgument('odbc_field_len', 2, 'field', 'int');
         $field = 0;
-        trigger_error('odbc_field_len(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_field_len($statement, $field);
 }
@@ -254,8 +254,8 @@ function odbc_field_precision($statement, ?int $field): int|false
         throw new \ArgumentCountError('odbc_field_precision() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($field === null) {
+        \Pconn\Odbc\_nullArgument('odbc_field_precision', 2, 'field', 'int');
         $field = 0;
-        trigger_error('odbc_field_precision(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_field_precision($statement, $field);
 }
@@ -266,8 +266,8 @@ function odbc_field_scale($statement, ?int $field): int|false
         throw new \ArgumentCountError('odbc_field_scale() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($field === null) {
+        \Pconn\Odbc\_nullArgument('odbc_field_scale', 2, 'field', 'int');
         $field = 0;
-        trigger_error('odbc_field_scale(): Passing null to parameter #2 ($field) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_field_scale($statement, $field);
 }
@@ -294,8 +294,8 @@ function odbc_autocommit($odbc, ?bool $enable = null): int|bool
         throw new \ArgumentCountError('odbc_autocommit() expects at most 2 arguments, ' . func_num_args() . ' given');
     }
     if (func_num_args() >= 2 && $enable === null) {
+        \Pconn\Odbc\_nullArgument('odbc_autocommit', 2, 'enable', 'bool');
         $enable = false;
-        trigger_error('odbc_autocommit(): Passing null to parameter #2 ($enable) of type bool is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_autocommit($odbc, $enable);
 }
@@ -338,8 +338,8 @@ function odbc_longreadlen($statement, ?int $length): bool
         throw new \ArgumentCountError('odbc_longreadlen() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($length === null) {
+        \Pconn\Odbc\_nullArgument('odbc_longreadlen', 2, 'length', 'int');
         $length = 0;
-        trigger_error('odbc_longreadlen(): Passing null to parameter #2 ($length) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_longreadlen($statement, $length);
 }
@@ -350,8 +350,8 @@ function odbc_binmode($statement, ?int $mode): bool
         throw new \ArgumentCountError('odbc_binmode() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($mode === null) {
+        \Pconn\Odbc\_nullArgument('odbc_binmode', 2, 'mode', 'int');
         $mode = 0;
-        trigger_error('odbc_binmode(): Passing null to parameter #2 ($mode) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_binmode($statement, $mode);
 }
@@ -386,12 +386,12 @@ function odbc_primarykeys($odbc, ?string $catalog, ?string $schema, ?string $tab
         throw new \ArgumentCountError('odbc_primarykeys() expects exactly 4 arguments, ' . func_num_args() . ' given');
     }
     if ($schema === null) {
+        \Pconn\Odbc\_nullArgument('odbc_primarykeys', 3, 'schema', 'string');
         $schema = '';
-        trigger_error('odbc_primarykeys(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($table === null) {
+        \Pconn\Odbc\_nullArgument('odbc_primarykeys', 4, 'table', 'string');
         $table = '';
-        trigger_error('odbc_primarykeys(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_primarykeys($odbc, $catalog, $schema, $table);
 }
@@ -402,8 +402,8 @@ function odbc_data_source($odbc, ?int $fetch_type): array|null|false
         throw new \ArgumentCountError('odbc_data_source() expects exactly 2 arguments, ' . func_num_args() . ' given');
     }
     if ($fetch_type === null) {
+        \Pconn\Odbc\_nullArgument('odbc_data_source', 2, 'fetch_type', 'int');
         $fetch_type = 0;
-        trigger_error('odbc_data_source(): Passing null to parameter #2 ($fetch_type) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_data_source($odbc, $fetch_type);
 }
@@ -414,16 +414,16 @@ function odbc_setoption($odbc, ?int $which, ?int $option, ?int $value): bool
         throw new \ArgumentCountError('odbc_setoption() expects exactly 4 arguments, ' . func_num_args() . ' given');
     }
     if ($which === null) {
+        \Pconn\Odbc\_nullArgument('odbc_setoption', 2, 'which', 'int');
         $which = 0;
-        trigger_error('odbc_setoption(): Passing null to parameter #2 ($which) of type int is deprecated', E_USER_DEPRECATED);
     }
     if ($option === null) {
+        \Pconn\Odbc\_nullArgument('odbc_setoption', 3, 'option', 'int');
         $option = 0;
-        trigger_error('odbc_setoption(): Passing null to parameter #3 ($option) of type int is deprecated', E_USER_DEPRECATED);
     }
     if ($value === null) {
+        \Pconn\Odbc\_nullArgument('odbc_setoption', 4, 'value', 'int');
         $value = 0;
-        trigger_error('odbc_setoption(): Passing null to parameter #4 ($value) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_setoption($odbc, $which, $option, $value);
 }
@@ -434,8 +434,8 @@ function odbc_gettypeinfo($odbc, ?int $data_type = 0): \Pconn\Odbc\Result|false
         throw new \ArgumentCountError('odbc_gettypeinfo() expects at most 2 arguments, ' . func_num_args() . ' given');
     }
     if ($data_type === null) {
+        \Pconn\Odbc\_nullArgument('odbc_gettypeinfo', 2, 'data_type', 'int');
         $data_type = 0;
-        trigger_error('odbc_gettypeinfo(): Passing null to parameter #2 ($data_type) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_gettypeinfo($odbc, $data_type);
 }
@@ -462,24 +462,24 @@ function odbc_foreignkeys($odbc, ?string $pk_catalog, ?string $pk_schema, ?strin
         throw new \ArgumentCountError('odbc_foreignkeys() expects exactly 7 arguments, ' . func_num_args() . ' given');
     }
     if ($pk_schema === null) {
+        \Pconn\Odbc\_nullArgument('odbc_foreignkeys', 3, 'pk_schema', 'string');
         $pk_schema = '';
-        trigger_error('odbc_foreignkeys(): Passing null to parameter #3 ($pk_schema) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($pk_table === null) {
+        \Pconn\Odbc\_nullArgument('odbc_foreignkeys', 4, 'pk_table', 'string');
         $pk_table = '';
-        trigger_error('odbc_foreignkeys(): Passing null to parameter #4 ($pk_table) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($fk_catalog === null) {
+        \Pconn\Odbc\_nullArgument('odbc_foreignkeys', 5, 'fk_catalog', 'string');
         $fk_catalog = '';
-        trigger_error('odbc_foreignkeys(): Passing null to parameter #5 ($fk_catalog) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($fk_schema === null) {
+        \Pconn\Odbc\_nullArgument('odbc_foreignkeys', 6, 'fk_schema', 'string');
         $fk_schema = '';
-        trigger_error('odbc_foreignkeys(): Passing null to parameter #6 ($fk_schema) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($fk_table === null) {
+        \Pconn\Odbc\_nullArgument('odbc_foreignkeys', 7, 'fk_table', 'string');
         $fk_table = '';
-        trigger_error('odbc_foreignkeys(): Passing null to parameter #7 ($fk_table) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_foreignkeys($odbc, $pk_catalog, $pk_schema, $pk_table, $fk_catalog, $fk_schema, $fk_table);
 }
@@ -490,24 +490,24 @@ function odbc_specialcolumns($odbc, ?int $type, ?string $catalog, ?string $schem
         throw new \ArgumentCountError('odbc_specialcolumns() expects exactly 7 arguments, ' . func_num_args() . ' given');
     }
     if ($type === null) {
+        \Pconn\Odbc\_nullArgument('odbc_specialcolumns', 2, 'type', 'int');
         $type = 0;
-        trigger_error('odbc_specialcolumns(): Passing null to parameter #2 ($type) of type int is deprecated', E_USER_DEPRECATED);
     }
     if ($schema === null) {
+        \Pconn\Odbc\_nullArgument('odbc_specialcolumns', 4, 'schema', 'string');
         $schema = '';
-        trigger_error('odbc_specialcolumns(): Passing null to parameter #4 ($schema) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($table === null) {
+        \Pconn\Odbc\_nullArgument('odbc_specialcolumns', 5, 'table', 'string');
         $table = '';
-        trigger_error('odbc_specialcolumns(): Passing null to parameter #5 ($table) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($scope === null) {
+        \Pconn\Odbc\_nullArgument('odbc_specialcolumns', 6, 'scope', 'int');
         $scope = 0;
-        trigger_error('odbc_specialcolumns(): Passing null to parameter #6 ($scope) of type int is deprecated', E_USER_DEPRECATED);
     }
     if ($nullable === null) {
+        \Pconn\Odbc\_nullArgument('odbc_specialcolumns', 7, 'nullable', 'int');
         $nullable = 0;
-        trigger_error('odbc_specialcolumns(): Passing null to parameter #7 ($nullable) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_specialcolumns($odbc, $type, $catalog, $schema, $table, $scope, $nullable);
 }
@@ -518,20 +518,20 @@ function odbc_statistics($odbc, ?string $catalog, ?string $schema, ?string $tabl
         throw new \ArgumentCountError('odbc_statistics() expects exactly 6 arguments, ' . func_num_args() . ' given');
     }
     if ($schema === null) {
+        \Pconn\Odbc\_nullArgument('odbc_statistics', 3, 'schema', 'string');
         $schema = '';
-        trigger_error('odbc_statistics(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($table === null) {
+        \Pconn\Odbc\_nullArgument('odbc_statistics', 4, 'table', 'string');
         $table = '';
-        trigger_error('odbc_statistics(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($unique === null) {
+        \Pconn\Odbc\_nullArgument('odbc_statistics', 5, 'unique', 'int');
         $unique = 0;
-        trigger_error('odbc_statistics(): Passing null to parameter #5 ($unique) of type int is deprecated', E_USER_DEPRECATED);
     }
     if ($accuracy === null) {
+        \Pconn\Odbc\_nullArgument('odbc_statistics', 6, 'accuracy', 'int');
         $accuracy = 0;
-        trigger_error('odbc_statistics(): Passing null to parameter #6 ($accuracy) of type int is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_statistics($odbc, $catalog, $schema, $table, $unique, $accuracy);
 }
@@ -542,12 +542,12 @@ function odbc_tableprivileges($odbc, ?string $catalog, ?string $schema, ?string 
         throw new \ArgumentCountError('odbc_tableprivileges() expects exactly 4 arguments, ' . func_num_args() . ' given');
     }
     if ($schema === null) {
+        \Pconn\Odbc\_nullArgument('odbc_tableprivileges', 3, 'schema', 'string');
         $schema = '';
-        trigger_error('odbc_tableprivileges(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($table === null) {
+        \Pconn\Odbc\_nullArgument('odbc_tableprivileges', 4, 'table', 'string');
         $table = '';
-        trigger_error('odbc_tableprivileges(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_tableprivileges($odbc, $catalog, $schema, $table);
 }
@@ -558,16 +558,16 @@ function odbc_columnprivileges($odbc, ?string $catalog, ?string $schema, ?string
         throw new \ArgumentCountError('odbc_columnprivileges() expects exactly 5 arguments, ' . func_num_args() . ' given');
     }
     if ($schema === null) {
+        \Pconn\Odbc\_nullArgument('odbc_columnprivileges', 3, 'schema', 'string');
         $schema = '';
-        trigger_error('odbc_columnprivileges(): Passing null to parameter #3 ($schema) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($table === null) {
+        \Pconn\Odbc\_nullArgument('odbc_columnprivileges', 4, 'table', 'string');
         $table = '';
-        trigger_error('odbc_columnprivileges(): Passing null to parameter #4 ($table) of type string is deprecated', E_USER_DEPRECATED);
     }
     if ($column === null) {
+        \Pconn\Odbc\_nullArgument('odbc_columnprivileges', 5, 'column', 'string');
         $column = '';
-        trigger_error('odbc_columnprivileges(): Passing null to parameter #5 ($column) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_columnprivileges($odbc, $catalog, $schema, $table, $column);
 }
@@ -578,8 +578,8 @@ function odbc_connection_string_is_quoted(?string $str): bool
         throw new \ArgumentCountError('odbc_connection_string_is_quoted() expects exactly 1 argument, ' . func_num_args() . ' given');
     }
     if ($str === null) {
+        \Pconn\Odbc\_nullArgument('odbc_connection_string_is_quoted', 1, 'str', 'string');
         $str = '';
-        trigger_error('odbc_connection_string_is_quoted(): Passing null to parameter #1 ($str) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_connection_string_is_quoted($str);
 }
@@ -590,8 +590,8 @@ function odbc_connection_string_should_quote(?string $str): bool
         throw new \ArgumentCountError('odbc_connection_string_should_quote() expects exactly 1 argument, ' . func_num_args() . ' given');
     }
     if ($str === null) {
+        \Pconn\Odbc\_nullArgument('odbc_connection_string_should_quote', 1, 'str', 'string');
         $str = '';
-        trigger_error('odbc_connection_string_should_quote(): Passing null to parameter #1 ($str) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_connection_string_should_quote($str);
 }
@@ -602,8 +602,8 @@ function odbc_connection_string_quote(?string $str): string
         throw new \ArgumentCountError('odbc_connection_string_quote() expects exactly 1 argument, ' . func_num_args() . ' given');
     }
     if ($str === null) {
+        \Pconn\Odbc\_nullArgument('odbc_connection_string_quote', 1, 'str', 'string');
         $str = '';
-        trigger_error('odbc_connection_string_quote(): Passing null to parameter #1 ($str) of type string is deprecated', E_USER_DEPRECATED);
     }
     return \Pconn\Odbc\odbc_connection_string_quote($str);
 }

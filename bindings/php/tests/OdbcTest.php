@@ -463,4 +463,18 @@ final class OdbcTest extends DropInTestCase
         $this->expectExceptionMessage('odbc_exec(): supplied resource is not a valid ODBC-Link resource');
         odbc_exec($c, 'SELECT 1');
     }
+
+    public function testVarDumpShowsNoInternalsOfLinksAndResults(): void
+    {
+        // ext/odbc 8.4's objects dump empty; a connection string may hold a password
+        $dsn = Backends::sqliteDsn() . ';PWD=not-for-var-dump';
+        $c = odbc_connect($dsn);
+        foreach ([$c, odbc_exec($c, 'SELECT 1')] as $handle) {
+            ob_start();
+            var_dump($handle);
+            $dump = (string) ob_get_clean();
+            $this->assertMatchesRegularExpression('/^object\(Pconn\\\\Odbc\\\\(Link|Result)\)#\d+ \(0\) \{\n\}\n$/', $dump);
+            $this->assertStringNotContainsString('not-for-var-dump', print_r($handle, true));
+        }
+    }
 }

@@ -82,6 +82,27 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
 }
 
 /**
+ * @internal null given to a scalar parameter of a global odbc_* function (tools/gen-global lets
+ * it in): as for an internal function, PHP's deprecation when the calling file has no
+ * strict_types (the value then is the type's zero), else its TypeError
+ * @throws \TypeError
+ */
+function _nullArgument(string $function, int $position, string $name, string $type): void
+{
+    static $strictFiles = [];
+    $file = debug_backtrace(DEBUG_BACKTRACE_IGNORE_ARGS, 2)[1]['file'] ?? '';
+    if (!isset($strictFiles[$file])) {
+        // declare(strict_types=1) is a file's first statement: only its open tag and comments come before it
+        $strictFiles[$file] = is_file($file) && preg_match('~^<\?php(?:\s+|/\*.*?\*/|(?://|#)[^\n]*)*declare\s*\(\s*strict_types\s*=\s*1\s*\)~is',
+            (string) file_get_contents($file, false, null, 0, 8192)) === 1;
+    }
+    if ($strictFiles[$file]) {
+        throw new \TypeError("$function(): Argument #$position (\$$name) must be of type $type, null given");
+    }
+    trigger_error("$function(): Passing null to parameter #$position (\$$name) of type $type is deprecated", E_USER_DEPRECATED);
+}
+
+/**
  * @internal the TypeError ext/odbc throws for an argument that is not the handle it wants: a
  * closed link, a freed result or a handle of the other kind are "not a valid" resource; a value
  * that is no handle at all is named by its type

@@ -250,3 +250,35 @@ show('exec with a notice (ext/odbc does not warn there)', fn () => odbc_exec($c,
 $p = odbc_prepare($c, 'SELECT 1 AS a');
 show('the next execute', fn () => odbc_execute($p));
 show('execute again with a notice', fn () => odbc_execute(odbc_prepare($c, 'DROP TABLE IF EXISTS parity_no_such_table')));
+
+// 19: null for a scalar parameter: ext/odbc's TypeError for a strict caller (this file), PHP's
+// deprecation and the type's zero value for a coercive one (coercive.php). Empty SQL (null's
+// zero value) reaches the driver; psqlODBC's message for it can be an earlier error's in ODBC 3
+// mode (the drop-in's) where ODBC 2 mode (ext/odbc's) says "Error while executing the query":
+// on PostgreSQL only the states of 19 to 21 are compared
+if ($backend === 'postgresql') {
+    set_error_handler(static function (int $level, string $message): bool {
+        echo '  [', $level === E_WARNING || $level === E_USER_WARNING ? 'warning' : 'deprecated', '] ',
+            preg_replace('/SQL error: .*, SQL state/s', 'SQL error: ..., SQL state', $message), "\n";
+        return true;
+    });
+}
+show('null query (strict)', fn () => odbc_exec($c, null));
+show('null autocommit (strict)', fn () => odbc_autocommit($c, null));
+require __DIR__ . '/coercive.php';
+foreach (parity_coercive_nulls($c, $dsn, $user, $password) as $label => $call) {
+    show($label, $call);
+}
+show('invalid fetch type', fn () => odbc_data_source($c, 0));
+
+// 20: a row number at or before the current row: ext/odbc fetches it absolutely (its cursors
+// are static); the drop-in hands it out again while its read-ahead batch holds it
+$r = odbc_exec($c, 'SELECT 1 AS a UNION ALL SELECT 2 UNION ALL SELECT 3 ORDER BY 1');
+show('fetch_row, fetch_row, fetch_row 2', fn () => [odbc_fetch_row($r), odbc_fetch_row($r), odbc_fetch_row($r, 2), odbc_result($r, 1)]);
+show('fetch_array 1', fn () => odbc_fetch_array($r, 1));
+show('then the next row', fn () => [odbc_fetch_row($r), odbc_result($r, 'a')]);
+show('fetch_into 3, then past the end', fn () => [odbc_fetch_into($r, $into, 3), $into, odbc_fetch_row($r, 5), odbc_fetch_row($r)]);
+
+// 21: empty SQL reaches the driver (ext/odbc passes SQL_NTS), whose answer is the warning
+show('empty SQL', fn () => [odbc_exec($c, ''), odbc_error($c)]);
+show('empty SQL prepared', fn () => odbc_prepare($c, '') !== false);
