@@ -82,6 +82,28 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
 }
 
 /**
+ * @internal $e as an internal function's error: its file, line and trace those of the
+ * application's call of the global odbc_* function (the first frame outside the binding), so an
+ * uncaught one reads as ext/odbc's
+ */
+function _atCaller(\Error $e): \Error
+{
+    $frames = $e->getTrace();
+    $binding = dirname(__DIR__) . '/';
+    $i = 0;
+    while (isset($frames[$i]['file']) && str_starts_with($frames[$i]['file'], $binding)) {
+        $i++;
+    }
+    if (!isset($frames[$i]['file'])) {
+        return $e;
+    }
+    foreach (['file' => $frames[$i]['file'], 'line' => $frames[$i]['line'] ?? 0, 'trace' => array_slice($frames, $i)] as $name => $value) {
+        (new \ReflectionProperty(\Error::class, $name))->setValue($e, $value);
+    }
+    return $e;
+}
+
+/**
  * @internal null given to a scalar parameter of a global odbc_* function (tools/gen-global lets
  * it in): as for an internal function, PHP's deprecation when the calling file has no
  * strict_types (the value then is the type's zero), else its TypeError

@@ -282,3 +282,17 @@ show('fetch_into 3, then past the end', fn () => [odbc_fetch_into($r, $into, 3),
 // 21: empty SQL reaches the driver (ext/odbc passes SQL_NTS), whose answer is the warning
 show('empty SQL', fn () => [odbc_exec($c, ''), odbc_error($c)]);
 show('empty SQL prepared', fn () => odbc_prepare($c, '') !== false);
+
+// 22: the drop-in's errors are thrown at the application's call, with its trace, as an internal
+// function's (an uncaught one then reads the same)
+foreach (['wrong handle' => fn () => odbc_close(STDIN), 'invalid value' => fn () => odbc_data_source($c, 0),
+          'extra argument' => fn () => odbc_commit($c, 1)] as $label => $call) {
+    show("$label: where", function () use ($call) {
+        try {
+            $line = __LINE__ + 1;
+            $call();
+        } catch (Error $e) {
+            return [get_class($e), basename($e->getFile()), $e->getLine() - $line, array_column($e->getTrace(), 'function')];
+        }
+    });
+}
