@@ -351,7 +351,9 @@ function odbc_prepare($odbc, string $query): Result|false
 {
     $odbc = _live('odbc_prepare', $odbc);
     try {
-        $stmt = Raw::prepareBytes($odbc->handle, $query);
+        // ext/odbc's cursor (odbc.default_cursortype): drivers answer some executions of it
+        // with an info ext/odbc warns (psqlODBC's 01S02 for a statement without rows)
+        $stmt = Raw::prepareBytes($odbc->handle, $query, 3 /* SQL_CURSOR_STATIC */);
         $info = Raw::firstInfo($odbc->handle);
         $count = Raw::paramCount($odbc->handle, $stmt);
         $call = 'SQLDescribeParameter';

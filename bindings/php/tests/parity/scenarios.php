@@ -296,3 +296,17 @@ foreach (['wrong handle' => fn () => odbc_close(STDIN), 'invalid value' => fn ()
         }
     });
 }
+
+// 23: ext/odbc prepares with a static cursor (odbc.default_cursortype); psqlODBC answers the
+// execution of a statement without rows with 01S02 "cursor updatability changed", which ext/odbc
+// warns. Not compared: a searched UPDATE or DELETE of no row, which psqlODBC answers with
+// SQL_NO_DATA in ODBC 3 mode (the drop-in's), and so without the 01S02 ext/odbc gets.
+odbc_exec($c, 'DROP TABLE IF EXISTS parity_cursor');
+odbc_exec($c, 'CREATE TABLE parity_cursor (a INTEGER, b VARCHAR(10))');
+foreach (['INSERT INTO parity_cursor VALUES (?, ?)', 'UPDATE parity_cursor SET b = ? WHERE a = ?',
+          'SELECT a FROM parity_cursor WHERE b = ? OR a = ?',
+          'DELETE FROM parity_cursor WHERE b = ? OR a = ?'] as $sql) {
+    $p = odbc_prepare($c, $sql);
+    show("static cursor: $sql", fn () => [odbc_execute($p, ['1', '1']), odbc_num_fields($p)]);
+}
+odbc_exec($c, 'DROP TABLE parity_cursor');
