@@ -974,8 +974,10 @@ function odbc_setoption($odbc, int $which, int $option, int $value): bool
 function odbc_gettypeinfo($odbc, int $data_type = 0): Result|false
 {
     $odbc = _live('odbc_gettypeinfo', $odbc);
+    // NUM_PREC_RADIX keeps its name: psqlODBC's ODBC 2 SQLGetTypeInfo has it so (RADIX is
+    // SQLColumns' ODBC 2 name), SQLite's has no such column there
     return _catalogRenamed('odbc_gettypeinfo', $odbc, 'pconn_type_info', 'SQLGetTypeInfo',
-        ['FIXED_PREC_SCALE' => 'MONEY', 'AUTO_UNIQUE_VALUE' => 'AUTO_INCREMENT'], $data_type);
+        ['FIXED_PREC_SCALE' => 'MONEY', 'AUTO_UNIQUE_VALUE' => 'AUTO_INCREMENT', 'NUM_PREC_RADIX' => 'NUM_PREC_RADIX'], $data_type);
 }
 
 /**
