@@ -601,6 +601,19 @@ enum pconn_status pconn_prepare_bytes(pconn_link link,
                                       pconn_stmt *out_stmt);
 
 /*
+ As `pconn_prepare_bytes`, with the statement's cursor type (`SQL_ATTR_CURSOR_TYPE`: 0
+ forward-only, the default; 1 keyset-driven, 2 dynamic, 3 static) set before `SQLPrepare`.
+ ext/odbc asks for a static cursor, and drivers answer some executions of it with an info
+ record (psqlODBC: 01S02 "cursor updatability changed" for a statement without rows). A driver
+ that substitutes another type succeeds quietly; results are read forward-only whatever the type.
+ */
+enum pconn_status pconn_prepare_cursor(pconn_link link,
+                                       const char *sql,
+                                       size_t len,
+                                       uint32_t cursor_type,
+                                       pconn_stmt *out_stmt);
+
+/*
  Writes the number of `?` parameters of the statement to `*out_count`.
  */
 enum pconn_status pconn_stmt_param_count(pconn_stmt stmt, uint16_t *out_count);

@@ -524,3 +524,61 @@ fn dbms_name_sqlite() {
 fn dbms_name_postgres() {
     dbms_name(Backend::Postgres);
 }
+
+/// ext/odbc prepares with a static cursor (odbc.default_cursortype): psqlODBC answers the
+/// execution of a statement without rows with 01S02 "cursor updatability changed", which the
+/// drop-in warns as ext/odbc does. Set after SQLPrepare the driver manager would refuse the
+/// attribute (HY011): `pconn_prepare_cursor` sets it before.
+fn prepare_with_a_cursor_type(backend: Backend) {
+    on_link(backend, |link| {
+        run(link, "CREATE TEMPORARY TABLE cursor_t (a INTEGER)");
+        let sql = b"INSERT INTO cursor_t VALUES (?)";
+        let execute = |stmt: pconn_stmt| {
+            ok(pconn_stmt_bind_text_bytes(stmt, 1, c"1".as_ptr(), 1), link);
+            let mut result = 0;
+            ok(pconn_stmt_execute(stmt, &mut result), link);
+            info(link).into_iter().map(|(state, _)| state).collect::<Vec<_>>()
+        };
+        let (mut forward_only, mut static_) = (0, 0);
+        ok(pconn_prepare_bytes(link, sql.as_ptr().cast(), sql.len(), &mut forward_only), link);
+        assert_eq!(execute(forward_only), Vec::<String>::new());
+        ok(pconn_prepare_cursor(link, sql.as_ptr().cast(), sql.len(), 3, &mut static_), link);
+        let expected: &[&str] = if backend == Backend::Postgres { &["01S02"] } else { &[] };
+        assert_eq!(execute(static_), expected);
+        // a SELECT keeps its static cursor: no info
+        let select = b"SELECT a FROM cursor_t WHERE a = ?";
+        ok(pconn_prepare_cursor(link, select.as_ptr().cast(), select.len(), 3, &mut static_), link);
+        assert_eq!(execute(static_), Vec::<String>::new());
+        assert_eq!(pconn_prepare_cursor(link, null(), 3, 3, &mut static_), PCONN_NULL_ARGUMENT);
+    });
+}
+
+#[test]
+fn prepare_with_a_cursor_type_sqlite() {
+    prepare_with_a_cursor_type(Backend::Sqlite);
+}
+
+#[test]
+fn prepare_with_a_cursor_type_postgres() {
+    prepare_with_a_cursor_type(Backend::Postgres);
+}
+
+/// Empty SQL reaches the driver, as ext/odbc's (SQL_NTS): the driver manager refuses a length
+/// of 0 itself (HY090), which said nothing of what the driver does with it.
+fn empty_sql_reaches_the_driver(backend: Backend) {
+    on_link(backend, |link| {
+        assert!(exec_bytes(link, b"").is_err());
+        let state = unsafe { CStr::from_ptr(pconn_sqlstate(link)) }.to_string_lossy().into_owned();
+        assert_ne!(state, "HY090", "{}", errmsg(link));
+    });
+}
+
+#[test]
+fn empty_sql_reaches_the_driver_sqlite() {
+    empty_sql_reaches_the_driver(Backend::Sqlite);
+}
+
+#[test]
+fn empty_sql_reaches_the_driver_postgres() {
+    empty_sql_reaches_the_driver(Backend::Postgres);
+}

@@ -203,6 +203,12 @@ enum pconn_status pconn_prepare_bytes(pconn_link link,
                                       size_t len,
                                       pconn_stmt *out_stmt);
 
+enum pconn_status pconn_prepare_cursor(pconn_link link,
+                                       const char *sql,
+                                       size_t len,
+                                       uint32_t cursor_type,
+                                       pconn_stmt *out_stmt);
+
 enum pconn_status pconn_stmt_param_count(pconn_stmt stmt, uint16_t *out_count);
 
 enum pconn_status pconn_stmt_describe_param(pconn_stmt stmt,

@@ -18,7 +18,7 @@ pub extern "C" fn pconn_prepare(link: pconn_link, sql: *const c_char, out_stmt: 
         let out_stmt = out_ptr(out_stmt, "out_stmt")?;
         // SAFETY: NUL-terminated string or NULL, as documented.
         let sql = unsafe { required_str(sql, "sql", MAX_SQL) };
-        let slot = pool::call_on_link(link, |l| l.prepare(sql?.as_bytes()))?;
+        let slot = pool::call_on_link(link, |l| l.prepare(sql?.as_bytes(), None))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_stmt, pack(link, slot)) };
         Ok(())
@@ -30,11 +30,32 @@ pub extern "C" fn pconn_prepare(link: pconn_link, sql: *const c_char, out_stmt: 
 /// NUL returns `PCONN_INVALID_ARGUMENT`.
 #[unsafe(no_mangle)]
 pub extern "C" fn pconn_prepare_bytes(link: pconn_link, sql: *const c_char, len: usize, out_stmt: *mut pconn_stmt) -> pconn_status {
+    prepare_bytes(link, sql, len, None, out_stmt)
+}
+
+/// As `pconn_prepare_bytes`, with the statement's cursor type (`SQL_ATTR_CURSOR_TYPE`: 0
+/// forward-only, the default; 1 keyset-driven, 2 dynamic, 3 static) set before `SQLPrepare`.
+/// ext/odbc asks for a static cursor, and drivers answer some executions of it with an info
+/// record (psqlODBC: 01S02 "cursor updatability changed" for a statement without rows). A driver
+/// that substitutes another type succeeds quietly; results are read forward-only whatever the type.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_prepare_cursor(
+    link: pconn_link,
+    sql: *const c_char,
+    len: usize,
+    cursor_type: u32,
+    out_stmt: *mut pconn_stmt,
+) -> pconn_status {
+    prepare_bytes(link, sql, len, Some(cursor_type), out_stmt)
+}
+
+/// `pconn_prepare_bytes` and `pconn_prepare_cursor`: `len` readable bytes at `sql`, as they document.
+fn prepare_bytes(link: pconn_link, sql: *const c_char, len: usize, cursor_type: Option<u32>, out_stmt: *mut pconn_stmt) -> pconn_status {
     status_call(|| {
         let out_stmt = out_ptr(out_stmt, "out_stmt")?;
-        // SAFETY: `len` readable bytes at `sql`, as documented.
+        // SAFETY: `len` readable bytes at `sql`, as the exported functions document.
         let sql = unsafe { required_bytes(sql, len, "sql", MAX_SQL) };
-        let slot = pool::call_on_link(link, |l| l.prepare(sql?))?;
+        let slot = pool::call_on_link(link, |l| l.prepare(sql?, cursor_type))?;
         // SAFETY: checked non-NULL above.
         unsafe { write_out(out_stmt, pack(link, slot)) };
         Ok(())

@@ -7,10 +7,15 @@ use odbc_api::handles::{Statement, StatementImpl};
 use odbc_api::sys;
 
 /// The length of SQL text as ODBC's 32-bit length argument. An embedded NUL would end the text
-/// early for some drivers and not for others, so it is refused.
+/// early for some drivers and not for others, so it is refused. Empty SQL goes as `SQL_NTS` (its
+/// text is NUL-terminated during the call, see [`DriverBytes`]): the driver manager refuses a
+/// length of 0 itself (HY090) where ext/odbc, passing `SQL_NTS`, gets the driver's own answer.
 pub fn sql_length(sql: &[u8]) -> Result<i32> {
     if sql.contains(&0) {
         return Err(Error::InvalidArgument("sql contains a NUL byte".into()));
+    }
+    if sql.is_empty() {
+        return Ok(sys::NTS as i32);
     }
     i32::try_from(sql.len()).map_err(|_| Error::TooLong { what: "sql", limit: i32::MAX as usize })
 }

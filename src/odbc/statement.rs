@@ -61,8 +61,21 @@ pub struct PreparedStatement {
 impl PreparedStatement {
     /// Prepares `sql` on a freshly allocated statement and learns how many parameters it has.
     /// The SQL goes to the driver's narrow `SQLPrepare` as the bytes given (UTF-8 or not).
-    pub fn prepare(mut stmt: StatementImpl<'static>, sql: &[u8]) -> Result<PreparedStatement> {
+    /// `cursor_type` (`SQL_ATTR_CURSOR_TYPE`: 0 forward-only, 3 static…) is set first, when given:
+    /// the driver manager refuses it once the statement is prepared (HY011).
+    pub fn prepare(mut stmt: StatementImpl<'static>, sql: &[u8], cursor_type: Option<u32>) -> Result<PreparedStatement> {
         let len = sql_length(sql)?;
+        if let Some(cursor_type) = cursor_type {
+            // SAFETY: an integer attribute, passed by value in the pointer argument as ODBC takes
+            // it. A driver that cannot keep the type substitutes another and says so in an info
+            // record here, which nobody asked for; at execution it says so again where it matters
+            // (psqlODBC: 01S02 "cursor updatability changed" when a static cursor meets a
+            // statement without rows).
+            let ret = unsafe {
+                sys::SQLSetStmtAttr(stmt.as_sys(), sys::StatementAttribute::CursorType, cursor_type as usize as sys::Pointer, 0)
+            };
+            check_raw(ret, &stmt, "SQLSetStmtAttr")?;
+        }
         let sql = DriverBytes::new(sql);
         // SAFETY: `sql` is valid for `len` bytes and a NUL during the call; the driver copies it.
         let ret = unsafe { sys::SQLPrepare(stmt.as_sys(), sql.as_bytes().as_ptr(), len) };

@@ -90,10 +90,11 @@ impl crate::session::Session {
         slot
     }
 
-    /// Prepares `sql` (the bytes given, as for [`Session::execute`]); returns the statement's slot.
-    pub fn prepare(&mut self, sql: &[u8]) -> Result<u32> {
+    /// Prepares `sql` (the bytes given, as for [`Session::execute`]) with the cursor type given, if
+    /// any (see [`PreparedStatement::prepare`]); returns the statement's slot.
+    pub fn prepare(&mut self, sql: &[u8], cursor_type: Option<u32>) -> Result<u32> {
         self.note_caller_sql(sql)?;
-        let prepared = self.allocate_statement().and_then(|stmt| PreparedStatement::prepare(stmt, sql));
+        let prepared = self.allocate_statement().and_then(|stmt| PreparedStatement::prepare(stmt, sql, cursor_type));
         let statement = self.note(prepared)?;
         Ok(self.statements.insert(statement))
     }

@@ -61,10 +61,15 @@ final class Raw
         return Library::$out->result[0];
     }
 
-    /** Prepares SQL given as bytes (pconn_prepare_bytes), as execBytes(). */
-    public static function prepareBytes(int $link, string $sql): int
+    /**
+     * Prepares SQL given as bytes (pconn_prepare_bytes), as execBytes(); with $cursorType, the
+     * statement's SQL_ATTR_CURSOR_TYPE (pconn_prepare_cursor).
+     */
+    public static function prepareBytes(int $link, string $sql, ?int $cursorType = null): int
     {
-        $rc = Library::ffi()->pconn_prepare_bytes($link, $sql, strlen($sql), Library::$out->stmt);
+        $rc = $cursorType === null
+            ? Library::ffi()->pconn_prepare_bytes($link, $sql, strlen($sql), Library::$out->stmt)
+            : Library::ffi()->pconn_prepare_cursor($link, $sql, strlen($sql), $cursorType, Library::$out->stmt);
         if ($rc !== Status::OK) {
             throw Exception::fromLink($link, $rc);
         }

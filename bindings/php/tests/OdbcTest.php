@@ -210,7 +210,10 @@ final class OdbcTest extends DropInTestCase
         $this->assertTrue(odbc_execute($select, ['9']));
         $this->assertSame(['i' => '9', 'f' => '1.5', 't' => '', 'b' => '', 'n' => ''], odbc_fetch_array($select));
         $this->assertFalse(odbc_fetch_array($select));
-        $this->assertSame([], $this->warnings);
+        // ext/odbc's static cursor meets an INSERT: psqlODBC says so, ext/odbc warns it
+        $this->assertSame($name === 'postgresql' ? array_fill(0, 3, 'odbc_execute(): SQL error: cursor updatability changed, SQL state 01S02 in SQLExecute') : [],
+            $this->warnings);
+        $this->warnings = [];
 
         $this->assertFalse(odbc_execute($select, []));
         $this->assertSame('', odbc_error($c), 'as ext/odbc: its own check, no SQLSTATE');
@@ -442,7 +445,9 @@ final class OdbcTest extends DropInTestCase
         ob_start();
         $this->assertSame(0, odbc_result_all(odbc_exec($c, $select . ' WHERE 1 = 0')));
         $this->assertSame("<h2>No rows found</h2>\n", ob_get_clean());
-        $this->assertSame([], $this->warnings);
+        // the prepared INSERT's, as ext/odbc's (see testPreparedStatementTakesEveryKindOfValueAsExtOdbcDoes)
+        $this->assertSame($name === 'postgresql' ? ['odbc_execute(): SQL error: cursor updatability changed, SQL state 01S02 in SQLExecute'] : [],
+            $this->warnings);
         $this->assertSame(array_fill(0, 2, 'Function odbc_result_all() is deprecated'), $this->deprecations);
         odbc_exec($c, 'DROP TABLE php_long');
     }
@@ -462,5 +467,19 @@ final class OdbcTest extends DropInTestCase
         $this->expectException(TypeError::class);
         $this->expectExceptionMessage('odbc_exec(): supplied resource is not a valid ODBC-Link resource');
         odbc_exec($c, 'SELECT 1');
+    }
+
+    public function testVarDumpShowsNoInternalsOfLinksAndResults(): void
+    {
+        // ext/odbc 8.4's objects dump empty; a connection string may hold a password
+        $dsn = Backends::sqliteDsn() . ';PWD=not-for-var-dump';
+        $c = odbc_connect($dsn);
+        foreach ([$c, odbc_exec($c, 'SELECT 1')] as $handle) {
+            ob_start();
+            var_dump($handle);
+            $dump = (string) ob_get_clean();
+            $this->assertMatchesRegularExpression('/^object\(Pconn\\\\Odbc\\\\(Link|Result)\)#\d+ \(0\) \{\n\}\n$/', $dump);
+            $this->assertStringNotContainsString('not-for-var-dump', print_r($handle, true));
+        }
     }
 }

@@ -48,4 +48,14 @@ final class Link
     {
         return $this->sqlite ??= stripos(_dbmsName($this->handle), 'sqlite') !== false;
     }
+
+    /**
+     * var_dump() and print_r() show no properties, as of ext/odbc 8.4's objects (8.2 shows a
+     * resource): the internals are no one's business, and a link's connection string may hold
+     * a password
+     */
+    public function __debugInfo(): array
+    {
+        return [];
+    }
 }

@@ -55,6 +55,16 @@ final class Result
     {
     }
 
+    /**
+     * var_dump() and print_r() show no properties, as of ext/odbc 8.4's objects (8.2 shows a
+     * resource): the internals are no one's business, and a link's connection string may hold
+     * a password
+     */
+    public function __debugInfo(): array
+    {
+        return [];
+    }
+
     /** @internal reads the result set of a fresh execution (or the next result set) from the start */
     public function attach(int $handle): void
     {

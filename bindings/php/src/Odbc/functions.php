@@ -84,6 +84,49 @@ function _connect(string $function, string $kind, string $dsn, ?string $user, ?s
 }
 
 /**
+ * @internal $e as an internal function's error: its file, line and trace those of the
+ * application's call of the global odbc_* function (the first frame outside the binding), so an
+ * uncaught one reads as ext/odbc's
+ */
+function _atCaller(\Error $e): \Error
+{
+    $frames = $e->getTrace();
+    $binding = dirname(__DIR__) . '/';
+    $i = 0;
+    while (isset($frames[$i]['file']) && str_starts_with($frames[$i]['file'], $binding)) {
+        $i++;
+    }
+    if (!isset($frames[$i]['file'])) {
+        return $e;
+    }
+    foreach (['file' => $frames[$i]['file'], 'line' => $frames[$i]['line'] ?? 0, 'trace' => array_slice($frames, $i)] as $name => $value) {
+        (new \ReflectionProperty(\Error::class, $name))->setValue($e, $value);
+    }
+    return $e;
+}
+
+/**
+ * @internal null given to a scalar parameter of a global odbc_* function (tools/gen-global lets
+ * it in): as for an internal function, PHP's deprecation when the calling file has no
+ * strict_types (the value then is the type's zero), else its TypeError
+ * @throws \TypeError
+ */
+function _nullArgument(string $function, int $position, string $name, string $type): void
+{
+    static $strictFiles = [];
+    $file = debug_backtrace(DEBUG_BACKTRACE_IGNORE_ARGS, 2)[1]['file'] ?? '';
+    if (!isset($strictFiles[$file])) {
+        // declare(strict_types=1) is a file's first statement: only its open tag and comments come before it
+        $strictFiles[$file] = is_file($file) && preg_match('~^<\?php(?:\s+|/\*.*?\*/|(?://|#)[^\n]*)*declare\s*\(\s*strict_types\s*=\s*1\s*\)~is',
+            (string) file_get_contents($file, false, null, 0, 8192)) === 1;
+    }
+    if ($strictFiles[$file]) {
+        throw new \TypeError("$function(): Argument #$position (\$$name) must be of type $type, null given");
+    }
+    trigger_error("$function(): Passing null to parameter #$position (\$$name) of type $type is deprecated", E_USER_DEPRECATED);
+}
+
+/**
  * @internal the TypeError ext/odbc throws for an argument that is not the handle it wants: a
  * closed link, a freed result or a handle of the other kind are "not a valid" resource; a value
  * that is no handle at all is named by its type
@@ -146,6 +189,13 @@ function _fetch(string $function, Result $result, ?int $row, bool $byName = fals
         if ($row !== null && $row > 0) {
             $fetched = $rows->fetched();
             if ($row <= $fetched) {
+                if ($row > $rows->before) {
+                    // ext/odbc fetches a row number absolutely (its cursors are static): a row
+                    // of the batch read ahead is still here, so that one is handed out again
+                    $rows->next = $row - $rows->before;
+                    $result->piecesRow = -1;
+                    return true;
+                }
                 State::warn($function, 'Argument #2 ($row) must be greater than ' . $fetched
                     . ': pconn results are forward-only');
                 return false;
@@ -303,7 +353,9 @@ function odbc_prepare($odbc, string $query): Result|false
 {
     $odbc = _live('odbc_prepare', $odbc);
     try {
-        $stmt = Raw::prepareBytes($odbc->handle, $query);
+        // ext/odbc's cursor (odbc.default_cursortype): drivers answer some executions of it
+        // with an info ext/odbc warns (psqlODBC's 01S02 for a statement without rows)
+        $stmt = Raw::prepareBytes($odbc->handle, $query, 3 /* SQL_CURSOR_STATIC */);
         $info = Raw::firstInfo($odbc->handle);
         $count = Raw::paramCount($odbc->handle, $stmt);
         $call = 'SQLDescribeParameter';
@@ -877,8 +929,7 @@ function odbc_data_source($odbc, int $fetch_type): array|null|false
     static $list = null, $pos = 0;
     $odbc = _live('odbc_data_source', $odbc);
     if ($fetch_type !== 2 && $fetch_type !== 1) {
-        State::warn('odbc_data_source', 'Argument #2 ($fetch_type) must be either SQL_FETCH_FIRST or SQL_FETCH_NEXT');
-        return false;
+        throw new \ValueError('odbc_data_source(): Argument #2 ($fetch_type) must be either SQL_FETCH_FIRST or SQL_FETCH_NEXT');
     }
     if ($fetch_type === 2 /* SQL_FETCH_FIRST */ || $list === null) {
         $list = [];
@@ -919,8 +970,10 @@ function odbc_setoption($odbc, int $which, int $option, int $value): bool
 function odbc_gettypeinfo($odbc, int $data_type = 0): Result|false
 {
     $odbc = _live('odbc_gettypeinfo', $odbc);
+    // NUM_PREC_RADIX keeps its name: psqlODBC's ODBC 2 SQLGetTypeInfo has it so (RADIX is
+    // SQLColumns' ODBC 2 name), SQLite's has no such column there
     return _catalogRenamed('odbc_gettypeinfo', $odbc, 'pconn_type_info', 'SQLGetTypeInfo',
-        ['FIXED_PREC_SCALE' => 'MONEY', 'AUTO_UNIQUE_VALUE' => 'AUTO_INCREMENT'], $data_type);
+        ['FIXED_PREC_SCALE' => 'MONEY', 'AUTO_UNIQUE_VALUE' => 'AUTO_INCREMENT', 'NUM_PREC_RADIX' => 'NUM_PREC_RADIX'], $data_type);
 }
 
 /**
