@@ -62,18 +62,42 @@ impl Ticket {
 struct Queue {
     /// The fork generation this queue belongs to; a mismatch means it was inherited.
     generation: u64,
-    jobs: VecDeque<(LinkKey, Arc<Ticket>, Job)>,
+    /// Queued jobs: their key, ticket, and when they were queued.
+    jobs: VecDeque<(LinkKey, Arc<Ticket>, Job, Instant)>,
     /// Jobs queued or running and not abandoned, per key.
     pending: HashMap<LinkKey, Vec<Arc<Ticket>>>,
     pending_total: usize,
     /// The threads, by number: since when each runs its current job (`None`: free, or starting).
     workers: HashMap<u64, Option<Instant>>,
     next_worker: u64,
+    /// Jobs hand-outs took off the queue and ran themselves (see [`wait_for`]), ever.
+    taken_by_hand_outs: u64,
+    /// The free thread that looks at the queue every [`POLL_EVERY`] instead of being woken for
+    /// each job, while hand-outs keep taking their jobs (see [`run`]).
+    poller: Option<u64>,
 }
 
 /// A thread busy with one job this long may be stuck on a server that stopped answering: a job
 /// queued meanwhile gets a thread of its own.
 const STUCK_AFTER: Duration = Duration::from_millis(100);
+
+/// How long a job just queued waits before a thread starts it: a hand-out of its key that comes
+/// within that time (a server's next request on the same thread, a tight loop) runs it itself,
+/// with no thread switch either way. Short next to a round trip, so a reset that runs while the
+/// caller is elsewhere (a PHP worker sending its response) is not held up.
+const HAND_OUT_GRACE: Duration = Duration::from_micros(30);
+
+/// While hand-outs take the jobs themselves, a thread woken for each job would only find it gone:
+/// one thread looks at the queue this often instead, and jobs are queued without waking anyone. A
+/// job no hand-out takes waits up to this long more before a thread starts it.
+const POLL_EVERY: Duration = Duration::from_millis(1);
+
+/// How many looks in a row that find no job taken by a hand-out end the polling: the thread is
+/// woken for each job again.
+const POLL_LOOKS: u32 = 100;
+
+/// The threads' timer slack: [`HAND_OUT_GRACE`] is shorter than the kernel's default.
+const TIMER_SLACK: Duration = Duration::from_micros(5);
 
 /// How often statistics waiting for the cleanings under way look whether those look stuck.
 const RECHECK: Duration = Duration::from_millis(20);
@@ -168,21 +192,32 @@ fn forget_inherited(queue: &mut Queue) {
 pub fn submit(key: LinkKey, job: Job) -> Result<(), Job> {
     let mut queue = lock();
     let ticket = Arc::new(Ticket::default());
-    queue.jobs.push_back((key.clone(), ticket.clone(), job));
+    queue.jobs.push_back((key.clone(), ticket.clone(), job, Instant::now()));
     if !queue.start_worker_if(Queue::all_workers_look_stuck) {
-        let (_, _, job) = queue.jobs.pop_back().expect("just queued");
+        let (_, _, job, _) = queue.jobs.pop_back().expect("just queued");
         return Err(job);
     }
     queue.pending.entry(key).or_default().push(ticket);
     queue.pending_total += 1;
-    cleaner().work.notify_one();
+    if queue.poller.is_none() {
+        cleaner().work.notify_one();
+    }
     Ok(())
 }
 
 /// A background thread, `number` in [`Queue::workers`]. `first`: the process's first one, which
 /// never ends.
+///
+/// A job just queued is left [`HAND_OUT_GRACE`] to its key's next hand-out. When hand-outs keep
+/// taking the jobs (a thread that ends a request and asks for the same link again at once, as a
+/// server loop does), being woken for each job is a thread switch for nothing: one free thread
+/// then polls the queue every [`POLL_EVERY`] and jobs are queued without a wake-up, until a job
+/// waited for it (hand-outs stopped coming that soon) or [`POLL_LOOKS`] looks found none taken.
 fn run(number: u64, first: bool) {
     let generation = FORK_GENERATION.load(Ordering::SeqCst);
+    crate::os::set_timer_slack(TIMER_SLACK);
+    let mut taken_seen = 0;
+    let mut looks_without_taking = 0;
     loop {
         let (key, ticket, job) = {
             let mut queue = lock();
@@ -191,8 +226,34 @@ fn run(number: u64, first: bool) {
                     // Only a thread of this generation exists; a stale one cannot survive fork.
                     return;
                 }
-                if let Some(next) = queue.jobs.pop_front() {
-                    break Some(next);
+                if let Some(&(.., queued_at)) = queue.jobs.front() {
+                    // A job just queued is left a moment to the link's next hand-out, which
+                    // takes it if it comes that soon (see `wait_for`).
+                    let start_at = queued_at + HAND_OUT_GRACE;
+                    if Instant::now() < start_at {
+                        cleaner().work.wait_until(&mut queue, start_at);
+                        continue;
+                    }
+                    let (key, ticket, job, _) = queue.jobs.pop_front().expect("looked at just now");
+                    if queue.poller == Some(number) {
+                        // Busy now, and this job waited: each job wakes a thread again.
+                        queue.poller = None;
+                    }
+                    break Some((key, ticket, job));
+                }
+                if queue.taken_by_hand_outs != taken_seen {
+                    taken_seen = queue.taken_by_hand_outs;
+                    looks_without_taking = 0;
+                    queue.poller.get_or_insert(number);
+                } else if queue.poller == Some(number) {
+                    looks_without_taking += 1;
+                    if looks_without_taking >= POLL_LOOKS {
+                        queue.poller = None;
+                    }
+                }
+                if queue.poller == Some(number) {
+                    cleaner().work.wait_for(&mut queue, POLL_EVERY);
+                    continue;
                 }
                 let timed_out = if first {
                     cleaner().work.wait(&mut queue);
@@ -261,8 +322,9 @@ pub fn wait_for(key: &LinkKey, limit: Duration) -> bool {
     let deadline = Instant::now() + limit;
     let mut queue = lock();
     while queue.pending.contains_key(key) {
-        if let Some(at) = queue.jobs.iter().position(|(k, _, _)| k == key) {
-            let (key, ticket, job) = queue.jobs.remove(at).expect("found just now");
+        if let Some(at) = queue.jobs.iter().position(|(k, ..)| k == key) {
+            let (key, ticket, job, _) = queue.jobs.remove(at).expect("found just now");
+            queue.taken_by_hand_outs += 1;
             drop(queue);
             queue = run_job(&key, &ticket, job);
             continue;
