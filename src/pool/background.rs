@@ -70,8 +70,9 @@ struct Queue {
     /// The threads, by number: since when each runs its current job (`None`: free, or starting).
     workers: HashMap<u64, Option<Instant>>,
     next_worker: u64,
-    /// Jobs hand-outs took off the queue and ran themselves (see [`wait_for`]), ever.
-    taken_by_hand_outs: u64,
+    /// Jobs hand-outs took off the queue within [`HAND_OUT_GRACE`] of their queueing and ran
+    /// themselves (see [`wait_for`]), ever.
+    taken_at_once: u64,
     /// The free thread that looks at the queue every [`POLL_EVERY`] instead of being woken for
     /// each job, while hand-outs keep taking their jobs (see [`run`]).
     poller: Option<u64>,
@@ -87,9 +88,10 @@ const STUCK_AFTER: Duration = Duration::from_millis(100);
 /// caller is elsewhere (a PHP worker sending its response) is not held up.
 const HAND_OUT_GRACE: Duration = Duration::from_micros(30);
 
-/// While hand-outs take the jobs themselves, a thread woken for each job would only find it gone:
-/// one thread looks at the queue this often instead, and jobs are queued without waking anyone. A
-/// job no hand-out takes waits up to this long more before a thread starts it.
+/// While hand-outs take the jobs themselves as soon as queued, a thread woken for each job would
+/// only find it gone: one thread looks at the queue this often instead, and jobs are queued
+/// without waking anyone. A job no hand-out takes waits up to this long more before a thread
+/// starts it.
 const POLL_EVERY: Duration = Duration::from_millis(1);
 
 /// How many looks in a row that find no job taken by a hand-out end the polling: the thread is
@@ -209,10 +211,11 @@ pub fn submit(key: LinkKey, job: Job) -> Result<(), Job> {
 /// never ends.
 ///
 /// A job just queued is left [`HAND_OUT_GRACE`] to its key's next hand-out. When hand-outs keep
-/// taking the jobs (a thread that ends a request and asks for the same link again at once, as a
-/// server loop does), being woken for each job is a thread switch for nothing: one free thread
-/// then polls the queue every [`POLL_EVERY`] and jobs are queued without a wake-up, until a job
-/// waited for it (hand-outs stopped coming that soon) or [`POLL_LOOKS`] looks found none taken.
+/// taking the jobs that soon (a thread that ends a request and asks for the same link again at
+/// once, as a server loop does), being woken for each job is a thread switch for nothing: one
+/// free thread then polls the queue every [`POLL_EVERY`] and jobs are queued without a wake-up,
+/// until a job waited for it or a hand-out took one later than that (hand-outs stopped coming
+/// that soon), or [`POLL_LOOKS`] looks found none taken.
 fn run(number: u64, first: bool) {
     let generation = FORK_GENERATION.load(Ordering::SeqCst);
     crate::os::set_timer_slack(TIMER_SLACK);
@@ -241,8 +244,8 @@ fn run(number: u64, first: bool) {
                     }
                     break Some((key, ticket, job));
                 }
-                if queue.taken_by_hand_outs != taken_seen {
-                    taken_seen = queue.taken_by_hand_outs;
+                if queue.taken_at_once != taken_seen {
+                    taken_seen = queue.taken_at_once;
                     looks_without_taking = 0;
                     queue.poller.get_or_insert(number);
                 } else if queue.poller == Some(number) {
@@ -323,8 +326,13 @@ pub fn wait_for(key: &LinkKey, limit: Duration) -> bool {
     let mut queue = lock();
     while queue.pending.contains_key(key) {
         if let Some(at) = queue.jobs.iter().position(|(k, ..)| k == key) {
-            let (key, ticket, job, _) = queue.jobs.remove(at).expect("found just now");
-            queue.taken_by_hand_outs += 1;
+            let (key, ticket, job, queued_at) = queue.jobs.remove(at).expect("found just now");
+            if queued_at.elapsed() < HAND_OUT_GRACE {
+                queue.taken_at_once += 1;
+            } else {
+                // This hand-out came later than that: a job waiting for the poller held it up.
+                queue.poller = None;
+            }
             drop(queue);
             queue = run_job(&key, &ticket, job);
             continue;
