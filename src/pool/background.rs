@@ -4,7 +4,9 @@
 //! wait for it. A link being cleaned belongs to no one: whoever asks for a link of its key next
 //! waits for it rather than opening another, so nothing of the old request is ever handed out.
 //! When no thread has started that link's reset yet, the one asking runs it itself
-//! ([`wait_for`]): the reset then costs its round trip and no thread switch.
+//! ([`wait_for`]): the reset then costs its round trip and no thread switch. A thread that ends a
+//! request and asks for the link again at once (a server's request loop) runs them all: no thread
+//! is woken for its jobs then ([`run`]).
 //!
 //! The first thread starts on the first job, never when the library is merely loaded; another
 //! starts when a job is queued and no thread is free (several threads ending requests at once, or
@@ -64,17 +66,16 @@ struct Queue {
     generation: u64,
     /// Queued jobs: their key, ticket, and when they were queued.
     jobs: VecDeque<(LinkKey, Arc<Ticket>, Job, Instant)>,
-    /// Jobs queued or running and not abandoned, per key.
-    pending: HashMap<LinkKey, Vec<Arc<Ticket>>>,
+    /// Jobs queued or running and not abandoned, per key, with when each was queued.
+    pending: HashMap<LinkKey, Vec<(Arc<Ticket>, Instant)>>,
     pending_total: usize,
     /// The threads, by number: since when each runs its current job (`None`: free, or starting).
     workers: HashMap<u64, Option<Instant>>,
     next_worker: u64,
-    /// Jobs hand-outs took off the queue within [`HAND_OUT_GRACE`] of their queueing and ran
-    /// themselves (see [`wait_for`]), ever.
-    taken_at_once: u64,
+    /// Hand-outs that came for their key's job within [`HAND_OUT_GRACE`] of its queueing, ever.
+    prompt_hand_outs: u64,
     /// The free thread that looks at the queue every [`POLL_EVERY`] instead of being woken for
-    /// each job, while hand-outs keep taking their jobs (see [`run`]).
+    /// each job, while hand-outs are prompt (see [`run`]).
     poller: Option<u64>,
 }
 
@@ -82,21 +83,21 @@ struct Queue {
 /// queued meanwhile gets a thread of its own.
 const STUCK_AFTER: Duration = Duration::from_millis(100);
 
-/// How long a job just queued waits before a thread starts it: a hand-out of its key that comes
-/// within that time (a server's next request on the same thread, a tight loop) runs it itself,
-/// with no thread switch either way. Short next to a round trip, so a reset that runs while the
-/// caller is elsewhere (a PHP worker sending its response) is not held up.
+/// A hand-out that comes for its key's job within this time of its queueing is prompt: the
+/// thread that ended the request asks for the same link again at once, as a server's request loop
+/// does. While hand-outs are prompt, the polling thread also leaves a job this long to its
+/// hand-out before starting it. Short next to a round trip.
 const HAND_OUT_GRACE: Duration = Duration::from_micros(30);
 
-/// While hand-outs take the jobs themselves as soon as queued, a thread woken for each job would
-/// only find it gone: one thread looks at the queue this often instead, and jobs are queued
-/// without waking anyone. A job no hand-out takes waits up to this long more before a thread
-/// starts it.
-const POLL_EVERY: Duration = Duration::from_millis(1);
+/// While hand-outs are prompt, they run the jobs themselves (see [`wait_for`]), and a thread woken
+/// for each job would only find it gone or make the hand-out wait for its wake-up: one thread
+/// looks at the queue this often instead, and jobs are queued without waking anyone. A job no
+/// hand-out takes waits up to this long more before a thread starts it.
+const POLL_EVERY: Duration = Duration::from_millis(2);
 
-/// How many looks in a row that find no job taken by a hand-out end the polling: the thread is
-/// woken for each job again.
-const POLL_LOOKS: u32 = 100;
+/// How many looks in a row with no prompt hand-out meanwhile end the polling: each job wakes a
+/// thread again.
+const POLL_LOOKS: u32 = 50;
 
 /// The threads' timer slack: [`HAND_OUT_GRACE`] is shorter than the kernel's default.
 const TIMER_SLACK: Duration = Duration::from_micros(5);
@@ -194,12 +195,13 @@ fn forget_inherited(queue: &mut Queue) {
 pub fn submit(key: LinkKey, job: Job) -> Result<(), Job> {
     let mut queue = lock();
     let ticket = Arc::new(Ticket::default());
-    queue.jobs.push_back((key.clone(), ticket.clone(), job, Instant::now()));
+    let now = Instant::now();
+    queue.jobs.push_back((key.clone(), ticket.clone(), job, now));
     if !queue.start_worker_if(Queue::all_workers_look_stuck) {
         let (_, _, job, _) = queue.jobs.pop_back().expect("just queued");
         return Err(job);
     }
-    queue.pending.entry(key).or_default().push(ticket);
+    queue.pending.entry(key).or_default().push((ticket, now));
     queue.pending_total += 1;
     if queue.poller.is_none() {
         cleaner().work.notify_one();
@@ -210,16 +212,16 @@ pub fn submit(key: LinkKey, job: Job) -> Result<(), Job> {
 /// A background thread, `number` in [`Queue::workers`]. `first`: the process's first one, which
 /// never ends.
 ///
-/// A job just queued is left [`HAND_OUT_GRACE`] to its key's next hand-out. When hand-outs keep
-/// taking the jobs that soon (a thread that ends a request and asks for the same link again at
-/// once, as a server loop does), being woken for each job is a thread switch for nothing: one
-/// free thread then polls the queue every [`POLL_EVERY`] and jobs are queued without a wake-up,
-/// until a job waited for it or a hand-out took one later than that (hand-outs stopped coming
-/// that soon), or [`POLL_LOOKS`] looks found none taken.
+/// A job wakes a free thread, which starts it at once: the reset runs while the caller is elsewhere
+/// (a PHP worker sending its response). When hand-outs are prompt (see [`HAND_OUT_GRACE`]), that
+/// wake-up is a thread switch for nothing, or one the hand-out waits for: one free thread then
+/// polls the queue every [`POLL_EVERY`], jobs are queued without a wake-up and the hand-outs run
+/// them, until a job waited for the poller, a hand-out came late, or [`POLL_LOOKS`] looks saw no
+/// prompt hand-out.
 fn run(number: u64, first: bool) {
     let generation = FORK_GENERATION.load(Ordering::SeqCst);
     crate::os::set_timer_slack(TIMER_SLACK);
-    let mut taken_seen = 0;
+    let mut prompt_seen = 0;
     let mut looks_without_taking = 0;
     loop {
         let (key, ticket, job) = {
@@ -230,10 +232,10 @@ fn run(number: u64, first: bool) {
                     return;
                 }
                 if let Some(&(.., queued_at)) = queue.jobs.front() {
-                    // A job just queued is left a moment to the link's next hand-out, which
-                    // takes it if it comes that soon (see `wait_for`).
+                    // While polling, a job just queued is left a moment to the link's next
+                    // hand-out, which takes it if it comes that soon (see `wait_for`).
                     let start_at = queued_at + HAND_OUT_GRACE;
-                    if Instant::now() < start_at {
+                    if queue.poller == Some(number) && Instant::now() < start_at {
                         cleaner().work.wait_until(&mut queue, start_at);
                         continue;
                     }
@@ -244,8 +246,8 @@ fn run(number: u64, first: bool) {
                     }
                     break Some((key, ticket, job));
                 }
-                if queue.taken_at_once != taken_seen {
-                    taken_seen = queue.taken_at_once;
+                if queue.prompt_hand_outs != prompt_seen {
+                    prompt_seen = queue.prompt_hand_outs;
                     looks_without_taking = 0;
                     queue.poller.get_or_insert(number);
                 } else if queue.poller == Some(number) {
@@ -294,7 +296,7 @@ fn run_job(key: &LinkKey, ticket: &Arc<Ticket>, job: Job) -> parking_lot::MutexG
     ticket.settle();
     let mut queue = lock();
     if let Some(tickets) = queue.pending.get_mut(key)
-        && let Some(at) = tickets.iter().position(|t| Arc::ptr_eq(t, ticket))
+        && let Some(at) = tickets.iter().position(|(t, _)| Arc::ptr_eq(t, ticket))
     {
         tickets.swap_remove(at);
         if tickets.is_empty() {
@@ -324,15 +326,17 @@ pub fn pending(key: &LinkKey) -> bool {
 pub fn wait_for(key: &LinkKey, limit: Duration) -> bool {
     let deadline = Instant::now() + limit;
     let mut queue = lock();
+    if let Some(tickets) = queue.pending.get(key) {
+        if tickets.iter().any(|(_, queued_at)| queued_at.elapsed() < HAND_OUT_GRACE) {
+            queue.prompt_hand_outs += 1;
+        } else {
+            // A later hand-out: its job may have waited for the polling thread's next look.
+            queue.poller = None;
+        }
+    }
     while queue.pending.contains_key(key) {
         if let Some(at) = queue.jobs.iter().position(|(k, ..)| k == key) {
-            let (key, ticket, job, queued_at) = queue.jobs.remove(at).expect("found just now");
-            if queued_at.elapsed() < HAND_OUT_GRACE {
-                queue.taken_at_once += 1;
-            } else {
-                // This hand-out came later than that: a job waiting for the poller held it up.
-                queue.poller = None;
-            }
+            let (key, ticket, job, _) = queue.jobs.remove(at).expect("found just now");
             drop(queue);
             queue = run_job(&key, &ticket, job);
             continue;
@@ -353,7 +357,7 @@ pub fn abandon(key: &LinkKey) -> usize {
     let Some(tickets) = queue.pending.remove(key) else { return 0 };
     queue.pending_total = queue.pending_total.saturating_sub(tickets.len());
     cleaner().done.notify_all();
-    tickets.iter().filter(|ticket| ticket.abandon()).count()
+    tickets.iter().filter(|(ticket, _)| ticket.abandon()).count()
 }
 
 /// Waits until every queued cleaning is done, at most `limit`, but not for cleanings that look
