@@ -77,6 +77,9 @@ pub struct Session {
     next_result_set_slot: u32,
     /// Prepared statements (see `slots.rs`); freed after `result_sets`, which may read them.
     statements: slots::Statements,
+    /// The statement pconn's own SQL runs on (resets, pings): kept, as allocating one per reset
+    /// would cost more than the rest of the reset on the client.
+    own_statement: Option<StatementImpl<'static>>,
     /// The server connection is gone (or a call failed in a way that makes the session unknown):
     /// never hand this session out again.
     broken: bool,
@@ -137,6 +140,7 @@ impl Session {
             result_sets: Default::default(),
             next_result_set_slot: 1,
             statements: Default::default(),
+            own_statement: None,
             broken: false,
             owner_pid: std::process::id(),
             socket,
@@ -209,22 +213,24 @@ impl Session {
 
     /// Runs SQL for pconn's own purposes (ping, reset), reading and discarding any rows.
     pub fn run_internal(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
-        let stmt = self.allocate_statement()?;
-        let mut result = ResultSet::execute(stmt, sql)?;
-        let mut rows = Vec::new();
-        if result.column_count() > 0 {
-            while result.fetch()? {
+        let mut stmt = match self.own_statement.take() {
+            Some(stmt) => stmt,
+            None => self.allocate_statement()?,
+        };
+        let rows = ResultSet::execute_on_kept(&mut stmt, sql, |result| {
+            let mut rows = Vec::new();
+            while result.column_count() > 0 && result.fetch()? {
                 let row = (1..=result.column_count())
                     .map(|col| {
-                        result.text(col).map(|v| {
-                            v.map(|bytes| String::from_utf8_lossy(&bytes[..bytes.len() - 1]).into_owned())
-                        })
+                        result.text(col).map(|v| v.map(|bytes| String::from_utf8_lossy(&bytes[..bytes.len() - 1]).into_owned()))
                     })
                     .collect::<Result<Vec<_>>>()?;
                 rows.push(row);
             }
-        }
-        result.close()?;
+            Ok(rows)
+        })?;
+        // Kept only after a success (a failed one is freed on the way out).
+        self.own_statement = Some(stmt);
         Ok(rows)
     }
 
@@ -421,6 +427,7 @@ impl Session {
     pub fn disconnect(&mut self) {
         self.result_sets.clear();
         self.statements.clear();
+        self.own_statement = None;
         if let Some(mut conn) = self.conn.take() {
             let _ = conn.rollback();
             match conn.disconnect() {
@@ -437,6 +444,7 @@ impl Session {
         let result_sets = std::mem::take(&mut self.result_sets);
         std::mem::forget(result_sets);
         std::mem::forget(std::mem::take(&mut self.statements));
+        std::mem::forget(self.own_statement.take());
         if let Some(conn) = self.conn.take() {
             std::mem::forget(conn);
         }
@@ -460,6 +468,7 @@ impl Drop for Session {
             let result_sets = std::mem::take(&mut self.result_sets);
             std::mem::forget(result_sets);
             std::mem::forget(std::mem::take(&mut self.statements));
+            std::mem::forget(self.own_statement.take());
             if let Some(conn) = self.conn.take() {
                 std::mem::forget(conn);
             }
