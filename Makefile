@@ -62,6 +62,7 @@ test-php: release
 bench: release
 	$(CARGO) run --release --example bench
 	$(CARGO) run --release --example bench_scaling
+	$(CARGO) run --release --example bench_loop
 	$(CARGO) run --release --example bench_fetch
 	$(CARGO) run --release --example bench_reset
 	@if [ -x bindings/php/bench/run ]; then bindings/php/bench/run; fi

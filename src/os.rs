@@ -1,5 +1,5 @@
 //! The few system calls outside sockets (`socket.rs`) that pconn makes itself, behind safe
-//! functions: random bytes, wiping a secret, the process's fork and exit hooks, values a forked
+//! functions: random bytes, wiping a secret, a thread's timer slack, the process's fork and exit hooks, values a forked
 //! child replaces, byte locks of files (`byte_locks.rs`, for the host-wide slots), and wiping
 //! the driver stack's freed copies of a connection string (`freed_heap.rs`).
 
@@ -33,6 +33,14 @@ pub fn install_process_hooks(before_fork: extern "C" fn(), in_parent: extern "C"
 pub fn is_main_thread() -> bool {
     // SAFETY: both calls only read the caller's ids.
     unsafe { libc::gettid() == libc::getpid() }
+}
+
+/// Lets the calling thread's timed waits end within `slack` of their deadline (the kernel's
+/// default, 50 µs, is longer than the waits that need it).
+pub fn set_timer_slack(slack: std::time::Duration) {
+    let nanos = libc::c_ulong::try_from(slack.as_nanos()).unwrap_or(libc::c_ulong::MAX).max(1);
+    // SAFETY: PR_SET_TIMERSLACK takes a number and changes only the calling thread.
+    unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, nanos) };
 }
 
 /// Overwrites `text` with zeros in place (its length stays), so a secret does not linger in memory

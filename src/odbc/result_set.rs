@@ -396,11 +396,26 @@ impl FetchMode {
 }
 
 impl ResultSet {
-    /// Executes `sql` directly on a freshly allocated statement, reading rows one by one (for
-    /// pconn's own small queries).
-    pub fn execute(mut stmt: StatementImpl<'static>, sql: &str) -> Result<ResultSet> {
-        super::exec::exec_direct(&mut stmt, sql.as_bytes(), Caller::Pconn)?;
-        ResultSet::executed(stmt, FetchMode::RowByRow)
+    /// Executes pconn's own `sql` (a reset, a ping, a baseline query) on `stmt`, a statement the
+    /// session keeps for these and runs them all on, and reads the result row by row through
+    /// `read`. Then closes the cursor and discards any results left (a second statement's), so
+    /// the statement is ready for the next one: allocating a statement costs more than the rest
+    /// of a reset on the client (unixODBC allocates and clears four descriptors with it).
+    ///
+    /// After a failure the statement's state is not worth reasoning about: the caller frees it.
+    pub fn execute_on_kept<R>(stmt: &mut StatementImpl<'static>, sql: &str, read: impl FnOnce(&mut ResultSet) -> Result<R>) -> Result<R> {
+        super::exec::exec_direct(stmt, sql.as_bytes(), Caller::Pconn)?;
+        // SAFETY: `stmt` is a valid statement handle that outlives the result, dropped in here.
+        let outcome = unsafe { ResultSet::borrowed(stmt.as_sys(), FetchMode::RowByRow) }.and_then(|mut result| {
+            let out = read(&mut result)?;
+            result.close()?;
+            Ok(out)
+        });
+        // SAFETY: a valid statement handle; the result that bound buffers to it is gone.
+        let closed = unsafe { sys::SQLFreeStmt(stmt.as_sys(), sys::FreeStmtOption::Close) };
+        let out = outcome?;
+        check_raw(closed, &*stmt, "SQLFreeStmt")?;
+        Ok(out)
     }
 
     /// Executes the caller's `sql` (the bytes given, for the driver's narrow `SQLExecDirect`)
@@ -972,6 +987,27 @@ impl ResultSet {
             check(self.stmt.close_cursor(), &*self.stmt)?;
         }
         Ok(())
+    }
+
+    /// Closes the result and gives back its statement, when it owns one, ready to execute the
+    /// caller's next SQL: cursor closed, any results left discarded, nothing bound, one row per
+    /// fetch. Executing on it again spares the next execution the statement's allocation, which
+    /// in unixODBC costs about as much as the rest of a one-row query on the client.
+    pub fn close_for_reuse(mut self) -> Result<Option<StatementImpl<'static>>> {
+        self.unbind();
+        self.rows = Rows::Single { row: Vec::new() };
+        self.state = CursorState::NoCursor;
+        // SAFETY: a valid statement handle with nothing bound any more.
+        let closed = unsafe { sys::SQLFreeStmt(self.stmt.as_sys(), sys::FreeStmtOption::Close) };
+        check_raw(closed, &*self.stmt, "SQLFreeStmt")?;
+        if !self.owns_stmt {
+            return Ok(None);
+        }
+        // The handle changes owner: with `owns_stmt` off, `Drop` neither frees it nor touches
+        // it (nothing is bound, no cursor is open).
+        self.owns_stmt = false;
+        // SAFETY: the handle is valid, and the returned value is its only owner from here on.
+        Ok(Some(unsafe { StatementImpl::new(self.stmt.as_sys()) }))
     }
 }
 

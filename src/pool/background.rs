@@ -3,6 +3,10 @@
 //! trip and the caller (a PHP worker finishing its response, a server writing its reply) does not
 //! wait for it. A link being cleaned belongs to no one: whoever asks for a link of its key next
 //! waits for it rather than opening another, so nothing of the old request is ever handed out.
+//! When no thread has started that link's reset yet, the one asking runs it itself
+//! ([`wait_for`]): the reset then costs its round trip and no thread switch. A thread that ends a
+//! request and asks for the link again at once (a server's request loop) runs them all: no thread
+//! is woken for its jobs then ([`run`]).
 //!
 //! The first thread starts on the first job, never when the library is merely loaded; another
 //! starts when a job is queued and no thread is free (several threads ending requests at once, or
@@ -60,20 +64,45 @@ impl Ticket {
 struct Queue {
     /// The fork generation this queue belongs to; a mismatch means it was inherited.
     generation: u64,
-    jobs: VecDeque<(LinkKey, Arc<Ticket>, Job)>,
-    /// Jobs queued or running and not abandoned, per key.
-    pending: HashMap<LinkKey, Vec<Arc<Ticket>>>,
+    /// Queued jobs: their key, ticket, and when they were queued.
+    jobs: VecDeque<(LinkKey, Arc<Ticket>, Job, Instant)>,
+    /// Jobs queued or running and not abandoned, per key, with when each was queued.
+    pending: HashMap<LinkKey, Vec<(Arc<Ticket>, Instant)>>,
     pending_total: usize,
     /// The threads, by number: since when each runs its current job (`None`: free, or starting).
     workers: HashMap<u64, Option<Instant>>,
     next_worker: u64,
+    /// Hand-outs that came for their key's job within [`HAND_OUT_GRACE`] of its queueing, ever.
+    prompt_hand_outs: u64,
+    /// The free thread that looks at the queue every [`POLL_EVERY`] instead of being woken for
+    /// each job, while hand-outs are prompt (see [`run`]).
+    poller: Option<u64>,
 }
 
 /// A thread busy with one job this long may be stuck on a server that stopped answering: a job
 /// queued meanwhile gets a thread of its own.
 const STUCK_AFTER: Duration = Duration::from_millis(100);
 
-/// How often a hand-out waiting for its key's cleaning looks whether that needs a thread.
+/// A hand-out that comes for its key's job within this time of its queueing is prompt: the
+/// thread that ended the request asks for the same link again at once, as a server's request loop
+/// does. While hand-outs are prompt, the polling thread also leaves a job this long to its
+/// hand-out before starting it. Short next to a round trip.
+const HAND_OUT_GRACE: Duration = Duration::from_micros(30);
+
+/// While hand-outs are prompt, they run the jobs themselves (see [`wait_for`]), and a thread woken
+/// for each job would only find it gone or make the hand-out wait for its wake-up: one thread
+/// looks at the queue this often instead, and jobs are queued without waking anyone. A job no
+/// hand-out takes waits up to this long more before a thread starts it.
+const POLL_EVERY: Duration = Duration::from_millis(2);
+
+/// How many looks in a row with no prompt hand-out meanwhile end the polling: each job wakes a
+/// thread again.
+const POLL_LOOKS: u32 = 50;
+
+/// The threads' timer slack: [`HAND_OUT_GRACE`] is shorter than the kernel's default.
+const TIMER_SLACK: Duration = Duration::from_micros(5);
+
+/// How often statistics waiting for the cleanings under way look whether those look stuck.
 const RECHECK: Duration = Duration::from_millis(20);
 
 impl Queue {
@@ -166,21 +195,34 @@ fn forget_inherited(queue: &mut Queue) {
 pub fn submit(key: LinkKey, job: Job) -> Result<(), Job> {
     let mut queue = lock();
     let ticket = Arc::new(Ticket::default());
-    queue.jobs.push_back((key.clone(), ticket.clone(), job));
+    let now = Instant::now();
+    queue.jobs.push_back((key.clone(), ticket.clone(), job, now));
     if !queue.start_worker_if(Queue::all_workers_look_stuck) {
-        let (_, _, job) = queue.jobs.pop_back().expect("just queued");
+        let (_, _, job, _) = queue.jobs.pop_back().expect("just queued");
         return Err(job);
     }
-    queue.pending.entry(key).or_default().push(ticket);
+    queue.pending.entry(key).or_default().push((ticket, now));
     queue.pending_total += 1;
-    cleaner().work.notify_one();
+    if queue.poller.is_none() {
+        cleaner().work.notify_one();
+    }
     Ok(())
 }
 
 /// A background thread, `number` in [`Queue::workers`]. `first`: the process's first one, which
 /// never ends.
+///
+/// A job wakes a free thread, which starts it at once: the reset runs while the caller is elsewhere
+/// (a PHP worker sending its response). When hand-outs are prompt (see [`HAND_OUT_GRACE`]), that
+/// wake-up is a thread switch for nothing, or one the hand-out waits for: one free thread then
+/// polls the queue every [`POLL_EVERY`], jobs are queued without a wake-up and the hand-outs run
+/// them, until a job waited for the poller, a hand-out came late, or [`POLL_LOOKS`] looks saw no
+/// prompt hand-out.
 fn run(number: u64, first: bool) {
     let generation = FORK_GENERATION.load(Ordering::SeqCst);
+    crate::os::set_timer_slack(TIMER_SLACK);
+    let mut prompt_seen = 0;
+    let mut looks_without_taking = 0;
     loop {
         let (key, ticket, job) = {
             let mut queue = lock();
@@ -189,8 +231,34 @@ fn run(number: u64, first: bool) {
                     // Only a thread of this generation exists; a stale one cannot survive fork.
                     return;
                 }
-                if let Some(next) = queue.jobs.pop_front() {
-                    break Some(next);
+                if let Some(&(.., queued_at)) = queue.jobs.front() {
+                    // While polling, a job just queued is left a moment to the link's next
+                    // hand-out, which takes it if it comes that soon (see `wait_for`).
+                    let start_at = queued_at + HAND_OUT_GRACE;
+                    if queue.poller == Some(number) && Instant::now() < start_at {
+                        cleaner().work.wait_until(&mut queue, start_at);
+                        continue;
+                    }
+                    let (key, ticket, job, _) = queue.jobs.pop_front().expect("looked at just now");
+                    if queue.poller == Some(number) {
+                        // Busy now, and this job waited: each job wakes a thread again.
+                        queue.poller = None;
+                    }
+                    break Some((key, ticket, job));
+                }
+                if queue.prompt_hand_outs != prompt_seen {
+                    prompt_seen = queue.prompt_hand_outs;
+                    looks_without_taking = 0;
+                    queue.poller.get_or_insert(number);
+                } else if queue.poller == Some(number) {
+                    looks_without_taking += 1;
+                    if looks_without_taking >= POLL_LOOKS {
+                        queue.poller = None;
+                    }
+                }
+                if queue.poller == Some(number) {
+                    cleaner().work.wait_for(&mut queue, POLL_EVERY);
+                    continue;
                 }
                 let timed_out = if first {
                     cleaner().work.wait(&mut queue);
@@ -213,24 +281,31 @@ fn run(number: u64, first: bool) {
                 }
             }
         };
-        // A job catches its own failures; a panic must still not take the thread down with
-        // the count of pending jobs never going back to zero.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&ticket)));
-        // A job that panicked before settling can no longer be abandoned either.
-        ticket.settle();
-        let mut queue = lock();
-        if let Some(tickets) = queue.pending.get_mut(&key)
-            && let Some(at) = tickets.iter().position(|t| Arc::ptr_eq(t, &ticket))
-        {
-            tickets.swap_remove(at);
-            if tickets.is_empty() {
-                queue.pending.remove(&key);
-            }
-            queue.pending_total = queue.pending_total.saturating_sub(1);
-        }
+        let mut queue = run_job(&key, &ticket, job);
         queue.workers.insert(number, None);
-        cleaner().done.notify_all();
     }
+}
+
+/// Runs a job taken off the queue, then stops counting it as pending and tells the waiters.
+/// Returns the queue, locked.
+fn run_job(key: &LinkKey, ticket: &Arc<Ticket>, job: Job) -> parking_lot::MutexGuard<'static, Queue> {
+    // A job catches its own failures; a panic must still not take the thread down with the
+    // count of pending jobs never going back to zero.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(ticket)));
+    // A job that panicked before settling can no longer be abandoned either.
+    ticket.settle();
+    let mut queue = lock();
+    if let Some(tickets) = queue.pending.get_mut(key)
+        && let Some(at) = tickets.iter().position(|(t, _)| Arc::ptr_eq(t, ticket))
+    {
+        tickets.swap_remove(at);
+        if tickets.is_empty() {
+            queue.pending.remove(key);
+        }
+        queue.pending_total = queue.pending_total.saturating_sub(1);
+    }
+    cleaner().done.notify_all();
+    queue
 }
 
 /// Whether a link of `key` is being cleaned or waiting to be. May be called with the registry
@@ -241,16 +316,32 @@ pub fn pending(key: &LinkKey) -> bool {
 
 /// Waits until no link of `key` is being cleaned, at most `limit`; returns whether none is. Never
 /// call with the registry locked: the jobs take it to return their links.
+///
+/// A job of `key` that no thread has started yet is taken off the queue and run here, on the
+/// caller's thread: the caller needs that link now, and running its reset costs the reset's round
+/// trip, where waiting for a thread costs that plus the thread's wake-up and the caller's own (two
+/// context switches, more on a busy machine). That also covers a job queued behind threads busy
+/// with other servers (one stuck, say): this wait is for this key's server only. The link's server
+/// answered its request a moment ago; a wait on a job a thread already runs is bounded by `limit`.
 pub fn wait_for(key: &LinkKey, limit: Duration) -> bool {
     let deadline = Instant::now() + limit;
     let mut queue = lock();
+    if let Some(tickets) = queue.pending.get(key) {
+        if tickets.iter().any(|(_, queued_at)| queued_at.elapsed() < HAND_OUT_GRACE) {
+            queue.prompt_hand_outs += 1;
+        } else {
+            // A later hand-out: its job may have waited for the polling thread's next look.
+            queue.poller = None;
+        }
+    }
     while queue.pending.contains_key(key) {
-        // A job of this key still queued behind busy threads (one stuck on another server, say)
-        // gets a thread of its own: this wait is for this key's server only. Looked at again
-        // every little while: a thread free a moment ago may have taken a job that sticks.
-        queue.start_worker_if(|queue| queue.jobs.iter().any(|(k, _, _)| k == key));
-        let wake = deadline.min(Instant::now() + RECHECK);
-        if cleaner().done.wait_until(&mut queue, wake).timed_out() && Instant::now() >= deadline {
+        if let Some(at) = queue.jobs.iter().position(|(k, ..)| k == key) {
+            let (key, ticket, job, _) = queue.jobs.remove(at).expect("found just now");
+            drop(queue);
+            queue = run_job(&key, &ticket, job);
+            continue;
+        }
+        if cleaner().done.wait_until(&mut queue, deadline).timed_out() {
             return !queue.pending.contains_key(key);
         }
     }
@@ -266,7 +357,7 @@ pub fn abandon(key: &LinkKey) -> usize {
     let Some(tickets) = queue.pending.remove(key) else { return 0 };
     queue.pending_total = queue.pending_total.saturating_sub(tickets.len());
     cleaner().done.notify_all();
-    tickets.iter().filter(|ticket| ticket.abandon()).count()
+    tickets.iter().filter(|(ticket, _)| ticket.abandon()).count()
 }
 
 /// Waits until every queued cleaning is done, at most `limit`, but not for cleanings that look
@@ -331,7 +422,7 @@ mod tests {
     }
 
     #[test]
-    fn jobs_run_in_order_off_the_caller_and_waiters_see_them_done() {
+    fn jobs_run_in_order_off_the_caller() {
         let ran = Arc::new(AtomicUsize::new(0));
         let caller = std::thread::current().id();
         let (a, b) = (key("Driver=A;X=cleaner-test-1"), key("Driver=A;X=cleaner-test-2"));
@@ -344,11 +435,49 @@ mod tests {
             });
             assert!(submit(if step % 2 == 0 { a.clone() } else { b.clone() }, job).is_ok());
         }
-        assert!(wait_for(&a, Duration::from_secs(10)));
-        assert!(!pending(&a));
-        assert!(ran.load(Ordering::SeqCst) >= 9, "a's last job was the ninth");
         assert!(wait_all(Duration::from_secs(10)));
         assert_eq!(ran.load(Ordering::SeqCst), 10);
+        assert!(!pending(&b));
+    }
+
+    #[test]
+    fn a_hand_out_runs_its_key_s_queued_jobs_itself_and_waits_for_a_running_one() {
+        let (a, b) = (key("Driver=A;X=cleaner-test-3"), key("Driver=A;X=cleaner-test-4"));
+        let caller = std::thread::current().id();
+        // A job of b keeps the thread busy until released: a's jobs queue behind it.
+        let release = Arc::new(AtomicUsize::new(0));
+        let started = Arc::new(AtomicUsize::new(0));
+        let (held, running) = (release.clone(), started.clone());
+        assert!(submit(b.clone(), Box::new(move |_| {
+            running.fetch_add(1, Ordering::SeqCst);
+            while held.load(Ordering::SeqCst) == 0 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        })).is_ok());
+        while started.load(Ordering::SeqCst) == 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let (ran, on_caller) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        for _ in 0..2 {
+            let (ran, on_caller) = (ran.clone(), on_caller.clone());
+            assert!(submit(a.clone(), Box::new(move |_| {
+                ran.fetch_add(1, Ordering::SeqCst);
+                if std::thread::current().id() == caller {
+                    on_caller.fetch_add(1, Ordering::SeqCst);
+                }
+            })).is_ok());
+        }
+        assert!(wait_for(&a, Duration::from_secs(10)), "a's jobs do not wait for b's");
+        assert_eq!(ran.load(Ordering::SeqCst), 2);
+        assert!(!pending(&a));
+        // Only a thread started for a's jobs (the busy one looking stuck on a slow machine) would
+        // have taken them from the caller.
+        eprintln!("a's jobs run by the caller: {}", on_caller.load(Ordering::SeqCst));
+        // b's job, under way on its thread, is waited for within the limit only.
+        assert!(!wait_for(&b, Duration::from_millis(20)), "still running: the wait ends at its limit");
+        assert!(pending(&b));
+        release.store(1, Ordering::SeqCst);
+        assert!(wait_for(&b, Duration::from_secs(10)));
         assert!(!pending(&b));
     }
 

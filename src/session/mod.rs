@@ -77,6 +77,12 @@ pub struct Session {
     next_result_set_slot: u32,
     /// Prepared statements (see `slots.rs`); freed after `result_sets`, which may read them.
     statements: slots::Statements,
+    /// The statement pconn's own SQL runs on (resets, pings): kept, as allocating one per reset
+    /// would cost more than the rest of the reset on the client.
+    own_statement: Option<StatementImpl<'static>>,
+    /// The statement of the caller's last freed result, for the caller's next execution: one
+    /// allocation per query saved (see `ResultSet::close_for_reuse`).
+    spare_statement: Option<StatementImpl<'static>>,
     /// The server connection is gone (or a call failed in a way that makes the session unknown):
     /// never hand this session out again.
     broken: bool,
@@ -137,6 +143,8 @@ impl Session {
             result_sets: Default::default(),
             next_result_set_slot: 1,
             statements: Default::default(),
+            own_statement: None,
+            spare_statement: None,
             broken: false,
             owner_pid: std::process::id(),
             socket,
@@ -209,22 +217,26 @@ impl Session {
 
     /// Runs SQL for pconn's own purposes (ping, reset), reading and discarding any rows.
     pub fn run_internal(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
-        let stmt = self.allocate_statement()?;
-        let mut result = ResultSet::execute(stmt, sql)?;
-        let mut rows = Vec::new();
-        if result.column_count() > 0 {
-            while result.fetch()? {
+        let mut stmt = match self.own_statement.take() {
+            Some(stmt) => stmt,
+            None => self.allocate_statement()?,
+        };
+        let rows = ResultSet::execute_on_kept(&mut stmt, sql, |result| {
+            let mut rows = Vec::new();
+            while result.column_count() > 0 && result.fetch()? {
                 let row = (1..=result.column_count())
                     .map(|col| {
-                        result.text(col).map(|v| {
-                            v.map(|bytes| String::from_utf8_lossy(&bytes[..bytes.len() - 1]).into_owned())
-                        })
+                        result.text(col).map(|v| v.map(|bytes| String::from_utf8_lossy(&bytes[..bytes.len() - 1]).into_owned()))
                     })
                     .collect::<Result<Vec<_>>>()?;
                 rows.push(row);
             }
+            Ok(rows)
+        })?;
+        // Kept only after a success (a failed one is freed on the way out).
+        if self.keeps_statement_handles() {
+            self.own_statement = Some(stmt);
         }
-        result.close()?;
         Ok(rows)
     }
 
@@ -255,7 +267,11 @@ impl Session {
     pub fn execute(&mut self, sql: &[u8]) -> Result<u32> {
         self.note_caller_sql(sql)?;
         let mode = self.fetch_mode()?;
-        let executed = self.allocate_statement().and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
+        let stmt = match self.spare_statement.take() {
+            Some(stmt) => Ok(stmt),
+            None => self.allocate_statement(),
+        };
+        let executed = stmt.and_then(|stmt| ResultSet::execute_with(stmt, sql, mode));
         let result = self.note(executed)?;
         Ok(self.insert_result_set(result))
     }
@@ -271,8 +287,19 @@ impl Session {
 
     pub fn free_result_set(&mut self, slot: u32) -> Result<()> {
         let result = self.result_sets.remove(&slot).ok_or(Error::InvalidHandle("result"))?;
-        let closed = result.close();
+        let closed = self.retire(result);
         self.note(closed)
+    }
+
+    /// Closes a result the caller is done with; keeps its statement for the next execution.
+    fn retire(&mut self, result: ResultSet) -> Result<()> {
+        if let Some(stmt) = result.close_for_reuse()?
+            && self.spare_statement.is_none()
+            && self.keeps_statement_handles()
+        {
+            self.spare_statement = Some(stmt);
+        }
+        Ok(())
     }
 
     pub fn open_result_sets(&self) -> usize {
@@ -351,11 +378,14 @@ impl Session {
         // Info records never outlive the request whose call got them.
         self.info.clear();
         let mut first_error = None;
-        for (_, result) in self.result_sets.drain() {
-            if let Err(error) = result.close() {
+        // Taken out and put back, so the map keeps its room for the next request.
+        let mut result_sets = std::mem::take(&mut self.result_sets);
+        for (_, result) in result_sets.drain() {
+            if let Err(error) = self.retire(result) {
                 first_error.get_or_insert(error);
             }
         }
+        self.result_sets = result_sets;
         self.statements.clear();
         if let Some(error) = first_error {
             return self.note(Err(error));
@@ -380,6 +410,16 @@ impl Session {
         }
         self.dirty = DirtyMarks::default();
         Ok(report)
+    }
+
+    /// Whether statement handles are kept for later executions (`own_statement`,
+    /// `spare_statement`): with psqlODBC and the SQLite driver, whose direct executions hold no
+    /// server-side statement, and whose resets (`DISCARD ALL` drops only server-side plans;
+    /// SQLite's is SQL) leave the handles usable. Not with MariaDB Connector/ODBC (a reused
+    /// handle broke the link in `verified_resets`; its protocol reset closes the server-side
+    /// statements the driver's handles stand for), other drivers, or a driver's own reset.
+    fn keeps_statement_handles(&self) -> bool {
+        matches!(self.dbms, Dbms::PostgreSql | Dbms::Sqlite) && !matches!(self.settings.reset, ResetPolicy::Driver)
     }
 
     pub fn baseline(&self) -> &SessionBaseline {
@@ -421,6 +461,8 @@ impl Session {
     pub fn disconnect(&mut self) {
         self.result_sets.clear();
         self.statements.clear();
+        self.own_statement = None;
+        self.spare_statement = None;
         if let Some(mut conn) = self.conn.take() {
             let _ = conn.rollback();
             match conn.disconnect() {
@@ -437,6 +479,8 @@ impl Session {
         let result_sets = std::mem::take(&mut self.result_sets);
         std::mem::forget(result_sets);
         std::mem::forget(std::mem::take(&mut self.statements));
+        std::mem::forget(self.own_statement.take());
+        std::mem::forget(self.spare_statement.take());
         if let Some(conn) = self.conn.take() {
             std::mem::forget(conn);
         }
@@ -460,6 +504,8 @@ impl Drop for Session {
             let result_sets = std::mem::take(&mut self.result_sets);
             std::mem::forget(result_sets);
             std::mem::forget(std::mem::take(&mut self.statements));
+            std::mem::forget(self.own_statement.take());
+            std::mem::forget(self.spare_statement.take());
             if let Some(conn) = self.conn.take() {
                 std::mem::forget(conn);
             }
