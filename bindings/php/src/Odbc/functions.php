@@ -295,13 +295,13 @@ function _shaped(Result $result): array
 function _run(string $function, Link $link, string $sql): Result|false
 {
     try {
-        $handle = Raw::execBytes($link->handle, $sql);
+        $handle = Raw::execDescribed($link->handle, $sql, $columns, $longColumns);
     } catch (Exception $e) {
         State::fail($function, $e, $link, 'SQLExecDirect');
         return false;
     }
     $result = new Result($link);
-    $result->attach($handle);
+    $result->attach($handle, $columns, $longColumns);
     return $result;
 }
 
