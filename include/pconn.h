@@ -876,6 +876,22 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              uint32_t *out_rows);
 
 /*
+ Executes `len` bytes of SQL at `sql` as `pconn_exec_bytes` does, and writes in the same call
+ what the ext/odbc drop-in reads of every new result: its number of columns to `*out_columns`
+ (0 for a statement without rows) and how many of them are of a long or binary SQL type
+ (`SQL_LONGVARCHAR`, `SQL_WLONGVARCHAR`, `SQL_BINARY`, `SQL_VARBINARY`, `SQL_LONGVARBINARY`,
+ which ext/odbc reads in pieces) to `*out_long_columns`: a binding asks for column types only
+ when there are some. One FFI call instead of two or more per query, which costs a PHP request
+ more than the C work it saves.
+ */
+enum pconn_status pconn_php_exec(pconn_link link,
+                                 const char *sql,
+                                 size_t len,
+                                 pconn_result *out_result,
+                                 uint16_t *out_columns,
+                                 uint32_t *out_long_columns);
+
+/*
  What a PHP binding needs when a request first uses the library, in one call (PHP frees
  everything a request made, so it cannot keep these itself): adds `set_flags`
  (`pconn_php_worker_flags` values combined with `|`; 0 adds none) to this process's flags and

@@ -612,6 +612,61 @@ fn metadata_and_catalog(backend: Backend) {
     });
 }
 
+/// `pconn_php_exec`: the result of an execution with its column count and how many columns are
+/// long or binary (what ext/odbc reads in pieces), in one call; the same errors as `pconn_exec`.
+fn php_exec_describes_the_result(backend: Backend) {
+    let conn = conn_str(backend);
+    let (long_text, binary) = match backend {
+        Backend::Sqlite => ("TEXT", "BLOB"),
+        Backend::Postgres => ("TEXT", "BYTEA"),
+    };
+    with_request(|| {
+        let link = connect(&conn, false);
+        run(link, "DROP TABLE IF EXISTS shapes");
+        run(link, &format!("CREATE TABLE shapes (id INTEGER, name VARCHAR(20), body {long_text}, data {binary})"));
+        let php_exec = |sql: &str| {
+            let (mut result, mut columns, mut long_columns) = (0, u16::MAX, u32::MAX);
+            let status = pconn_php_exec(link, sql.as_ptr().cast(), sql.len(), &mut result, &mut columns, &mut long_columns);
+            (status, result, columns, long_columns)
+        };
+        let (status, result, columns, long_columns) = php_exec("SELECT id, name FROM shapes");
+        ok(status, link);
+        assert_eq!((columns, long_columns), (2, 0), "no long or binary column");
+        ok(pconn_result_free(result), link);
+        let (status, result, columns, long_columns) = php_exec("SELECT id, name, body, data FROM shapes");
+        ok(status, link);
+        // the types each driver gives TEXT and BLOB/BYTEA, as pconn_column_type reports them
+        let mut expected = 0;
+        for col in 1..=4 {
+            let mut sql_type = 0;
+            ok(pconn_column_type(result, col, &mut sql_type), link);
+            expected += u32::from(matches!(sql_type, -1 | -10 | -2 | -3 | -4));
+        }
+        assert_eq!(columns, 4);
+        assert!(expected >= 1, "the BLOB/BYTEA column is binary");
+        assert_eq!(long_columns, expected);
+        ok(pconn_result_free(result), link);
+        let (status, _, columns, _) = php_exec("UPDATE shapes SET id = 1");
+        ok(status, link);
+        assert_eq!(columns, 0, "a statement without rows");
+        let (status, ..) = php_exec("SELECT FROM nowhere at all");
+        assert_eq!(status, PCONN_ERROR);
+        assert!(!errmsg(link).is_empty(), "the driver's error is the link's");
+        let mut result = 0;
+        assert_eq!(pconn_php_exec(link, c"SELECT 1".as_ptr(), 8, &mut result, null_mut(), null_mut()), PCONN_NULL_ARGUMENT);
+    });
+}
+
+#[test]
+fn php_exec_describes_the_result_sqlite() {
+    php_exec_describes_the_result(Backend::Sqlite);
+}
+
+#[test]
+fn php_exec_describes_the_result_postgres() {
+    php_exec_describes_the_result(Backend::Postgres);
+}
+
 #[test]
 fn metadata_and_catalog_sqlite() {
     metadata_and_catalog(Backend::Sqlite);

@@ -338,4 +338,11 @@ enum pconn_status pconn_fetch_php_serialized(pconn_result result,
                                              size_t *out_len,
                                              uint32_t *out_rows);
 
+enum pconn_status pconn_php_exec(pconn_link link,
+                                 const char *sql,
+                                 size_t len,
+                                 pconn_result *out_result,
+                                 uint16_t *out_columns,
+                                 uint32_t *out_long_columns);
+
 struct pconn_php_cells *pconn_php_worker(uint32_t set_flags);

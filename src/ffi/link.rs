@@ -5,10 +5,12 @@ use super::args::{MAX_CONNECT_ARG, MAX_SQL, optional_str, out_ptr, required_byte
 use super::guard::{getter, status_call};
 use super::handle::{pack, pconn_link, pconn_result};
 use super::status::{pconn_status, status_of};
+use crate::error::Result;
 use crate::last_error::{LastError, thread_error};
 use crate::key::ConnSpec;
 use crate::pool::LinkKind;
 use crate::pool;
+use crate::session::Session;
 use std::ffi::{c_char, c_int, c_void};
 
 fn connect_with(
@@ -165,13 +167,28 @@ pub extern "C" fn pconn_exec(link: pconn_link, sql: *const c_char, out_result: *
 pub extern "C" fn pconn_exec_bytes(link: pconn_link, sql: *const c_char, len: usize, out_result: *mut pconn_result) -> pconn_status {
     status_call(|| {
         let out_result = out_ptr(out_result, "out_result")?;
-        // SAFETY: `len` readable bytes at `sql`, as documented.
-        let sql = unsafe { required_bytes(sql, len, "sql", MAX_SQL) };
-        let slot = pool::call_on_link(link, |l| l.execute(sql?))?;
+        let (result, ()) = exec_bytes_then(link, sql, len, |_, _| Ok(()))?;
         // SAFETY: checked non-NULL above.
-        unsafe { write_out(out_result, pack(link, slot)) };
+        unsafe { write_out(out_result, result) };
         Ok(())
     })
+}
+
+/// `pconn_exec_bytes`'s execution, then `then` on the new result's slot in the same call on the
+/// link: returns the result handle and what `then` read.
+pub(super) fn exec_bytes_then<T>(
+    link: pconn_link,
+    sql: *const c_char,
+    len: usize,
+    then: impl FnOnce(&mut Session, u32) -> Result<T>,
+) -> Result<(pconn_result, T)> {
+    // SAFETY: `len` readable bytes at `sql`, as the callers document.
+    let sql = unsafe { required_bytes(sql, len, "sql", MAX_SQL) };
+    let (slot, read) = pool::call_on_link(link, |l| {
+        let slot = l.execute(sql?)?;
+        Ok((slot, then(l, slot)?))
+    })?;
+    Ok((pack(link, slot), read))
 }
 
 /// Commits the link's transaction.

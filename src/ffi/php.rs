@@ -2,8 +2,9 @@
 //! what a request needs to know about its worker process in one call.
 
 use super::args::{out_ptr, write_out};
-use super::guard::{getter, status_call_no_data};
-use super::handle::{on_result, pconn_result};
+use super::guard::{getter, status_call, status_call_no_data};
+use super::handle::{on_result, pconn_link, pconn_result};
+use super::link::exec_bytes_then;
 use super::status::pconn_status;
 use crate::config;
 use crate::error::Error;
@@ -74,6 +75,40 @@ pub extern "C" fn pconn_fetch_php_serialized(
             }
         }
         Ok(rows > 0)
+    })
+}
+
+/// Executes `len` bytes of SQL at `sql` as `pconn_exec_bytes` does, and writes in the same call
+/// what the ext/odbc drop-in reads of every new result: its number of columns to `*out_columns`
+/// (0 for a statement without rows) and how many of them are of a long or binary SQL type
+/// (`SQL_LONGVARCHAR`, `SQL_WLONGVARCHAR`, `SQL_BINARY`, `SQL_VARBINARY`, `SQL_LONGVARBINARY`,
+/// which ext/odbc reads in pieces) to `*out_long_columns`: a binding asks for column types only
+/// when there are some. One FFI call instead of two or more per query, which costs a PHP request
+/// more than the C work it saves.
+#[unsafe(no_mangle)]
+pub extern "C" fn pconn_php_exec(
+    link: pconn_link,
+    sql: *const c_char,
+    len: usize,
+    out_result: *mut pconn_result,
+    out_columns: *mut u16,
+    out_long_columns: *mut u32,
+) -> pconn_status {
+    status_call(|| {
+        let out_result = out_ptr(out_result, "out_result")?;
+        let out_columns = out_ptr(out_columns, "out_columns")?;
+        let out_long_columns = out_ptr(out_long_columns, "out_long_columns")?;
+        let (result, (columns, long_columns)) = exec_bytes_then(link, sql, len, |l, slot| {
+            let set = l.result_set_mut(slot)?;
+            Ok((set.column_count(), set.long_or_binary_columns()))
+        })?;
+        // SAFETY: the three pointers were checked non-NULL above.
+        unsafe {
+            write_out(out_result, result);
+            write_out(out_columns, columns);
+            write_out(out_long_columns, u32::from(long_columns));
+        }
+        Ok(())
     })
 }
 

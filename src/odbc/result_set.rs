@@ -554,6 +554,20 @@ impl ResultSet {
         self.columns.len() as u16
     }
 
+    /// How many columns are of a long or binary SQL type (`SQL_LONGVARCHAR`, `SQL_WLONGVARCHAR`,
+    /// `SQL_BINARY`, `SQL_VARBINARY`, `SQL_LONGVARBINARY`): the ones ext/odbc reads in pieces and
+    /// converts by its binary mode. A PHP binding learns it with the execution, and asks for the
+    /// columns' types only when there are some.
+    pub fn long_or_binary_columns(&self) -> u16 {
+        self.columns
+            .iter()
+            .filter(|info| {
+                info.is_binary()
+                    || matches!(SqlDataType(info.sql_type), SqlDataType::EXT_LONG_VARCHAR | SqlDataType::EXT_W_LONG_VARCHAR)
+            })
+            .count() as u16
+    }
+
     /// Metadata of column `col` (from 1).
     pub fn column(&self, col: u16) -> Result<&ColumnInfo> {
         if col == 0 || col as usize > self.columns.len() {

@@ -65,20 +65,24 @@ final class Result
         return [];
     }
 
-    /** @internal reads the result set of a fresh execution (or the next result set) from the start */
-    public function attach(int $handle): void
+    /**
+     * @internal reads the result set of a fresh execution (or the next result set) from the start;
+     * $columns and $longColumns when the execution told them (Raw::execDescribed()), else asked
+     */
+    public function attach(int $handle, ?int $columns = null, ?int $longColumns = null): void
     {
         if ($this->handle !== 0 && $this->handle !== $handle && $this->stmt === 0) {
             Raw::free($this->handle);
         }
         $this->handle = $handle;
-        $this->columns = Raw::columns($handle);
+        $this->columns = $columns ?? Raw::columns($handle);
         // values as ext/odbc shows them: the driver's text (SQL_C_CHAR), doubles too
         $this->rows = $this->columns > 0 ? new Rows($this->link->handle, $handle, Rows::DRIVER_TEXT) : null;
         $this->names = null;
         $this->byName = false;
         $this->nameIndex = null;
-        $this->shapedColumns = null;
+        // no long or binary column: none to shape, without asking each column's type
+        $this->shapedColumns = $longColumns === 0 ? [] : null;
         $this->piecesRow = -1;
         $this->pieces = [];
         $this->freed = false;

@@ -295,13 +295,13 @@ function _shaped(Result $result): array
 function _run(string $function, Link $link, string $sql): Result|false
 {
     try {
-        $handle = Raw::execBytes($link->handle, $sql);
+        $handle = Raw::execDescribed($link->handle, $sql, $columns, $longColumns);
     } catch (Exception $e) {
         State::fail($function, $e, $link, 'SQLExecDirect');
         return false;
     }
     $result = new Result($link);
-    $result->attach($handle);
+    $result->attach($handle, $columns, $longColumns);
     return $result;
 }
 
@@ -543,10 +543,13 @@ function odbc_result($statement, string|int $field): string|bool|null
             return false;
         }
     }
-    if ($statement->fetched() === 0 && !_fetch('odbc_result', $statement, null)) {
+    // a result with columns has its rows (see Result::attach()): read directly, for this runs
+    // in nearly every request, where each method call costs more than its work
+    $rows = $statement->rows;
+    if ($rows->before + $rows->next === 0 && !_fetch('odbc_result', $statement, null)) {
         return false;
     }
-    $row = $statement->current();
+    $row = $rows->current();
     if ($row === null) {
         return false;
     }
