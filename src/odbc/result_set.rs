@@ -540,14 +540,19 @@ impl ResultSet {
     }
 
     /// Unbinds the block buffers and puts the statement back to one row per fetch.
-    fn unbind(&mut self) {
+    /// Unbinds the block cursor's buffers and sets the statement back to one row per fetch;
+    /// returns whether every step succeeded (a statement that still points at the buffers must
+    /// not be executed again).
+    fn unbind(&mut self) -> bool {
         if let Rows::Block { .. } = self.rows {
             let stmt = &mut *self.stmt;
-            let _ = stmt.unbind_cols();
-            let _ = stmt.unset_num_rows_fetched();
+            let unbound = !stmt.unbind_cols().is_err();
+            let unset = !stmt.unset_num_rows_fetched().is_err();
             // SAFETY: no buffer is bound any more.
-            let _ = unsafe { stmt.set_row_array_size(1) };
+            let one_row = !unsafe { stmt.set_row_array_size(1) }.is_err();
+            return unbound && unset && one_row;
         }
+        true
     }
 
     pub fn column_count(&self) -> u16 {
@@ -1008,13 +1013,14 @@ impl ResultSet {
     /// fetch. Executing on it again spares the next execution the statement's allocation, which
     /// in unixODBC costs about as much as the rest of a one-row query on the client.
     pub fn close_for_reuse(mut self) -> Result<Option<StatementImpl<'static>>> {
-        self.unbind();
+        let reusable = self.unbind();
         self.rows = Rows::Single { row: Vec::new() };
         self.state = CursorState::NoCursor;
         // SAFETY: a valid statement handle with nothing bound any more.
         let closed = unsafe { sys::SQLFreeStmt(self.stmt.as_sys(), sys::FreeStmtOption::Close) };
         check_raw(closed, &*self.stmt, "SQLFreeStmt")?;
-        if !self.owns_stmt {
+        if !self.owns_stmt || !reusable {
+            // Not ours to give, or not clean: `Drop` frees a handle this result owns.
             return Ok(None);
         }
         // The handle changes owner: with `owns_stmt` off, `Drop` neither frees it nor touches
@@ -1031,8 +1037,9 @@ impl Drop for ResultSet {
             // SAFETY: dropped exactly once, here; freeing the handle also drops its bindings.
             unsafe { ManuallyDrop::drop(&mut self.stmt) };
         } else {
-            // The prepared statement keeps the handle: leave nothing bound to buffers freed now.
-            self.unbind();
+            // The prepared statement keeps the handle: leave nothing bound to buffers freed now
+            // (best effort: the drop cannot report a failure).
+            let _ = self.unbind();
             if self.state != CursorState::NoCursor {
                 let _ = self.stmt.close_cursor();
             }

@@ -476,14 +476,17 @@ impl Session {
     /// Forgets the connection without a byte sent on its socket: for links inherited across fork,
     /// whose socket belongs to the parent's session.
     pub fn forget(mut self) {
-        let result_sets = std::mem::take(&mut self.result_sets);
-        std::mem::forget(result_sets);
+        self.leak_handles();
+    }
+
+    /// Leaks every ODBC handle of the session: freeing one would reach the driver, which may send
+    /// on the socket. The session is then empty, and dropping it touches nothing.
+    fn leak_handles(&mut self) {
+        std::mem::forget(std::mem::take(&mut self.result_sets));
         std::mem::forget(std::mem::take(&mut self.statements));
         std::mem::forget(self.own_statement.take());
         std::mem::forget(self.spare_statement.take());
-        if let Some(conn) = self.conn.take() {
-            std::mem::forget(conn);
-        }
+        std::mem::forget(self.conn.take());
     }
 }
 
@@ -501,14 +504,7 @@ impl Drop for Session {
         if self.owner_pid == std::process::id() {
             self.disconnect();
         } else {
-            let result_sets = std::mem::take(&mut self.result_sets);
-            std::mem::forget(result_sets);
-            std::mem::forget(std::mem::take(&mut self.statements));
-            std::mem::forget(self.own_statement.take());
-            std::mem::forget(self.spare_statement.take());
-            if let Some(conn) = self.conn.take() {
-                std::mem::forget(conn);
-            }
+            self.leak_handles();
         }
     }
 }
