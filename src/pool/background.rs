@@ -22,10 +22,9 @@
 //! needs one.
 
 use crate::key::LinkKey;
-use parking_lot::{Condvar, Mutex};
 use std::collections::{HashMap, VecDeque};
 use crate::os::ForkLocal;
-use std::sync::Arc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -150,9 +149,16 @@ struct Cleaner {
 static FORK_GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// The process's cleaner: a leaked allocation, replaced by a fresh one in a forked child. The
-/// child never unlocks or waits on the parent's: a parking_lot mutex unlocked in the child may
-/// hand itself to a parent thread that was parked on it and does not exist there, leaving it
-/// locked for good (seen as a rare hang of the fork test).
+/// child never unlocks or waits on the parent's: a parent thread may have held its lock when the
+/// process was copied.
+///
+/// Its lock and condition variables are std's, not parking_lot's like the rest of the pool:
+/// parking_lot keeps its waiting threads in one process-wide table, and a thread parked there
+/// when the process forks leaves an entry the child still follows; glibc gives the dead thread's
+/// stack to the child's next thread, and the child's next wait on any lock whose address hashes
+/// to that entry crashed (`fork_and_exit`'s fork test, up to 9 runs in 12 on an idle machine;
+/// parking_lot issue 515). The cleaner's threads spend their idle life waiting on these condition
+/// variables, so they were nearly always in that table. std's waiters live in the lock itself.
 static CLEANER: ForkLocal<Cleaner> = ForkLocal::new();
 
 fn new_cleaner() -> Cleaner {
@@ -166,17 +172,38 @@ fn cleaner() -> &'static Cleaner {
 
 /// Locks the queue; in a forked child, first forgets the parent's jobs without running or
 /// dropping them (they own the parent's links).
-fn lock() -> parking_lot::MutexGuard<'static, Queue> {
-    let mut queue = cleaner().queue.lock();
+fn lock() -> QueueGuard {
+    // A job's panic is caught outside the lock: a poisoned queue is still consistent.
+    let mut queue = cleaner().queue.lock().unwrap_or_else(PoisonError::into_inner);
     forget_inherited(&mut queue);
     queue
 }
 
+type QueueGuard = MutexGuard<'static, Queue>;
+
+/// How often [`lock_until`] tries the lock again (std's mutex has no timed lock).
+const LOCK_RETRY: Duration = Duration::from_micros(100);
+
 /// [`lock`], giving up at `deadline`.
-fn lock_until(deadline: Instant) -> Option<parking_lot::MutexGuard<'static, Queue>> {
-    let mut queue = cleaner().queue.try_lock_until(deadline)?;
+fn lock_until(deadline: Instant) -> Option<QueueGuard> {
+    let mut queue = loop {
+        match cleaner().queue.try_lock() {
+            Ok(queue) => break queue,
+            Err(TryLockError::Poisoned(poisoned)) => break poisoned.into_inner(),
+            Err(TryLockError::WouldBlock) if Instant::now() >= deadline => return None,
+            Err(TryLockError::WouldBlock) => std::thread::sleep(LOCK_RETRY),
+        }
+    };
     forget_inherited(&mut queue);
     Some(queue)
+}
+
+/// Waits on `condvar` until it is notified or `deadline` passes (or spuriously); gives the
+/// queue back, and whether the deadline has passed.
+fn wait_until(condvar: &Condvar, queue: QueueGuard, deadline: Instant) -> (QueueGuard, bool) {
+    let timeout = deadline.saturating_duration_since(Instant::now());
+    let (queue, _) = condvar.wait_timeout(queue, timeout).unwrap_or_else(PoisonError::into_inner);
+    (queue, Instant::now() >= deadline)
 }
 
 fn forget_inherited(queue: &mut Queue) {
@@ -236,7 +263,7 @@ fn run(number: u64, first: bool) {
                     // hand-out, which takes it if it comes that soon (see `wait_for`).
                     let start_at = queued_at + HAND_OUT_GRACE;
                     if queue.poller == Some(number) && Instant::now() < start_at {
-                        cleaner().work.wait_until(&mut queue, start_at);
+                        queue = wait_until(&cleaner().work, queue, start_at).0;
                         continue;
                     }
                     let (key, ticket, job, _) = queue.jobs.pop_front().expect("looked at just now");
@@ -257,14 +284,16 @@ fn run(number: u64, first: bool) {
                     }
                 }
                 if queue.poller == Some(number) {
-                    cleaner().work.wait_for(&mut queue, POLL_EVERY);
+                    queue = wait_until(&cleaner().work, queue, Instant::now() + POLL_EVERY).0;
                     continue;
                 }
                 let timed_out = if first {
-                    cleaner().work.wait(&mut queue);
+                    queue = cleaner().work.wait(queue).unwrap_or_else(PoisonError::into_inner);
                     false
                 } else {
-                    cleaner().work.wait_for(&mut queue, LINGER).timed_out()
+                    let timed_out;
+                    (queue, timed_out) = wait_until(&cleaner().work, queue, Instant::now() + LINGER);
+                    timed_out
                 };
                 if timed_out && queue.jobs.is_empty() && queue.generation == generation {
                     break None;
@@ -288,7 +317,7 @@ fn run(number: u64, first: bool) {
 
 /// Runs a job taken off the queue, then stops counting it as pending and tells the waiters.
 /// Returns the queue, locked.
-fn run_job(key: &LinkKey, ticket: &Arc<Ticket>, job: Job) -> parking_lot::MutexGuard<'static, Queue> {
+fn run_job(key: &LinkKey, ticket: &Arc<Ticket>, job: Job) -> QueueGuard {
     // A job catches its own failures; a panic must still not take the thread down with the
     // count of pending jobs never going back to zero.
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(ticket)));
@@ -341,7 +370,9 @@ pub fn wait_for(key: &LinkKey, limit: Duration) -> bool {
             queue = run_job(&key, &ticket, job);
             continue;
         }
-        if cleaner().done.wait_until(&mut queue, deadline).timed_out() {
+        let timed_out;
+        (queue, timed_out) = wait_until(&cleaner().done, queue, deadline);
+        if timed_out {
             return !queue.pending.contains_key(key);
         }
     }
@@ -367,7 +398,8 @@ pub fn wait_all_unless_stuck(limit: Duration) {
     let Some(mut queue) = lock_until(deadline) else { return };
     while queue.pending_total > 0 && !(queue.jobs.is_empty() && queue.all_workers_look_stuck_or_free()) {
         let wake = deadline.min(Instant::now() + RECHECK);
-        if cleaner().done.wait_until(&mut queue, wake).timed_out() && Instant::now() >= deadline {
+        queue = wait_until(&cleaner().done, queue, wake).0;
+        if Instant::now() >= deadline {
             return;
         }
     }
@@ -394,7 +426,9 @@ pub fn wait_all(limit: Duration) -> bool {
     let deadline = Instant::now() + limit;
     let Some(mut queue) = lock_until(deadline) else { return false };
     while queue.pending_total > 0 {
-        if cleaner().done.wait_until(&mut queue, deadline).timed_out() {
+        let timed_out;
+        (queue, timed_out) = wait_until(&cleaner().done, queue, deadline);
+        if timed_out {
             return queue.pending_total == 0;
         }
     }
